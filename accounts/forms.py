@@ -1,0 +1,25 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("用户名"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确，请重新输入。"),
+        "inactive": _("该账号已停用，请联系老师。"),
+    }
+
+
+class RosterUploadForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=None, label=_("学校"), required=False, empty_label=_("按文件中的学校列"))
+    file = forms.FileField(label=_("名单文件（xlsx 或 csv）"))
+
+    def __init__(self, *args, schools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools

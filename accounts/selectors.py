@@ -1,0 +1,148 @@
+"""Reads about people and the organisation tree, and the server-side scope checks every view uses."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from .models import Membership, Organization, OrgKind, Role, User
+
+
+class Scope:
+    """What one user may see and manage, computed once per request.
+
+    Organisers manage everything under their node(s). Teachers see their classes (or every class of a
+    school they are attached to). Site admins (superusers or admin role) see everything."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        if not self.user.is_authenticated:
+            return []
+        return list(self.user.memberships.select_related("org"))
+
+    @cached_property
+    def roles(self) -> set[str]:
+        roles = {m.role for m in self.memberships}
+        if self.user.is_authenticated and self.user.is_superuser:
+            roles.add(Role.ADMIN)
+        return roles
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def org_paths(self, *roles: str) -> list[str]:
+        return [m.org.path for m in self.memberships if m.role in roles and m.org_id]
+
+    @cached_property
+    def student_class(self) -> Organization | None:
+        for m in self.memberships:
+            if m.role == Role.STUDENT:
+                return m.org
+        return None
+
+    @property
+    def managed_paths(self) -> list[str]:
+        """Subtrees this user administers as organiser."""
+        return self.org_paths(Role.ORGANISER)
+
+    @property
+    def taught_paths(self) -> list[str]:
+        return self.org_paths(Role.TEACHER)
+
+    def _within(self, path: str, paths: list[str]) -> bool:
+        return any(path.startswith(p) for p in paths)
+
+    def manages(self, org: Organization | None) -> bool:
+        if self.is_admin:
+            return True
+        return org is not None and self._within(org.path, self.managed_paths)
+
+    def teaches(self, org: Organization | None) -> bool:
+        return org is not None and self._within(org.path, self.taught_paths)
+
+    def can_view_org(self, org: Organization | None) -> bool:
+        return self.manages(org) or self.teaches(org)
+
+    def orgs_q(self, field: str = "", *, roles: tuple[str, ...] = (Role.ORGANISER, Role.TEACHER)) -> Q:
+        """A Q filtering rows whose organisation (reached by `field`, e.g. "memberships__org") lies in
+        scope. An empty Q-that-matches-nothing when the user has no scope."""
+        prefix = f"{field}__" if field else ""
+        if self.is_admin:
+            return Q()
+        paths = self.org_paths(*roles)
+        if not paths:
+            return Q(pk__in=[])
+        q = Q()
+        for path in paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+    def visible_orgs(self, *, roles: tuple[str, ...] = (Role.ORGANISER, Role.TEACHER)) -> QuerySet[Organization]:
+        return Organization.objects.filter(self.orgs_q(roles=roles))
+
+    def managed_orgs(self) -> QuerySet[Organization]:
+        return self.visible_orgs(roles=(Role.ORGANISER,))
+
+    def visible_students(self) -> QuerySet[User]:
+        """Students whose class lies in this user's organiser or teacher scope."""
+        if self.is_admin:
+            return User.objects.filter(memberships__role=Role.STUDENT).distinct()
+        paths = self.org_paths(Role.ORGANISER, Role.TEACHER)
+        if not paths:
+            return User.objects.none()
+        q = Q()
+        for path in paths:
+            q |= Q(memberships__org__path__startswith=path)
+        return User.objects.filter(Q(memberships__role=Role.STUDENT) & q).distinct()
+
+    def importable_schools(self) -> QuerySet[Organization]:
+        """Schools/stations into which this user may import a roster: organisers' subtrees, and
+        schools a teacher is attached to (directly or through one of their classes)."""
+        school_kinds = [OrgKind.SCHOOL, OrgKind.STATION]
+        if self.is_admin:
+            return Organization.objects.filter(kind__in=school_kinds)
+        q = Q(pk__in=[])
+        for path in self.managed_paths:
+            q |= Q(path__startswith=path)
+        teacher_orgs = [m.org for m in self.memberships if m.role == Role.TEACHER and m.org_id]
+        for org in teacher_orgs:
+            if org.kind in school_kinds:
+                q |= Q(pk=org.pk)
+            else:
+                q |= Q(pk__in=org.ancestor_ids())
+        return Organization.objects.filter(q, kind__in=school_kinds)
+
+
+def scope_for(user: User) -> Scope:
+    return Scope(user)
+
+
+def org_district(org: Organization) -> Organization | None:
+    if org.kind == OrgKind.DISTRICT:
+        return org
+    return org.ancestor_of_kind(OrgKind.DISTRICT)
+
+
+def org_school(org: Organization) -> Organization | None:
+    if org.kind in (OrgKind.SCHOOL, OrgKind.STATION):
+        return org
+    return Organization.objects.filter(pk__in=org.ancestor_ids(), kind__in=[OrgKind.SCHOOL, OrgKind.STATION]).first()
+
+
+def classes_taught_by(user: User) -> QuerySet[Organization]:
+    scope = scope_for(user)
+    paths = scope.taught_paths
+    if not paths:
+        return Organization.objects.none()
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return Organization.objects.filter(q, kind=OrgKind.CLASS)

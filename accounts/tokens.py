@@ -1,0 +1,37 @@
+"""Issue and resolve API bearer tokens (shared by the JSON API and WebSocket consumers)."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .models import ApiToken, User
+
+TOKEN_LIFETIME = timedelta(days=7)
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_issue(*, user: User) -> str:
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=_hash(raw), expires_at=timezone.now() + TOKEN_LIFETIME)
+    return raw
+
+
+def token_user(raw: str | None) -> User | None:
+    """The active user a token belongs to, or None for unknown, expired or inactive."""
+    if not raw or len(raw) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw), expires_at__gt=timezone.now()).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+async def atoken_user(raw: str | None) -> User | None:
+    from asgiref.sync import sync_to_async
+
+    return await sync_to_async(token_user)(raw)

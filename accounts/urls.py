@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views, views_roster
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("roster/import/", views_roster.roster_import, name="roster_import"),
+    path("roster/import/<str:token>/", views_roster.roster_import_confirm, name="roster_import_confirm"),
+    path("roster/credentials/<str:token>.xlsx", views_roster.roster_credentials, name="roster_credentials"),
+    path("roster/template.xlsx", views_roster.roster_template, name="roster_template"),
+]

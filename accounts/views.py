@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .forms import LoginForm
+from .models import Role
+from .permissions import request_scope, role_required
+from .selectors import classes_taught_by
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def password_change(request):
+    """First-login password change (and any later change). The initial password is not asked for
+    again on first login: the student just typed it."""
+    user = request.user
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("密码已修改。"))
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
+
+
+@login_required
+def home(request):
+    scope = request_scope(request)
+    sections = []
+    if scope.has_role(Role.STUDENT):
+        from competitions.selectors import contests_open_for_student
+
+        sections.append(
+            ("student", {"contests": contests_open_for_student(request.user), "klass": scope.student_class})
+        )
+    if scope.has_role(Role.TEACHER):
+        sections.append(("teacher", {"classes": classes_taught_by(request.user)}))
+    if scope.has_role(Role.JUDGE):
+        from judging.selectors import judge_queue_summary
+
+        sections.append(("judge", {"queue": judge_queue_summary(request.user)}))
+    if scope.has_role(Role.ORGANISER) or scope.is_admin:
+        sections.append(("organiser", {"orgs": scope.managed_orgs().filter(depth__lte=2)[:50]}))
+    return render(request, "home.html", {"sections": sections})
+
+
+@role_required(Role.ORGANISER, Role.TEACHER)
+def organisation_list(request):
+    scope = request_scope(request)
+    orgs = scope.visible_orgs().order_by("path")[:500]
+    return render(request, "accounts/organisation_list.html", {"orgs": orgs})

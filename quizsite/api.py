@@ -1,0 +1,48 @@
+"""The JSON API (django-ninja) at /api/v1/. Apps add routers here; errors are always
+{"code": "...", "message": "..."} with a 4xx status."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+api = NinjaAPI(title="南通市青少年竞赛平台 API", version="1.0.0", urls_namespace="api")
+
+
+class ApiError(Exception):
+    """Raise from services/endpoints to answer with a JSON error."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def error_response(request, code: str, message: str, status: int):
+    return api.create_response(request, {"code": code, "message": message}, status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return error_response(request, exc.code, exc.message, exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    where = ".".join(str(p) for p in first.get("loc", []) if p not in ("body", "payload"))
+    return error_response(request, "invalid_request", f"请求格式不正确：{where or '请求体'}", 422)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return error_response(request, "unauthorized", "请先登录或提供有效的令牌。", 401)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return error_response(request, "forbidden", "没有权限执行此操作。", 403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(request, "not_found", "请求的资源不存在。", 404)

@@ -1,0 +1,3 @@
+"""WebSocket URL routes. Each app appends its own patterns here."""
+
+websocket_urlpatterns: list = []
