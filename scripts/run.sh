@@ -5,7 +5,7 @@ PY=${PY:-.venv/bin/python}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
-"$PY" manage.py db_worker --interval 1 &
+"$PY" manage.py db_worker --interval 1 --no-reload --no-startup-delay &
 worker=$!
 cleanup() { kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM

@@ -66,6 +66,10 @@ def pytest_runtest_setup(item):
             pytest.skip(f"[{group}] {reason}")
 
 
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def pytest_terminal_summary(terminalreporter):
     skipped = {g: r for g, r in _group_skips.items() if r}
     if skipped:
@@ -148,6 +152,10 @@ def chromium_browser():
 
     if _browser_available():
         pytest.skip(_browser_available())
+    # Playwright's sync API keeps an event loop running in this thread, which trips Django's async-safety
+    # guard on the tests' own (synchronous) ORM calls. Browser tests run last (see
+    # pytest_collection_modifyitems), so relaxing the guard here does not hide anything in other tests.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
