@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_certificates as certs
 
 app_name = "results"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("certificates/mine/", certs.my_certificates, name="my_certificates"),
+    path("certificates/templates/", certs.template_list, name="template_list"),
+    path("certificates/templates/new/<str:label>/<int:pk>/<str:kind>/", certs.template_edit, name="template_create"),
+    path("certificates/templates/<int:tid>/edit/", certs.template_edit, name="template_edit"),
+    path("certificates/templates/<int:pk>/", certs.template_detail, name="template_detail"),
+    path("certificates/templates/<int:pk>/generate/", certs.template_generate, name="template_generate"),
+    path("certificates/templates/<int:pk>/batches/", certs.batch_start, name="batch_start"),
+    path("certificates/batches/<int:pk>/status/", certs.batch_status, name="batch_status"),
+    path("certificates/batches/<int:pk>/download/", certs.batch_download, name="batch_download"),
+    path("certificates/<str:code>/pdf/", certs.certificate_download, name="certificate_download"),
+    path("certificates/<str:code>/revoke/", certs.certificate_revoke, name="certificate_revoke"),
+]

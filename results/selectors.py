@@ -1,0 +1,58 @@
+"""Reads for certificates."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from accounts.selectors import Scope
+
+from .models import Certificate, CertificateBatch, CertificateTemplate
+from .services import normalize_code
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    code = normalize_code(code)
+    if not code:
+        return None
+    return Certificate.objects.filter(code=code).first()
+
+
+def certificates_for_holder(user: User) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(holder=user).select_related("template").order_by("-created_at", "-id")
+
+
+def templates_visible(scope: Scope) -> QuerySet[CertificateTemplate]:
+    """Templates owned by a node above or below one of the user's organiser/teacher nodes: a district
+    organiser or a class teacher works with the certificates of a city-wide contest for their part."""
+    if scope.is_admin:
+        return CertificateTemplate.objects.all()
+    q = Q(pk__in=[])
+    for path in scope.org_paths("organiser", "teacher"):
+        ancestor_ids = [int(p) for p in path.strip("/").split("/") if p]
+        q |= Q(org_id__in=ancestor_ids) | Q(org__path__startswith=path)
+    return CertificateTemplate.objects.filter(q)
+
+
+def can_download(scope: Scope, cert: Certificate) -> bool:
+    """Holders download their own; organisers managing the template's region or the holder's class,
+    and teachers of the holder's class, download theirs."""
+    if cert.holder_id == scope.user.pk:
+        return True
+    if scope.is_admin or scope.manages(cert.template.org):
+        return True
+    return bool(cert.org_path) and any(cert.org_path.startswith(p) for p in scope.org_paths("organiser", "teacher"))
+
+
+def certificates_in_scope(scope: Scope, template: CertificateTemplate) -> QuerySet[Certificate]:
+    qs = Certificate.objects.filter(template=template)
+    if scope.is_admin or scope.manages(template.org):
+        return qs
+    q = Q(pk__in=[])
+    for path in scope.org_paths("organiser", "teacher"):
+        q |= Q(org_path__startswith=path)
+    return qs.filter(q)
+
+
+def batches_for(scope: Scope, template: CertificateTemplate) -> QuerySet[CertificateBatch]:
+    return CertificateBatch.objects.filter(template=template, requested_by=scope.user).select_related("org")[:10]

@@ -1,0 +1,328 @@
+"""Writes for certificates: templates, idempotent issuing, revocation, background zip batches."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organization, OrgKind, Role, User
+from accounts.selectors import Scope
+
+from .models import (
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateKind,
+    CertificateTemplate,
+    RevocationAction,
+    RevocationLog,
+)
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are typed in by hand
+CODE_LENGTH = 12
+
+
+class CertificateError(Exception):
+    """A refused certificate operation; `message` is shown to the user as is."""
+
+    code = "certificate_error"
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+@dataclass(frozen=True)
+class Eligible:
+    """One person a template should certify, as computed by results.sources."""
+
+    holder_id: int
+    award_text: str
+    score: Decimal | None = None
+    rank: int | None = None
+
+
+def certificate_code_for(*, template_id: int, holder_id: int, kind: str) -> str:
+    """Deterministic, unguessable code: an HMAC of (template, holder, kind) under SECRET_KEY. The row
+    stores it, so regenerating — even after the row was deleted — yields the same code."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"certificate:{template_id}:{holder_id}:{kind}".encode(), hashlib.sha256
+    ).digest()
+    n = int.from_bytes(digest[:10], "big")
+    chars = []
+    for _i in range(CODE_LENGTH):
+        n, r = divmod(n, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[r])
+    raw = "".join(chars)
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalize_code(code: str) -> str:
+    """Accept codes typed in lower case or without dashes; anything else normalises to ""."""
+    raw = "".join(ch for ch in (code or "").upper() if ch.isascii() and ch.isalnum())
+    if len(raw) != CODE_LENGTH:
+        return ""
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def certificate_template_save(
+    *,
+    actor: User,
+    scope: Scope,
+    contest: models.Model,
+    kind: str,
+    org: Organization,
+    title: str,
+    body: str,
+    issuer: str,
+    issue_date: date,
+    seal=None,
+    min_score: Decimal | None = None,
+    top_n: int | None = None,
+) -> CertificateTemplate:
+    """Create or update the (contest, kind) template. The actor must manage `org`."""
+    if not scope.manages(org):
+        raise PermissionDenied
+    if kind not in CertificateKind.values:
+        raise CertificateError(_("证书类型无效。"))
+    ct = ContentType.objects.get_for_model(contest)
+    with transaction.atomic():
+        template, _created = CertificateTemplate.objects.select_for_update().get_or_create(
+            content_type=ct,
+            object_id=contest.pk,
+            kind=kind,
+            defaults={"org": org, "issuer": issuer, "issue_date": issue_date, "created_by": actor},
+        )
+        if not _created and not scope.manages(template.org):
+            raise PermissionDenied
+        template.org = org
+        template.title = title
+        template.body = body
+        template.issuer = issuer
+        template.issue_date = issue_date
+        template.min_score = min_score
+        template.top_n = top_n
+        if seal is not None:
+            template.seal = seal
+        template.full_clean(exclude=["content_type", "created_by"])
+        template.save()
+    return template
+
+
+# --- issuing -----------------------------------------------------------------------------------
+
+
+def _student_classes(holder_ids: list[int]) -> dict[int, Organization]:
+    rows = Membership.objects.filter(user_id__in=holder_ids, role=Role.STUDENT).select_related("org__parent")
+    return {m.user_id: m.org for m in rows if m.org_id}
+
+
+def _school_of(org: Organization | None) -> Organization | None:
+    if org is None:
+        return None
+    if org.kind in (OrgKind.SCHOOL, OrgKind.STATION):
+        return org
+    parent = org.parent
+    if parent is not None and parent.kind in (OrgKind.SCHOOL, OrgKind.STATION):
+        return parent
+    return None
+
+
+def certificates_issue(*, template: CertificateTemplate, eligible: list[Eligible]) -> list[Certificate]:
+    """Issue (or refresh) one certificate per eligible holder. Idempotent: the same (template, holder,
+    kind) always keeps its row and its code; a revoked certificate stays revoked. A constant number of
+    queries regardless of how many holders."""
+    if not eligible:
+        return []
+    holder_ids = [e.holder_id for e in eligible]
+    users = User.objects.in_bulk(holder_ids)
+    classes = _student_classes(holder_ids)
+    contest_title = template.contest_title
+    existing = {c.holder_id: c for c in Certificate.objects.filter(template=template, kind=template.kind)}
+    to_create, to_update = [], []
+    for e in eligible:
+        user = users.get(e.holder_id)
+        if user is None:
+            continue
+        org = classes.get(e.holder_id)
+        school = _school_of(org)
+        fields = {
+            "holder_name": user.display_name,
+            "school_name": school.name if school else "",
+            "contest_title": contest_title,
+            "award_text": e.award_text,
+            "score": e.score,
+            "rank": e.rank,
+            "org": org,
+            "org_path": org.path if org else "",
+        }
+        cert = existing.get(e.holder_id)
+        if cert is None:
+            cert = Certificate(
+                template=template,
+                holder=user,
+                kind=template.kind,
+                code=certificate_code_for(template_id=template.pk, holder_id=user.pk, kind=template.kind),
+                **fields,
+            )
+            to_create.append(cert)
+        else:
+            for k, v in fields.items():
+                setattr(cert, k, v)
+            cert.updated_at = timezone.now()
+            to_update.append(cert)
+    with transaction.atomic():
+        Certificate.objects.bulk_create(to_create, batch_size=500)
+        Certificate.objects.bulk_update(
+            to_update, [*fields.keys(), "updated_at"] if to_update else ["updated_at"], batch_size=500
+        )
+    return to_create + to_update
+
+
+def certificate_issue(
+    *, template: CertificateTemplate, holder: User, award_text: str, score=None, rank=None
+) -> Certificate:
+    certificates_issue(
+        template=template, eligible=[Eligible(holder_id=holder.pk, award_text=award_text, score=score, rank=rank)]
+    )
+    return Certificate.objects.get(template=template, holder=holder, kind=template.kind)
+
+
+def certificates_generate(*, template: CertificateTemplate) -> list[Certificate]:
+    """Issue every certificate the template's contest currently warrants (see results.sources)."""
+    from .sources import eligible_for_template
+
+    return certificates_issue(template=template, eligible=eligible_for_template(template))
+
+
+# --- revocation --------------------------------------------------------------------------------
+
+
+def _check_manages_certificate(scope: Scope, certificate: Certificate) -> None:
+    if not scope.manages(certificate.template.org):
+        raise PermissionDenied
+
+
+def certificate_revoke(*, actor: User, scope: Scope, certificate: Certificate, reason: str) -> Certificate:
+    _check_manages_certificate(scope, certificate)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("请填写撤销原因。"))
+    if len(reason) > 200:
+        raise CertificateError(_("撤销原因不能超过 200 字。"))
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if cert.revoked_at is not None:
+            raise CertificateError(_("该证书已被撤销。"))
+        cert.revoked_at = timezone.now()
+        cert.revoked_reason = reason
+        cert.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
+        RevocationLog.objects.create(certificate=cert, action=RevocationAction.REVOKE, reason=reason, actor=actor)
+    return cert
+
+
+def certificate_restore(*, actor: User, scope: Scope, certificate: Certificate, reason: str) -> Certificate:
+    _check_manages_certificate(scope, certificate)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("请填写恢复原因。"))
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if cert.revoked_at is None:
+            raise CertificateError(_("该证书未被撤销。"))
+        cert.revoked_at = None
+        cert.revoked_reason = ""
+        cert.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
+        RevocationLog.objects.create(
+            certificate=cert, action=RevocationAction.RESTORE, reason=reason[:200], actor=actor
+        )
+    return cert
+
+
+# --- zip batches ---------------------------------------------------------------------------------
+
+BATCH_ORG_KINDS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN, OrgKind.SCHOOL, OrgKind.STATION, OrgKind.CLASS)
+
+
+def certificate_batch_start(
+    *, actor: User, scope: Scope, template: CertificateTemplate, org: Organization
+) -> CertificateBatch:
+    """Queue a zip of `template`'s certificates for holders under `org`. Organisers may ask for any
+    node they manage; teachers for the classes (or school) they teach."""
+    if not scope.can_view_org(org):
+        raise PermissionDenied
+    if not (scope.manages(template.org) or scope.can_view_org(org)):
+        raise PermissionDenied
+    total = Certificate.objects.filter(template=template, org_path__startswith=org.path, revoked_at=None).count()
+    if total == 0:
+        raise CertificateError(_("该范围内还没有可下载的证书。"))
+    with transaction.atomic():
+        batch = CertificateBatch.objects.create(template=template, org=org, requested_by=actor, total=total)
+        transaction.on_commit(lambda: _enqueue_batch(batch.pk))
+    return batch
+
+
+def _enqueue_batch(batch_id: int) -> None:
+    from .tasks import build_certificate_batch
+
+    build_certificate_batch.enqueue(batch_id)
+
+
+PROGRESS_EVERY = 20
+
+
+def certificate_batch_build(*, batch_id: int) -> CertificateBatch:
+    """Render every PDF into one zip, updating `done` as it goes. Runs in the task worker."""
+    from .pdf import certificate_filename, certificate_pdf
+
+    batch = CertificateBatch.objects.select_related("template", "org").get(pk=batch_id)
+    if batch.status == BatchStatus.DONE:
+        return batch
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, done=0)
+    certs = Certificate.objects.filter(
+        template=batch.template, org_path__startswith=batch.org.path, revoked_at=None
+    ).select_related("template")
+    buf = io.BytesIO()
+    done = 0
+    try:
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            names: set[str] = set()
+            for cert in certs.iterator(chunk_size=200):
+                name = certificate_filename(cert)
+                if name in names:
+                    name = name.replace(".pdf", f"-{cert.code}.pdf")
+                names.add(name)
+                zf.writestr(name, certificate_pdf(cert))
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    CertificateBatch.objects.filter(pk=batch.pk).update(done=done)
+        batch.file.save(f"certificates-{batch.pk}.zip", ContentFile(buf.getvalue()), save=False)
+        batch.status = BatchStatus.DONE
+        batch.done = done
+        batch.total = max(batch.total, done)
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["file", "status", "done", "total", "finished_at"])
+    except Exception:
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=_("生成失败，请稍后重试。"), finished_at=timezone.now()
+        )
+        raise
+    return batch

@@ -1,0 +1,8 @@
+from django_tasks import task
+
+
+@task()
+def build_certificate_batch(batch_id: int) -> int:
+    from .services import certificate_batch_build
+
+    return certificate_batch_build(batch_id=batch_id).done
