@@ -18,7 +18,12 @@ class LoginForm(AuthenticationForm):
 
 class RosterUploadForm(forms.Form):
     school = forms.ModelChoiceField(queryset=None, label=_("学校"), required=False, empty_label=_("按文件中的学校列"))
-    file = forms.FileField(label=_("名单文件（xlsx 或 csv）"))
+    # empty files are accepted here so the roster service answers with its own, clearer message
+    file = forms.FileField(
+        label=_("名单文件（xlsx 或 csv）"),
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
 
     def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
