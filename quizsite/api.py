@@ -46,3 +46,11 @@ def _forbidden(request, exc):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return error_response(request, "not_found", "请求的资源不存在。", 404)
+
+
+# --- routers (each app appends its own registration) -------------------------------------------
+from accounts.api import router as auth_router  # noqa: E402
+from competitions.api import router as competitions_router  # noqa: E402
+
+api.add_router("/auth", auth_router)
+api.add_router("/", competitions_router)

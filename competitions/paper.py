@@ -1,0 +1,111 @@
+"""Paper generation and answer mapping (pure reads: no writes here).
+
+A paper is drawn from a seeded `random.Random`, so the stored seed reproduces it as long as the bank's
+published pool is unchanged; the attempt's frozen items are the record either way."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from accounts.models import GradeBand
+from questionbank.models import QuestionRevision, QuestionType
+from questionbank.selectors import published_revisions
+
+from .errors import PaperUnsatisfiable
+from .models import Contest, PaperMode, PaperRule
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE)
+
+
+@dataclass(frozen=True)
+class PaperSlot:
+    revision: QuestionRevision
+    points: Decimal
+    option_order: list
+
+
+def rule_pool(rule: PaperRule, grade_band: str | None) -> list[QuestionRevision]:
+    """Candidates for a rule, in a stable order (by revision id) so a seed reproduces the draw."""
+    return list(
+        published_revisions(
+            topic_ids=[rule.topic_id], qtype=rule.qtype, difficulty=rule.difficulty or None, grade_band=grade_band
+        )
+    )
+
+
+def paper_shortfalls(contest: Contest) -> list[str]:
+    """Human-readable reasons the paper cannot be drawn for some audience grade band; [] when it can."""
+    problems: list[str] = []
+    if contest.paper_mode == PaperMode.FIXED:
+        if not contest.fixed_questions.exists():
+            problems.append("固定试卷还没有题目。")
+        return problems
+    rules = list(contest.rules.select_related("topic"))
+    if not rules:
+        return ["还没有设置抽题规则。"]
+    bands = contest.grade_bands or list(GradeBand.values)
+    for band in bands:
+        band_label = GradeBand(band).label
+        union: set[int] = set()
+        needed = 0
+        for index, rule in enumerate(rules, start=1):
+            pool = rule_pool(rule, band)
+            union.update(r.question_id for r in pool)
+            needed += rule.count
+            if len(pool) < rule.count:
+                problems.append(
+                    f"规则{index}（{rule.describe()}）在{band_label}学段只有 {len(pool)} 道已发布题目，"
+                    f"需要 {rule.count} 道，还差 {rule.count - len(pool)} 道。"
+                )
+        if len(union) < needed and not problems:
+            problems.append(f"{band_label}学段：各规则的题目有重叠，共只有 {len(union)} 道不同的题，需要 {needed} 道。")
+    return problems
+
+
+def paper_draw(*, contest: Contest, grade_band: str | None, seed: int) -> list[PaperSlot]:
+    """The student's paper: rules drawn in order without repeating a question, then question order and
+    option order shuffled (each as configured). Raises PaperUnsatisfiable naming the rule that ran short."""
+    rng = random.Random(seed)
+    picks: list[tuple[QuestionRevision, Decimal]] = []
+    if contest.paper_mode == PaperMode.FIXED:
+        picks = [(fq.revision, fq.points) for fq in contest.fixed_questions.select_related("revision")]
+    else:
+        used: set[int] = set()
+        for index, rule in enumerate(contest.rules.select_related("topic"), start=1):
+            pool = [r for r in rule_pool(rule, grade_band) if r.question_id not in used]
+            if len(pool) < rule.count:
+                raise PaperUnsatisfiable(
+                    f"规则{index}（{rule.describe()}）的已发布题目不足：需要 {rule.count} 道，只有 {len(pool)} 道。"
+                )
+            for revision in rng.sample(pool, rule.count):
+                used.add(revision.question_id)
+                picks.append((revision, rule.points))
+    if not picks:
+        raise PaperUnsatisfiable("试卷没有题目。")
+    if contest.shuffle_questions:
+        rng.shuffle(picks)
+    slots = []
+    for revision, points in picks:
+        order = [o["key"] for o in revision.options or []]
+        if contest.shuffle_options and revision.qtype in CHOICE_TYPES:
+            rng.shuffle(order)
+        slots.append(PaperSlot(revision=revision, points=points, option_order=order))
+    return slots
+
+
+def display_options(revision: QuestionRevision, option_order: list) -> list[dict]:
+    """Options relabelled A, B, C… in the order this student sees them."""
+    text = {o["key"]: o.get("text", "") for o in revision.options or []}
+    return [{"key": LETTERS[i], "text": text.get(k, "")} for i, k in enumerate(option_order)]
+
+
+def to_original_keys(answer, option_order: list):
+    """Display keys → the revision's own option keys (for scoring and for the review)."""
+    return [option_order[LETTERS.index(k)] for k in answer]
+
+
+def to_display_keys(keys, option_order: list) -> list[str]:
+    return sorted(LETTERS[option_order.index(k)] for k in keys if k in option_order)

@@ -1,0 +1,272 @@
+"""Every write of the contest engine: publishing, starting, autosaving, submitting, finalising.
+
+Time is passed in as `now` (defaults to the server clock) so the deadline rule is testable at the
+boundary. Answers are accepted while now < deadline; at or after it they are refused and not stored."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import scope_for
+from questionbank.answers import MalformedAnswer as ShapeError
+from questionbank.answers import score_fraction, validate_answer_shape
+
+from . import errors
+from .models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Contest,
+    ContestStatus,
+    CountingRule,
+    FinishReason,
+    new_display_token,
+)
+from .paper import CHOICE_TYPES, LETTERS, paper_draw, paper_shortfalls, to_original_keys
+from .ranking import DB_ORDERING
+from .selectors import student_class, student_eligibility
+from .signals import attempt_scored, contest_changed
+
+# --- contests ----------------------------------------------------------------------------------
+
+
+def contest_check_manage(*, actor: User, contest: Contest) -> None:
+    if not scope_for(actor).manages(contest.owner_org):
+        raise errors.NotAllowed("只有主办单位所在地区的组织者可以管理此竞赛。")
+
+
+def contest_publish(*, actor: User, contest: Contest) -> Contest:
+    """Publish after checking the paper can be drawn for every audience grade band."""
+    contest_check_manage(actor=actor, contest=contest)
+    problems = paper_shortfalls(contest)
+    if problems:
+        raise errors.PaperUnsatisfiable("无法发布：" + "；".join(problems))
+    contest.status = ContestStatus.PUBLISHED
+    contest.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    return contest
+
+
+def contest_unpublish(*, actor: User, contest: Contest) -> Contest:
+    contest_check_manage(actor=actor, contest=contest)
+    if contest.attempts.exists():
+        raise errors.ContestInvalid("已有学生答题，不能撤回发布。")
+    contest.status = ContestStatus.DRAFT
+    contest.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    return contest
+
+
+def contest_rotate_display_token(*, actor: User, contest: Contest) -> str:
+    contest_check_manage(actor=actor, contest=contest)
+    contest.display_token = new_display_token()
+    contest.save(update_fields=["display_token", "updated_at"])
+    return contest.display_token
+
+
+# --- attempts ----------------------------------------------------------------------------------
+
+
+def attempt_start(*, user: User, contest_id: int, now: datetime | None = None) -> tuple[Attempt, bool]:
+    """The student's active attempt, creating it (paper frozen) if there is none. Returns (attempt,
+    created). Two concurrent calls get the same attempt: the partial unique index on active attempts
+    lets only one insert win, and the loser returns the winner's row."""
+    now = now or timezone.now()
+    contest = Contest.objects.filter(pk=contest_id, status=ContestStatus.PUBLISHED).first()
+    if contest is None:
+        raise errors.ContestNotFound()
+    klass = student_class(user)
+    reason = student_eligibility(contest=contest, klass=klass)
+    if reason:
+        raise errors.NotEligible(reason)
+
+    active = Attempt.objects.filter(contest=contest, user=user, state=AttemptState.ACTIVE).first()
+    if active is not None:
+        if now < active.deadline:
+            return active, False
+        attempt_finalize(attempt_id=active.pk, reason=FinishReason.TIMEOUT, now=now)
+
+    status = contest.window_status(now)
+    if status == "upcoming":
+        raise errors.ContestNotOpen("竞赛尚未开始。")
+    if status == "closed":
+        raise errors.ContestNotOpen("竞赛已结束。")
+    used = Attempt.objects.filter(contest=contest, user=user).count()
+    if contest.attempts_allowed and used >= contest.attempts_allowed:
+        # A concurrent start (another tab) may have just created the attempt this request should join.
+        racing = Attempt.objects.filter(contest=contest, user=user, state=AttemptState.ACTIVE).first()
+        if racing is not None:
+            return racing, False
+        raise errors.NoAttemptsLeft()
+
+    seed = secrets.randbits(62)
+    slots = paper_draw(contest=contest, grade_band=klass.grade_band, seed=seed)
+    deadline = min(now + timedelta(seconds=contest.time_limit_s), contest.closes_at)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                contest=contest,
+                user=user,
+                number=used + 1,
+                class_org=klass,
+                grade_band=klass.grade_band or "",
+                seed=seed,
+                started_at=now,
+                deadline=deadline,
+                max_score=sum((s.points for s in slots), Decimal(0)),
+            )
+            AttemptItem.objects.bulk_create(
+                AttemptItem(
+                    attempt=attempt,
+                    revision=slot.revision,
+                    position=i,
+                    option_order=slot.option_order,
+                    points=slot.points,
+                )
+                for i, slot in enumerate(slots, start=1)
+            )
+    except IntegrityError:
+        existing = Attempt.objects.filter(contest=contest, user=user, state=AttemptState.ACTIVE).first()
+        if existing is None:
+            raise
+        return existing, False
+    return attempt, True
+
+
+def attempt_for_user(*, user: User, attempt_id: int, now: datetime | None = None) -> Attempt:
+    """The user's own attempt, finalised first if its deadline has passed (finalisation on access)."""
+    attempt = Attempt.objects.select_related("contest").filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise errors.AttemptNotFound()
+    now = now or timezone.now()
+    if attempt.is_active and now >= attempt.deadline:
+        attempt = attempt_finalize(attempt_id=attempt.pk, reason=FinishReason.TIMEOUT, now=now)
+    return attempt
+
+
+def answer_check_shape(*, item: AttemptItem, answer) -> None:
+    revision = item.revision
+    options = [{"key": LETTERS[i]} for i in range(len(item.option_order))]
+    try:
+        validate_answer_shape(qtype=revision.qtype, options=options, blank_count=revision.blank_count, answer=answer)
+    except ShapeError as exc:
+        raise errors.MalformedAnswer(str(exc)) from exc
+
+
+def answer_save(*, user: User, attempt_id: int, question_id: int, answer, now: datetime | None = None) -> int:
+    """Store one answer (idempotent: the same PUT twice leaves the same row). Returns remaining seconds.
+    Once this returns, the answer is committed. The attempt row is locked for the write so a concurrent
+    finalisation either sees this answer or makes it fail."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise errors.AttemptNotFound()
+    item = AttemptItem.objects.select_related("revision").filter(attempt=attempt, revision_id=question_id).first()
+    if item is None:
+        raise errors.QuestionNotInPaper()
+    if not attempt.is_active:
+        raise errors.AttemptFinished()
+    if now >= attempt.deadline:
+        attempt_finalize(attempt_id=attempt.pk, reason=FinishReason.TIMEOUT, now=now)
+        raise errors.DeadlinePassed()
+    answer_check_shape(item=item, answer=answer)
+    with transaction.atomic():
+        still_open = list(
+            Attempt.objects.select_for_update()
+            .filter(pk=attempt.pk, state=AttemptState.ACTIVE, deadline__gt=now)
+            .values_list("pk", flat=True)
+        )
+        if not still_open:
+            raise errors.AttemptFinished()
+        AttemptItem.objects.filter(pk=item.pk).update(answer=answer, saved_at=now)
+    return attempt.remaining_s(now)
+
+
+def attempt_submit(*, user: User, attempt_id: int, now: datetime | None = None) -> Attempt:
+    now = now or timezone.now()
+    attempt = attempt_for_user(user=user, attempt_id=attempt_id, now=now)
+    if not attempt.is_active:
+        return attempt
+    return attempt_finalize(attempt_id=attempt.pk, reason=FinishReason.SUBMITTED, now=now)
+
+
+def item_score(*, item: AttemptItem, partial_credit: bool) -> Decimal:
+    revision = item.revision
+    answer = item.answer
+    if answer is not None and revision.qtype in CHOICE_TYPES:
+        try:
+            answer = to_original_keys(answer, item.option_order)
+        except (ValueError, IndexError, TypeError):
+            answer = None
+    fraction = score_fraction(qtype=revision.qtype, key=revision.answer, answer=answer, partial_credit=partial_credit)
+    return (item.points * fraction).quantize(Decimal("0.01"))
+
+
+def attempt_finalize(*, attempt_id: int, reason: str, now: datetime | None = None) -> Attempt:
+    """Score the attempt from its saved answers and close it. Idempotent; safe to call from the sweep,
+    on access and on submit at once (the row lock serialises them). Sends `attempt_scored` after commit."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
+        if attempt.state != AttemptState.ACTIVE:
+            return Attempt.objects.select_related("contest").get(pk=attempt_id)
+        contest = Contest.objects.get(pk=attempt.contest_id)
+        finished_at = min(now, attempt.deadline)
+        if finished_at >= attempt.deadline:
+            reason = FinishReason.TIMEOUT
+        items = list(attempt.items.select_related("revision"))
+        total = Decimal(0)
+        for item in items:
+            item.score = item_score(item=item, partial_credit=contest.partial_credit)
+            total += item.score
+        AttemptItem.objects.bulk_update(items, ["score"])
+        attempt.state = AttemptState.FINALISED
+        attempt.finished_at = finished_at
+        attempt.finish_reason = reason
+        attempt.score = total
+        attempt.time_used_s = max(0, int((finished_at - attempt.started_at).total_seconds()))
+        attempt.save(update_fields=["state", "finished_at", "finish_reason", "score", "time_used_s"])
+        attempt_recount(contest=contest, user_id=attempt.user_id)
+        contest_id, user_id, pk = contest.pk, attempt.user_id, attempt.pk
+        transaction.on_commit(
+            lambda: attempt_scored.send(sender=Attempt, contest_id=contest_id, attempt_id=pk, user_id=user_id)
+        )
+    attempt.contest = contest
+    attempt.counts = Attempt.objects.filter(pk=attempt.pk).values_list("counts", flat=True).get()
+    return attempt
+
+
+def attempt_recount(*, contest: Contest, user_id: int) -> None:
+    """Mark the one finalised attempt that counts for this student (best / last / first).
+    Caller is inside a transaction."""
+    done = Attempt.objects.filter(contest=contest, user_id=user_id, state=AttemptState.FINALISED)
+    if contest.counting == CountingRule.LAST:
+        chosen = done.order_by("-number").first()
+    elif contest.counting == CountingRule.FIRST:
+        chosen = done.order_by("number").first()
+    else:
+        chosen = done.order_by(*DB_ORDERING).first()
+    if chosen is None:
+        return
+    done.exclude(pk=chosen.pk).filter(counts=True).update(counts=False)
+    if not chosen.counts:
+        Attempt.objects.filter(pk=chosen.pk).update(counts=True)
+
+
+def attempts_finalize_expired(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """The periodic sweep: finalise every active attempt whose deadline has passed. Returns how many."""
+    now = now or timezone.now()
+    ids = list(
+        Attempt.objects.filter(state=AttemptState.ACTIVE, deadline__lte=now)
+        .order_by("deadline")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        attempt_finalize(attempt_id=pk, reason=FinishReason.TIMEOUT, now=now)
+    return len(ids)
