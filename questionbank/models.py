@@ -2,6 +2,8 @@
 snapshot of its content. Papers and attempts always point at revisions, so correcting a question never
 changes a past score."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -143,3 +145,52 @@ class ReviewLog(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("审核记录")
         verbose_name_plural = _("审核记录")
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    VALIDATING = "validating", _("正在检查")
+    VALIDATED = "validated", _("检查完成")
+    IMPORTING = "importing", _("正在导入")
+    DONE = "done", _("导入完成")
+    FAILED = "failed", _("失败")
+
+
+class ImportJob(models.Model):
+    """One uploaded file going through check → confirm → import, with the progress the page polls.
+    Rows are re-validated at import time, so a preview that went stale never writes bad data."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="question_imports"
+    )
+    file = models.FileField(upload_to="question_imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    format = models.CharField(_("格式"), max_length=16)
+    options = models.JSONField(default=dict, blank=True)  # default_topic_id, publish, only_valid
+    state = models.CharField(_("状态"), max_length=16, choices=ImportJobState.choices, default=ImportJobState.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)  # new / update / unchanged / error / written
+    rows = models.JSONField(default=list, blank=True)  # preview: [{n, where, status, stem, errors}], capped
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if self.state in (ImportJobState.VALIDATED, ImportJobState.DONE):
+            return 100
+        return min(99, int(self.processed * 100 / self.total)) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportJobState.VALIDATED, ImportJobState.DONE, ImportJobState.FAILED)

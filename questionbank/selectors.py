@@ -49,3 +49,65 @@ def _grade_band_q(grade_band: str, field: str = "grade_bands") -> Q:
     # JSON `contains` is not supported on SQLite; the stored lists hold short fixed tokens, so a
     # quoted-substring match on the JSON text is exact on both backends.
     return Q(**{f"{field}__icontains": f'"{grade_band}"'})
+
+
+def questions_visible_to(user) -> QuerySet[Question]:
+    """Reviewers see the whole bank; other authors see their own questions and everything published."""
+    from .services.questions import can_review
+
+    qs = Question.objects.select_related("topic", "author", "current_revision")
+    if can_review(user):
+        return qs
+    return qs.filter(Q(author=user) | Q(status=QuestionStatus.PUBLISHED))
+
+
+def question_search(
+    *,
+    user,
+    topic_id: int | None = None,
+    qtype: str = "",
+    difficulty: str = "",
+    grade_band: str = "",
+    status: str = "",
+    text: str = "",
+    mine: bool = False,
+) -> QuerySet[Question]:
+    qs = questions_visible_to(user)
+    if topic_id:
+        qs = qs.filter(topic_id__in=topic_descendant_ids([topic_id]))
+    if qtype:
+        qs = qs.filter(qtype=qtype)
+    if difficulty:
+        qs = qs.filter(difficulty=difficulty)
+    if grade_band:
+        qs = qs.filter(_grade_band_q(grade_band))
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(author=user)
+    for word in (text or "").split()[:5]:
+        qs = qs.filter(stem__icontains=word)
+    return qs.order_by("-id")
+
+
+def review_queue(user) -> QuerySet[Question]:
+    return (
+        Question.objects.filter(status=QuestionStatus.PENDING).select_related("topic", "author").order_by("updated_at")
+    )
+
+
+def topic_tree() -> list[tuple[Topic, int]]:
+    """(topic, depth) in display order."""
+    topics = list(Topic.objects.all())
+    children: dict[int | None, list[Topic]] = {}
+    for t in topics:
+        children.setdefault(t.parent_id, []).append(t)
+    out: list[tuple[Topic, int]] = []
+
+    def walk(parent_id, depth):
+        for t in sorted(children.get(parent_id, []), key=lambda t: (t.order, t.pk)):
+            out.append((t, depth))
+            walk(t.pk, depth + 1)
+
+    walk(None, 0)
+    return out

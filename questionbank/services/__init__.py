@@ -1,0 +1,38 @@
+"""Writes to the question bank. `content` validates and normalises question content; `questions` holds the
+life cycle (create, edit, review, retire) and revisioning; `importing` is the one import engine behind the
+teacher page, the admin and the `import_questions` command."""
+
+from .content import ContentInvalid, QuestionContentData, content_clean, question_fingerprint
+from .questions import (
+    DuplicateQuestion,
+    QuestionActionDenied,
+    can_author,
+    can_edit,
+    can_review,
+    question_approve,
+    question_create,
+    question_retire,
+    question_return,
+    question_submit,
+    question_update,
+    topic_create,
+)
+
+__all__ = [
+    "ContentInvalid",
+    "DuplicateQuestion",
+    "QuestionActionDenied",
+    "QuestionContentData",
+    "can_author",
+    "can_edit",
+    "can_review",
+    "content_clean",
+    "question_approve",
+    "question_create",
+    "question_fingerprint",
+    "question_retire",
+    "question_return",
+    "question_submit",
+    "question_update",
+    "topic_create",
+]

@@ -1,0 +1,139 @@
+"""Import jobs: the teacher page's upload → check (background) → confirm → import (background) flow.
+The request only stores the file and enqueues; the page polls ImportJob for progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from accounts.models import User
+
+from ..importers.readers import ImportFileError, detect_format
+from ..models import ImportJob, ImportJobState, Topic
+from .importing import ImportReport, import_check, import_write
+from .questions import QuestionActionDenied, can_author, can_review
+
+PREVIEW_OK_ROWS = 200
+PREVIEW_ERROR_ROWS = 1000
+
+
+def import_job_create(
+    *,
+    actor: User,
+    upload: UploadedFile,
+    fmt: str | None = None,
+    default_topic: Topic | None = None,
+    publish: bool = False,
+) -> ImportJob:
+    """Check what can be checked without reading the content (permission, size, type), store the file and
+    enqueue the check. Raises ImportFileError / QuestionActionDenied with a Chinese message."""
+    if not can_author(actor):
+        raise QuestionActionDenied("只有教师、组织者或管理员可以导入题目。")
+    if publish and not can_review(actor):
+        raise QuestionActionDenied("只有审核人可以在导入时直接发布。")
+    if upload.size == 0:
+        raise ImportFileError("文件是空的。")
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ImportFileError(
+            f"文件过大（{upload.size / 1048576:.1f} MB），上限 {limit / 1048576:.0f} MB，请拆分后再导入。"
+        )
+    fmt = detect_format(upload.name, fmt or None)
+    job = ImportJob(
+        created_by=actor,
+        original_name=upload.name[:255],
+        format=fmt,
+        options={"default_topic_id": default_topic.pk if default_topic else None, "publish": publish},
+    )
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: _enqueue("check", job_id))
+    return job
+
+
+def import_job_confirm(*, actor: User, job: ImportJob, only_valid: bool = False) -> ImportJob:
+    if job.created_by_id != actor.pk:
+        raise QuestionActionDenied("只能确认自己上传的导入。")
+    updated = ImportJob.objects.filter(pk=job.pk, state=ImportJobState.VALIDATED).update(
+        state=ImportJobState.IMPORTING, processed=0, options=job.options | {"only_valid": only_valid}
+    )
+    if not updated:
+        raise QuestionActionDenied("该导入不在“检查完成”状态，不能确认（可能已经导入过）。")
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: _enqueue("run", job_id))
+    job.refresh_from_db()
+    return job
+
+
+def _enqueue(step: str, job_id: str) -> None:
+    from ..tasks import check_import_job, run_import_job
+
+    (check_import_job if step == "check" else run_import_job).enqueue(job_id)
+
+
+def _progress_callback(job: ImportJob):
+    def progress(*, total: int | None = None, processed: int | None = None) -> None:
+        fields = {}
+        if total is not None:
+            job.total = fields["total"] = total
+        if processed is not None:
+            job.processed = fields["processed"] = processed
+            if processed > job.total:
+                job.total = fields["total"] = processed
+        ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+    return progress
+
+
+def _check(job: ImportJob) -> ImportReport:
+    topic_id = job.options.get("default_topic_id")
+    default_topic = Topic.objects.filter(pk=topic_id).first() if topic_id else None
+    with job.file.open("rb") as fh:
+        data = fh.read()
+    return import_check(
+        data=data, fmt=job.format, actor=job.created_by, default_topic=default_topic, progress=_progress_callback(job)
+    )
+
+
+def _preview(report: ImportReport) -> list[dict]:
+    errors = [r.as_dict() for r in report.rows if r.status == "error"][:PREVIEW_ERROR_ROWS]
+    others = [r.as_dict() for r in report.rows if r.status != "error"][:PREVIEW_OK_ROWS]
+    return sorted(errors + others, key=lambda r: r["n"])
+
+
+def import_job_check(*, job_id: str) -> ImportJob:
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJobState.VALIDATING)
+    report = _check(job)
+    job.counts = report.counts
+    job.rows = _preview(report)
+    job.message = report.file_error
+    job.processed = len(report.rows)
+    job.state = ImportJobState.FAILED if report.file_error else ImportJobState.VALIDATED
+    job.save()
+    return job
+
+
+def import_job_run(*, job_id: str) -> ImportJob:
+    """Re-check (the bank may have changed since the preview), then write in one transaction."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    report = _check(job)
+    only_valid = bool(job.options.get("only_valid"))
+    job.counts = report.counts
+    job.rows = _preview(report)
+    try:
+        result = import_write(
+            report=report, actor=job.created_by, publish=bool(job.options.get("publish")), only_valid=only_valid
+        )
+    except (ImportFileError, QuestionActionDenied) as exc:
+        job.state = ImportJobState.FAILED
+        job.message = str(exc)
+    else:
+        job.counts = job.counts | result
+        job.state = ImportJobState.DONE
+        job.message = ""
+    job.processed = len(report.rows)
+    job.save()
+    return job
