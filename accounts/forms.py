@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,3 +28,33 @@ class RosterUploadForm(forms.Form):
     def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+
+
+class _NotTheSamePasswordMixin:
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "password_unchanged": _("新密码不能与当前密码相同。"),
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("new_password2")
+        if password and "new_password2" not in self.errors and self.user.check_password(password):
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged"),
+            )
+        return cleaned
+
+
+class FirstPasswordForm(_NotTheSamePasswordMixin, SetPasswordForm):
+    """First login: the initial password was just typed at login, so it is not asked for again."""
+
+
+class ChangePasswordForm(_NotTheSamePasswordMixin, PasswordChangeForm):
+    """Any later change asks for the current password, so an unattended session cannot be taken over."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_unchanged": _("新密码不能与当前密码相同。"),
+    }

@@ -2,11 +2,10 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .forms import LoginForm
+from .forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from .models import Role
 from .permissions import request_scope, role_required
 from .selectors import classes_taught_by
@@ -21,9 +20,10 @@ class LoginView(auth_views.LoginView):
 @login_required
 def password_change(request):
     """First-login password change (and any later change). The initial password is not asked for
-    again on first login: the student just typed it."""
+    again on first login (the student just typed it); any later change asks for the current one."""
     user = request.user
-    form = SetPasswordForm(user, request.POST or None)
+    form_class = FirstPasswordForm if user.must_change_password else ChangePasswordForm
+    form = form_class(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
         user.must_change_password = False
