@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "competitions",
     "judging",
     "results",
+    "leaderboards",
 ]
 
 MIDDLEWARE = [

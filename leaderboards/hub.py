@@ -1,0 +1,333 @@
+"""Per-process fan-out of board changes to this process's WebSocket viewers.
+
+Why not channels_redis groups: `group_send` costs one Redis message per member channel (and silently
+drops past a channel's capacity), so a board with 10,000 viewers would become 10,000 Redis messages per
+update. Instead every change is ONE small Redis PUBLISH ("contest 7 changed", leaderboards.services);
+each server process holds ONE subscription, and its Hub, on the event loop, reads the board once
+(O(log n + N)), encodes it once, and writes the same bytes to all its local sockets — a viewer's own
+entry ("me") is a few bytes spliced onto the shared frame.
+
+Coalescing: per board, at most one push per LEADERBOARD_MIN_INTERVAL_S (default 0.5 s, so ≤ 2
+messages/s per viewer per board) — leading edge when the board was quiet, then one trailing push that
+carries the latest state, however many answers arrived meanwhile. A viewer is only written to when its
+version or its own entry changed.
+
+Freeze: while a board is frozen its public frame is constant (version = freeze instant), so public
+viewers receive nothing at all until the reveal; only organisers (live) and a student whose own score
+changed get messages. The switch to the frozen board is pushed by a timer at freeze_at, never by an
+answer, so even the timing of messages leaks nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+from . import source
+from .selectors import DEFAULT_LIMIT, board_pair, me_for, snapshot_payload
+from .store import notify_channel, redis_url
+
+log = logging.getLogger(__name__)
+
+INFO_TTL_S = 5.0
+
+
+def min_interval() -> float:
+    return float(getattr(settings, "LEADERBOARD_MIN_INTERVAL_S", 0.5))
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(eq=False)
+class Group:
+    contest_id: int
+    scope: str
+    viewers: set = field(default_factory=set)
+    last_sent: float = -1e9
+    timer: asyncio.TimerHandle | None = None
+    freeze_timer: asyncio.TimerHandle | None = None
+    running: bool = False
+    dirty: bool = False
+    sent_public_version: int = 0
+    sent_live_version: int = 0
+    frames: dict = field(default_factory=dict)  # "public"/"live" -> (version, head, built_at)
+
+
+def _head(payload: dict) -> str:
+    """The payload's JSON without its closing `"me":null}`; a viewer's frame = head + me + "}"."""
+    payload = dict(payload)
+    payload.pop("me", None)
+    text = _dumps(payload)
+    return text[:-1] + ',"me":'
+
+
+class Hub:
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.groups: dict[tuple[int, str], Group] = {}
+        self.infos: dict[int, tuple[source.ContestInfo | None, float]] = {}
+        self.listener: asyncio.Task | None = None
+        self.tasks: set[asyncio.Task] = set()
+
+    # --- viewers --------------------------------------------------------------------------------
+
+    def viewer_count(self) -> int:
+        return sum(len(g.viewers) for g in self.groups.values())
+
+    async def register(self, viewer) -> None:
+        """Add a connected viewer and send it the snapshot. Updates that race with the snapshot are not
+        lost: the viewer is marked ready only after the snapshot went out, and a newer frame built
+        meanwhile is then pushed to it."""
+        key = (viewer.contest_id, viewer.board_scope)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = Group(contest_id=viewer.contest_id, scope=viewer.board_scope)
+        viewer.ready = False
+        group.viewers.add(viewer)
+        self._ensure_listener()
+        try:
+            await self.send_snapshot(viewer, group)
+        finally:
+            viewer.ready = True
+        sent = group.sent_live_version if viewer.live else group.sent_public_version
+        if sent > viewer.last_version:
+            self.schedule(group)
+
+    def unregister(self, viewer) -> None:
+        key = (viewer.contest_id, viewer.board_scope)
+        group = self.groups.get(key)
+        if group is None:
+            return
+        group.viewers.discard(viewer)
+        if not group.viewers:
+            for handle in (group.timer, group.freeze_timer):
+                if handle:
+                    handle.cancel()
+            del self.groups[key]
+        if not self.groups and self.listener is not None:
+            self.listener.cancel()
+            self.listener = None
+
+    async def send_snapshot(self, viewer, group: Group | None = None) -> None:
+        group = group or self.groups.get((viewer.contest_id, viewer.board_scope))
+        info = await self.info(viewer.contest_id)
+        if info is None:
+            await viewer.close_board(4404)
+            return
+        kind = "live" if viewer.live else "public"
+        cached = group.frames.get(kind) if group else None
+        fresh = cached and (self.loop.time() - cached[2]) < min_interval() and not (group.dirty or group.timer)
+        ids = [viewer.me_id] if viewer.me_id else []
+        if fresh:
+            version, head = cached[0], cached[1]
+            frozen = info.is_frozen()
+            me_map = await sync_to_async(me_for, thread_sensitive=False)(
+                info=info, scope=viewer.board_scope, ids=ids, frozen=frozen and not viewer.live
+            )
+        else:
+            version, head, me_map = await sync_to_async(self._read_one, thread_sensitive=False)(info, viewer, ids)
+        me_text = _dumps(me_map.get(viewer.me_id)) if viewer.me_id else "null"
+        viewer.last_version, viewer.last_me = version, me_text
+        await viewer.send_frame(head + me_text + "}")
+        if group and self._is_future(info.freeze_at):
+            self._arm_freeze_timer(group, info)
+
+    def _read_one(self, info, viewer, ids):
+        pair = board_pair(info=info, scope=viewer.board_scope, limit=DEFAULT_LIMIT, need_live=viewer.live)
+        me_map = me_for(info=info, scope=viewer.board_scope, ids=ids, frozen=pair.frozen and not viewer.live)
+        payload = snapshot_payload(info=info, scope=viewer.board_scope, pair=pair, live=viewer.live, me=None)
+        return payload["version"], _head(payload), me_map
+
+    # --- contest info (cached briefly; invalidated by "contest" notifications) -----------------
+
+    async def info(self, contest_id: int) -> source.ContestInfo | None:
+        cached = self.infos.get(contest_id)
+        if cached and self.loop.time() - cached[1] < INFO_TTL_S:
+            return cached[0]
+        info = await sync_to_async(source.contest_info)(contest_id)
+        self.infos[contest_id] = (info, self.loop.time())
+        return info
+
+    # --- notifications and coalescing -----------------------------------------------------------
+
+    def notify(self, contest_id: int, kind: str = "board") -> None:
+        """Runs on the loop. One call per board change anywhere in the cluster."""
+        if kind == "contest":
+            self.infos.pop(contest_id, None)
+        for (cid, _), group in list(self.groups.items()):
+            if cid == contest_id:
+                self.schedule(group)
+
+    def schedule(self, group: Group) -> None:
+        if group.running:
+            group.dirty = True
+            return
+        if group.timer is not None:
+            return  # a trailing push is already due and will read the latest state
+        delay = max(0.0, group.last_sent + min_interval() - self.loop.time())
+        group.timer = self.loop.call_later(delay, self._fire, group)
+
+    def _fire(self, group: Group) -> None:
+        group.timer = None
+        if self.groups.get((group.contest_id, group.scope)) is not group:
+            return
+        task = self.loop.create_task(self.refresh(group))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def _is_future(self, when: datetime | None) -> bool:
+        return when is not None and when > timezone.now()
+
+    def _arm_freeze_timer(self, group: Group, info) -> None:
+        if group.freeze_timer is not None:
+            return
+        delay = (info.freeze_at - timezone.now()).total_seconds()
+        if 0 < delay < 7 * 86400:
+            group.freeze_timer = self.loop.call_later(delay + 0.01, self._freeze_now, group)
+
+    def _freeze_now(self, group: Group) -> None:
+        group.freeze_timer = None
+        self.infos.pop(group.contest_id, None)
+        self.schedule(group)
+
+    async def refresh(self, group: Group) -> None:
+        group.running = True
+        group.dirty = False
+        try:
+            info = await self.info(group.contest_id)
+            viewers = [v for v in group.viewers if v.ready]
+            if info is None:
+                for v in viewers:
+                    await v.close_board(4404)
+                return
+            stale = [v for v in viewers if v.display_token and not info.display_token_matches(v.display_token)]
+            for v in stale:
+                await v.close_board(4403)
+            viewers = [v for v in viewers if v not in stale]
+            if not viewers:
+                return
+            result = await sync_to_async(self._read_group, thread_sensitive=False)(info, group, viewers)
+            await self._send_all(group, viewers, *result)
+        except Exception:
+            log.exception("leaderboard refresh failed for contest %s/%s", group.contest_id, group.scope)
+        finally:
+            group.last_sent = self.loop.time()
+            group.running = False
+            if group.dirty:
+                self.schedule(group)
+
+    def _read_group(self, info, group: Group, viewers: list):
+        need_live = any(v.live for v in viewers)
+        pair = board_pair(info=info, scope=group.scope, limit=DEFAULT_LIMIT, need_live=need_live)
+        public_ids = sorted({v.me_id for v in viewers if v.me_id and not v.live})
+        live_ids = sorted({v.me_id for v in viewers if v.me_id and v.live})
+        me_public = me_for(info=info, scope=group.scope, ids=public_ids, frozen=pair.frozen)
+        me_live = me_for(info=info, scope=group.scope, ids=live_ids, frozen=False) if live_ids else {}
+        heads = {}
+        for kind, live in (("public", False), ("live", True)):
+            if live and not need_live:
+                continue
+            payload = snapshot_payload(info=info, scope=group.scope, pair=pair, live=live, me=None)
+            heads[kind] = (payload["version"], _head(payload))
+        return heads, me_public, me_live
+
+    async def _send_all(self, group: Group, viewers: list, heads: dict, me_public: dict, me_live: dict) -> None:
+        now = self.loop.time()
+        for kind, (version, head) in heads.items():
+            group.frames[kind] = (version, head, now)
+        if "public" in heads:
+            group.sent_public_version = heads["public"][0]
+        if "live" in heads:
+            group.sent_live_version = heads["live"][0]
+        me_cache: dict[tuple[bool, int], str] = {}
+        for v in viewers:
+            version, head = heads["live" if v.live else "public"]
+            if v.me_id:
+                ck = (v.live, v.me_id)
+                me_text = me_cache.get(ck)
+                if me_text is None:
+                    me_text = me_cache[ck] = _dumps((me_live if v.live else me_public).get(v.me_id))
+            else:
+                me_text = "null"
+            if version < v.last_version or (version == v.last_version and me_text == v.last_me):
+                continue
+            v.last_version, v.last_me = version, me_text
+            try:
+                await v.send_frame(head + me_text + "}")
+            except Exception:  # a socket that went away mid-broadcast must not stop the others
+                log.debug("send to a closing viewer failed", exc_info=True)
+
+    # --- the one Redis subscription of this process ---------------------------------------------
+
+    def _ensure_listener(self) -> None:
+        if self.listener is None and redis_url():
+            self.listener = self.loop.create_task(self._listen())
+
+    async def _listen(self) -> None:
+        import redis.asyncio as aioredis
+
+        backoff = 0.2
+        while True:
+            client = aioredis.Redis.from_url(redis_url(), decode_responses=True)
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(notify_channel())
+                backoff = 0.2
+                # anything published before the subscription took effect: catch up once
+                for group in list(self.groups.values()):
+                    self.schedule(group)
+                async for message in pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    try:
+                        data = json.loads(message["data"])
+                        self.notify(int(data["c"]), data.get("k", "board"))
+                    except (ValueError, KeyError, TypeError):
+                        log.warning("bad leaderboard notification %r", message.get("data"))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("leaderboard subscription lost (%s); retrying in %.1fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+            finally:
+                try:
+                    await pubsub.aclose()
+                    await client.aclose()
+                except Exception:  # noqa: S110 - closing a broken connection may fail again
+                    pass
+
+
+_hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def get_hub() -> Hub:
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = Hub(loop)
+    return hub
+
+
+def notify_local(contest_id: int, kind: str = "board") -> None:
+    """In-process notification (no Redis): reach every hub of this process, from any thread."""
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    for loop, hub in list(_hubs.items()):
+        if loop.is_closed():
+            continue
+        if loop is running:
+            hub.notify(contest_id, kind)
+        else:
+            loop.call_soon_threadsafe(hub.notify, contest_id, kind)

@@ -1,0 +1,140 @@
+"""Writes to the boards. The database stays the source of truth: a board is rebuilt from it whenever its
+keys are missing (first use, Redis restarted or flushed) and by `manage.py rebuild_leaderboard`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import source
+from .store import FROZEN, LIVE, get_store, notify_channel, redis_url
+
+log = logging.getLogger(__name__)
+
+REBUILD_LOCK_TTL_S = 60
+REBUILD_WAIT_S = 30
+
+
+class LeaderboardError(Exception):
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def leaderboard_rebuild(*, contest_id: int, variant: str = LIVE, wait: bool = True) -> int | None:
+    """Replace the board with what the database says. While it runs, upserts from other processes are
+    parked as "pending" and re-applied from the database afterwards, so none is lost or overwritten by
+    the older snapshot. Returns the new version (None when another process holds the rebuild and
+    `wait` is False)."""
+    store = get_store()
+    lock = f"rebuild:{contest_id}:{variant}"
+    if not store.try_lock(lock, REBUILD_LOCK_TTL_S):
+        if not wait:
+            return None
+        deadline = time.monotonic() + REBUILD_WAIT_S
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if store.is_built(contest_id, variant):
+                return None
+            if store.try_lock(lock, REBUILD_LOCK_TTL_S):
+                break
+        else:
+            raise LeaderboardError("rebuild_timeout", "排行榜正在重建，请稍后再试。", 503)
+    try:
+        store.unbuild(contest_id, variant)
+        if variant == FROZEN:
+            info = source.contest_info(contest_id)
+            freeze_at = info.freeze_at if info else None
+            rows = source.counted_rows(contest_id, finished_before=freeze_at) if freeze_at else []
+        else:
+            rows = source.counted_rows(contest_id)
+        version = store.replace(contest_id, rows, source.enrolled_counts(contest_id), variant)
+        if variant == LIVE:
+            for user_id in store.take_pending(contest_id, variant):
+                _apply_user(store, contest_id, user_id)
+        else:
+            store.take_pending(contest_id, variant)
+        return version
+    finally:
+        store.unlock(lock)
+
+
+def leaderboard_ensure_built(*, contest_id: int, variant: str = LIVE) -> None:
+    store = get_store()
+    if not store.is_built(contest_id, variant):
+        leaderboard_rebuild(contest_id=contest_id, variant=variant)
+
+
+def _apply_user(store, contest_id: int, user_id: int) -> int | None:
+    row = source.counted_row_for_user(contest_id, user_id)
+    if row is None:
+        return store.remove_user(contest_id, user_id)
+    return store.upsert(contest_id, row)
+
+
+def leaderboard_apply_attempt(*, contest_id: int, attempt_id: int) -> None:
+    """Project one scored attempt onto the live board and tell every server process. Called after the
+    scoring transaction committed (competitions.signals.attempt_scored). Reads the student's counted
+    attempt from the database rather than trusting the event, so replays and reordering are harmless."""
+    user_id = source.user_id_of_attempt(attempt_id)
+    if user_id is None:
+        return
+    store = get_store()
+    if _apply_user(store, contest_id, user_id) is None:
+        # not built (first answer, or Redis flushed): the rebuild reads this committed attempt too
+        leaderboard_rebuild(contest_id=contest_id)
+    leaderboard_notify(contest_id=contest_id)
+
+
+def leaderboard_notify(*, contest_id: int, kind: str = "board") -> None:
+    """One message per board change for the whole cluster (not per viewer): each server process fans
+    it out to its own sockets, coalesced (leaderboards.hub)."""
+    if redis_url():
+        from .store.redis import client_for
+
+        client_for(redis_url()).publish(notify_channel(), json.dumps({"c": contest_id, "k": kind}))
+    else:
+        from .hub import notify_local
+
+        notify_local(contest_id, kind)
+
+
+def leaderboard_reveal(*, contest_id: int, user) -> None:
+    """Lift the freeze after the window closed: the public boards show the final standings."""
+    from .models import BoardState
+
+    info = source.contest_info(contest_id)
+    if info is None:
+        raise LeaderboardError("not_found", "竞赛不存在。", 404)
+    if source.viewer_access(user, info) != source.LIVE_ACCESS:
+        raise LeaderboardError("forbidden", "只有主办方组织者可以揭榜。", 403)
+    if timezone.now() < info.closes_at:
+        raise LeaderboardError("contest_open", "竞赛尚未结束，结束后才能揭晓最终排名。", 409)
+    with transaction.atomic():
+        state, _ = BoardState.objects.select_for_update().get_or_create(contest_id=contest_id)
+        if state.revealed_at is None:
+            state.revealed_at = timezone.now()
+            state.revealed_by = user
+            state.save(update_fields=["revealed_at", "revealed_by"])
+        transaction.on_commit(lambda: leaderboard_notify(contest_id=contest_id, kind="contest"))
+
+
+def display_token_rotate(*, contest_id: int, user) -> str:
+    """Issue a new big-screen link (competitions owns the token); screens on the old link are closed."""
+    from competitions.models import Contest
+    from competitions.services import contest_rotate_display_token
+
+    contest = Contest.objects.select_related("owner_org").filter(pk=contest_id).first()
+    if contest is None:
+        raise LeaderboardError("not_found", "竞赛不存在。", 404)
+    info = source.contest_info(contest_id)
+    if source.viewer_access(user, info) != source.LIVE_ACCESS:
+        raise LeaderboardError("forbidden", "只有主办方组织者可以更换大屏链接。", 403)
+    with transaction.atomic():
+        token = contest_rotate_display_token(actor=user, contest=contest)
+        transaction.on_commit(lambda: leaderboard_notify(contest_id=contest_id, kind="contest"))
+    return token

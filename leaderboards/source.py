@@ -1,0 +1,249 @@
+"""The only module that reads the contest engine's tables. Everything else in this app works on
+BoardRow / ContestInfo, so a change in competitions.models is absorbed here.
+
+The database is the source of truth: the boards are a projection of the finalised attempts that
+count (`Attempt.counts`), and can be rebuilt from here at any time."""
+
+from __future__ import annotations
+
+import hmac
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Membership, Organization, OrgKind, Role
+from accounts.selectors import scope_for
+from competitions.models import Attempt, AttemptState, Contest, ContestStatus, CountingRule
+from competitions.ranking import ranking_key
+
+from .models import BoardState
+from .store.base import BoardRow
+
+SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
+
+
+@dataclass(frozen=True)
+class ContestInfo:
+    id: int
+    title: str
+    owner_org_id: int
+    owner_path: str
+    published: bool
+    opens_at: datetime
+    closes_at: datetime
+    freeze_minutes: int
+    display_token: str
+    revealed_at: datetime | None
+
+    @property
+    def freeze_at(self) -> datetime | None:
+        if not self.freeze_minutes:
+            return None
+        return self.closes_at - timedelta(minutes=self.freeze_minutes)
+
+    def is_frozen(self, now: datetime | None = None) -> bool:
+        """Public boards show the frozen state from freeze_at until the organiser reveals."""
+        if self.freeze_at is None or self.revealed_at is not None:
+            return False
+        return (now or timezone.now()) >= self.freeze_at
+
+    def display_token_matches(self, raw: str | None) -> bool:
+        return bool(raw) and hmac.compare_digest(raw.encode(), self.display_token.encode())
+
+
+def contest_info(contest_id: int) -> ContestInfo | None:
+    contest = Contest.objects.select_related("owner_org").filter(pk=contest_id).first()
+    if contest is None:
+        return None
+    state = BoardState.objects.filter(contest_id=contest_id).first()
+    return ContestInfo(
+        id=contest.pk,
+        title=contest.title,
+        owner_org_id=contest.owner_org_id,
+        owner_path=contest.owner_org.path,
+        published=contest.status == ContestStatus.PUBLISHED,
+        opens_at=contest.opens_at,
+        closes_at=contest.closes_at,
+        freeze_minutes=contest.freeze_minutes or 0,
+        display_token=contest.display_token,
+        revealed_at=state.revealed_at if state else None,
+    )
+
+
+# --- who may watch -----------------------------------------------------------------------------
+
+LIVE_ACCESS = "live"  # organisers of the owning region and site admins: the real board, always
+PUBLIC_ACCESS = "public"  # participants and staff of the region: the public (possibly frozen) board
+
+
+def viewer_access(user, info: ContestInfo) -> str | None:
+    """Organisers who manage the contest's region see the live board. Anyone else signed in whose
+    organisation lies inside that region (students, teachers) — or above it (city-level staff) —
+    sees the public board once the contest is published. Everyone else: no board."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    scope = scope_for(user)
+    if scope.is_admin or any(info.owner_path.startswith(p) for p in scope.managed_paths):
+        return LIVE_ACCESS
+    if not info.published:
+        return None
+    for m in scope.memberships:
+        if m.org_id and (m.org.path.startswith(info.owner_path) or info.owner_path.startswith(m.org.path)):
+            return PUBLIC_ACCESS
+    return None
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+class OrgIndex:
+    """School and district of a class, from the materialised path, with one query for the lot."""
+
+    def __init__(self, org_ids: set[int] | None = None):
+        qs = Organization.objects.filter(kind__in=[*SCHOOL_KINDS, OrgKind.DISTRICT])
+        if org_ids is not None:
+            qs = qs.filter(pk__in=org_ids)
+        self.orgs = {o["id"]: (o["kind"], o["name"]) for o in qs.values("id", "kind", "name")}
+
+    @classmethod
+    def for_paths(cls, paths: list[str]) -> OrgIndex:
+        ids = {int(p) for path in paths for p in path.strip("/").split("/") if p}
+        return cls(ids)
+
+    def school_and_district(self, path: str | None) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+        school = district = None
+        for part in (path or "").strip("/").split("/"):
+            if not part:
+                continue
+            found = self.orgs.get(int(part))
+            if found is None:
+                continue
+            kind, name = found
+            if kind in SCHOOL_KINDS:
+                school = (int(part), name)
+            elif kind == OrgKind.DISTRICT:
+                district = (int(part), name)
+        return school, district
+
+
+def _row(attempt: Attempt, index: OrgIndex) -> BoardRow:
+    school, district = index.school_and_district(attempt.class_org.path if attempt.class_org_id else None)
+    return BoardRow(
+        attempt_id=attempt.pk,
+        user_id=attempt.user_id,
+        name=attempt.user.real_name or attempt.user.username,
+        school_id=school[0] if school else None,
+        school=school[1] if school else "",
+        district_id=district[0] if district else None,
+        district=district[1] if district else "",
+        score=attempt.score,
+        time_used_s=attempt.time_used_s,
+        finished_at=attempt.finished_at,
+    )
+
+
+def _attempts(contest_id: int):
+    return (
+        Attempt.objects.filter(contest_id=contest_id, state=AttemptState.FINALISED, finished_at__isnull=False)
+        .select_related("user", "class_org")
+        .only(
+            "id",
+            "user_id",
+            "user__real_name",
+            "user__username",
+            "class_org__path",
+            "score",
+            "time_used_s",
+            "finished_at",
+            "number",
+        )
+    )
+
+
+def _pick_counted(attempts: list[Attempt], counting: str) -> list[Attempt]:
+    """The attempt per student the contest's counting rule selects (used for the frozen board, where
+    the stored `counts` flag may point at an attempt finished after the freeze)."""
+    chosen: dict[int, Attempt] = {}
+    for a in attempts:
+        cur = chosen.get(a.user_id)
+        if cur is None:
+            chosen[a.user_id] = a
+            continue
+        if counting == CountingRule.LAST:
+            better = (a.number, a.pk) > (cur.number, cur.pk)
+        elif counting == CountingRule.FIRST:
+            better = (a.number, a.pk) < (cur.number, cur.pk)
+        else:
+            key = {"score": a.score, "time_used_s": a.time_used_s, "finished_at": a.finished_at, "attempt_id": a.pk}
+            cur_key = {
+                "score": cur.score,
+                "time_used_s": cur.time_used_s,
+                "finished_at": cur.finished_at,
+                "attempt_id": cur.pk,
+            }
+            better = ranking_key(**key) < ranking_key(**cur_key)
+        if better:
+            chosen[a.user_id] = a
+    return list(chosen.values())
+
+
+def counted_rows(contest_id: int, *, finished_before: datetime | None = None) -> list[BoardRow]:
+    """Every student's counted attempt. With `finished_before`, the board as it stood then: only
+    attempts finished before that instant, chosen by the contest's counting rule."""
+    if finished_before is None:
+        attempts = list(_attempts(contest_id).filter(counts=True))
+    else:
+        counting = Contest.objects.filter(pk=contest_id).values_list("counting", flat=True).first()
+        attempts = _pick_counted(list(_attempts(contest_id).filter(finished_at__lt=finished_before)), counting)
+    index = OrgIndex()
+    return [_row(a, index) for a in attempts]
+
+
+def counted_row_for_user(contest_id: int, user_id: int) -> BoardRow | None:
+    attempt = _attempts(contest_id).filter(user_id=user_id, counts=True).order_by("-finished_at", "-id").first()
+    if attempt is None:
+        return None
+    return _row(attempt, OrgIndex.for_paths([attempt.class_org.path if attempt.class_org_id else ""]))
+
+
+def user_id_of_attempt(attempt_id: int) -> int | None:
+    return Attempt.objects.filter(pk=attempt_id).values_list("user_id", flat=True).first()
+
+
+def enrolled_counts(contest_id: int) -> dict[int, int]:
+    """Students of the contest's audience per school and per district (for the participation rate)."""
+    contest = Contest.objects.select_related("owner_org").filter(pk=contest_id).first()
+    if contest is None:
+        return {}
+    roots = [o.path for o in contest.audience_orgs.all()] or [contest.owner_org.path]
+    q = Q()
+    for path in roots:
+        q |= Q(org__path__startswith=path)
+    memberships = Membership.objects.filter(q, role=Role.STUDENT, org__kind=OrgKind.CLASS)
+    if contest.grade_bands:
+        from accounts.models import grade_band_for
+
+        grades = [g for g in range(1, 13) if grade_band_for(g) in contest.grade_bands]
+        memberships = memberships.filter(org__grade__in=grades)
+    per_class = Counter(memberships.values_list("org__path", flat=True))
+    index = OrgIndex()
+    counts: Counter = Counter()
+    for path, n in per_class.items():
+        school, district = index.school_and_district(path)
+        if school:
+            counts[school[0]] += n
+        if district:
+            counts[district[0]] += n
+    return dict(counts)
+
+
+def viewer_orgs(user) -> tuple[int | None, int | None]:
+    """(school id, district id) of a student's class, for "my school / my district" on the boards."""
+    membership = Membership.objects.filter(user=user, role=Role.STUDENT).select_related("org").only("org__path").first()
+    if membership is None or membership.org is None:
+        return None, None
+    school, district = OrgIndex.for_paths([membership.org.path]).school_and_district(membership.org.path)
+    return (school[0] if school else None), (district[0] if district else None)
