@@ -1,0 +1,355 @@
+"""Essay (征文) and works (作品) contests judged blind by panels: entries and their versions, rounds,
+rubrics, assignments, scores and awards.
+
+Identity lives only on Entry (author, team, school, district); judges reach entries through
+Assignment and are shown Entry.code and the content of the judged EntryVersion, never the Entry's
+identity fields."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import GradeBand, Organization
+
+
+class ContestKind(models.TextChoices):
+    ESSAY = "essay", _("征文")
+    VIDEO = "video", _("微视频")
+    AUDIO = "audio", _("音频")
+    DOCUMENT = "document", _("文档（调研报告等）")
+
+
+# File types a kind accepts (detected from content, see judging.files)
+KIND_FILE_TYPES = {
+    ContestKind.VIDEO: {"mp4", "webm"},
+    ContestKind.AUDIO: {"mp3", "m4a", "wav"},
+    ContestKind.DOCUMENT: {"pdf", "docx"},
+}
+
+
+class SubmissionContest(models.Model):
+    title = models.CharField(_("名称"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=ContestKind.choices, default=ContestKind.ESSAY)
+    code_prefix = models.CharField(
+        _("作品编号前缀"), max_length=4, default="ZW", help_text=_("评委只看到编号，如 ZW-0042")
+    )
+    owner_org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="submission_contests", verbose_name=_("主办单位")
+    )
+    grade_bands = models.JSONField(_("面向学段"), default=list, blank=True, help_text=_("留空表示主办单位下所有学生"))
+    opens_at = models.DateTimeField(_("开始提交"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    min_chars = models.PositiveIntegerField(_("最少字数"), default=0)
+    max_chars = models.PositiveIntegerField(_("最多字数"), default=0, help_text=_("0 表示不限"))
+    max_file_mb = models.PositiveIntegerField(_("文件大小上限（MB）"), default=50)
+    allow_teams = models.BooleanField(_("允许团队作品"), default=False)
+    max_team_size = models.PositiveSmallIntegerField(_("团队最多人数"), default=3)
+    pledge_text = models.TextField(
+        _("原创承诺"), default="本人承诺所提交作品为本人（本团队）原创，无抄袭、代写，如有不实愿承担相应责任。"
+    )
+    awards_published_at = models.DateTimeField(_("奖项公布时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("征文/作品赛")
+        verbose_name_plural = _("征文/作品赛")
+        ordering = ["-opens_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("截止时间必须晚于开始时间。")})
+        if self.max_chars and self.min_chars > self.max_chars:
+            raise ValidationError({"max_chars": _("最多字数不能小于最少字数。")})
+        for band in self.grade_bands or []:
+            if band not in GradeBand.values:
+                raise ValidationError({"grade_bands": _("学段取值无效。")})
+
+    @property
+    def is_essay(self) -> bool:
+        return self.kind == ContestKind.ESSAY
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def deadline_passed(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.closes_at
+
+
+class Entry(models.Model):
+    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="entries")
+    code = models.CharField(_("作品编号"), max_length=16)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="judging_entries", verbose_name=_("作者")
+    )
+    team_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="judging_team_entries", verbose_name=_("团队成员")
+    )
+    school = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("学校")
+    )
+    district = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("区县")
+    )
+    pledge_accepted_at = models.DateTimeField(_("原创承诺时间"), null=True, blank=True)
+    consent_public = models.BooleanField(_("同意获奖后公开展示（学生及监护人）"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("参赛作品")
+        verbose_name_plural = _("参赛作品")
+        ordering = ["contest", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "code"], name="judging_entry_unique_code"),
+            models.UniqueConstraint(fields=["contest", "author"], name="judging_entry_one_per_author"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def saved_version(self) -> "EntryVersion | None":
+        """The version judges see: the latest explicitly saved one (autosaved drafts are not judged)."""
+        return self.versions.filter(is_autosave=False).order_by("-number").first()
+
+
+class EntryVersion(models.Model):
+    """Every saved state of an entry. `original_filename` is shown to the author and organisers only."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(_("标题"), max_length=200)
+    body_text = models.TextField(_("正文"), blank=True)
+    body_html = models.TextField(blank=True, help_text="nh3-sanitised rendering of body_text")
+    char_count = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="judging/", blank=True, max_length=255)
+    file_type = models.CharField(max_length=8, blank=True)  # detected: mp4, webm, mp3, m4a, wav, pdf, docx
+    file_size = models.PositiveBigIntegerField(default=0)
+    original_filename = models.CharField(max_length=255, blank=True)
+    is_autosave = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("作品版本")
+        verbose_name_plural = _("作品版本")
+        ordering = ["entry", "number"]
+        constraints = [models.UniqueConstraint(fields=["entry", "number"], name="judging_version_unique_number")]
+
+
+class Rubric(models.Model):
+    contest = models.OneToOneField(SubmissionContest, on_delete=models.CASCADE, related_name="rubric")
+    frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评分细则")
+        verbose_name_plural = _("评分细则")
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Criterion(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("评分项"), max_length=50)
+    description = models.TextField(_("说明"), blank=True)
+    max_points = models.DecimalField(
+        _("满分"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    weight = models.DecimalField(
+        _("权重"), max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        verbose_name = _("评分项")
+        verbose_name_plural = _("评分项")
+        ordering = ["rubric", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundLevel(models.TextChoices):
+    DISTRICT = "district", _("区级")
+    CITY = "city", _("市级")
+
+
+class RoundStatus(models.TextChoices):
+    SETUP = "setup", _("准备中")
+    JUDGING = "judging", _("评审中")
+    CLOSED = "closed", _("已结束")
+
+
+class Round(models.Model):
+    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="rounds")
+    order = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("级别"), max_length=16, choices=RoundLevel.choices, default=RoundLevel.CITY)
+    status = models.CharField(_("状态"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.SETUP)
+    judges = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="judging_rounds", verbose_name=_("评委组")
+    )
+    judges_per_entry = models.PositiveSmallIntegerField(
+        _("每份作品评委数"), default=3, validators=[MinValueValidator(1), MaxValueValidator(15)]
+    )
+    separate_same_school_judges = models.BooleanField(
+        _("同校评委不共评一份作品"), default=True, help_text=_("另可在“回避关系”中指定不共评的评委对")
+    )
+    disagreement_threshold = models.DecimalField(
+        _("分歧阈值（最高分−最低分）"), max_digits=6, decimal_places=2, default=Decimal("20")
+    )
+    standardise = models.BooleanField(
+        _("按评委标准化（z 分数）"), default=False, help_text=_("评委各自评阅不同作品子集时使用")
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审轮次")
+        verbose_name_plural = _("评审轮次")
+        ordering = ["contest", "order"]
+        constraints = [models.UniqueConstraint(fields=["contest", "order"], name="judging_round_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.contest} · {self.name}"
+
+
+class RoundEntry(models.Model):
+    """An entry taking part in a round; `advanced` marks it as moved on to the next round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_entries")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="round_entries")
+    flagged = models.BooleanField(_("评分分歧"), default=False)
+    flag_note = models.CharField(max_length=200, blank=True)
+    advanced = models.BooleanField(_("晋级"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "entry"], name="judging_round_entry_unique")]
+
+
+class JudgeConflict(models.Model):
+    """A declared conflict of interest: the judge never judges this entry, or any entry from this org
+    (school or district subtree)."""
+
+    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="conflicts")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("回避关系")
+        verbose_name_plural = _("回避关系")
+
+
+class JudgePairRule(models.Model):
+    """Two judges who must never share an entry (e.g. same school, same family)."""
+
+    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="judge_pairs")
+    judge_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    judge_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+
+class AssignmentSource(models.TextChoices):
+    AUTO = "auto", _("自动分配")
+    MANUAL = "manual", _("手工调整")
+    EXTRA = "extra", _("分歧加评")
+
+
+class Assignment(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="judging_assignments")
+    source = models.CharField(max_length=8, choices=AssignmentSource.choices, default=AssignmentSource.AUTO)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评审分配")
+        verbose_name_plural = _("评审分配")
+        ordering = ["round", "entry__code", "judge_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "entry", "judge"], name="judging_assignment_unique"),
+        ]
+
+
+class ScoreStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+
+
+class Score(models.Model):
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="score")
+    status = models.CharField(max_length=16, choices=ScoreStatus.choices, default=ScoreStatus.DRAFT)
+    comment = models.TextField(_("评语"), blank=True)
+    total = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+
+
+class ScoreItem(models.Model):
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="items")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(max_digits=6, decimal_places=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["score", "criterion"], name="judging_score_item_unique")]
+
+
+class AwardTier(models.TextChoices):
+    FIRST = "first", _("一等奖")
+    SECOND = "second", _("二等奖")
+    THIRD = "third", _("三等奖")
+    MERIT = "merit", _("优秀奖")
+
+
+TIER_ORDER = [AwardTier.FIRST, AwardTier.SECOND, AwardTier.THIRD, AwardTier.MERIT]
+
+
+class Award(models.Model):
+    """One entry's award. Rows with published_at=None are the organiser's draft; publication stamps
+    every row of the contest at once and they are frozen afterwards."""
+
+    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="awards")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="awards")
+    tier = models.CharField(_("奖项"), max_length=16, choices=AwardTier.choices)
+    rank = models.PositiveIntegerField(_("名次"))
+    score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("奖项")
+        verbose_name_plural = _("奖项")
+        ordering = ["contest", "rank", "entry__code"]
+        constraints = [models.UniqueConstraint(fields=["contest", "entry"], name="judging_award_unique_entry")]
+
+
+class JudgingLog(models.Model):
+    """Audit trail: reopened scores (with reason), manual reassignments, publication."""
+
+    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="logs")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=32)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,38 @@
+"""Every write of the judging app. Split by stage: entries (students submit), judging (rubric, rounds,
+assignment, scores), awards (quotas, tiers, publication)."""
+
+from .awards import awards_compute, awards_publish, round_advance
+from .entries import entry_save
+from .errors import JudgingError
+from .judging import (
+    assignment_add,
+    assignment_reassign,
+    contest_create,
+    round_assign_auto,
+    round_close,
+    round_create,
+    round_open,
+    round_set_panel,
+    rubric_set,
+    score_reopen,
+    score_save,
+)
+
+__all__ = [
+    "JudgingError",
+    "assignment_add",
+    "assignment_reassign",
+    "awards_compute",
+    "awards_publish",
+    "contest_create",
+    "entry_save",
+    "round_advance",
+    "round_assign_auto",
+    "round_close",
+    "round_create",
+    "round_open",
+    "round_set_panel",
+    "rubric_set",
+    "score_reopen",
+    "score_save",
+]

@@ -1,0 +1,197 @@
+"""Students submit: one entry per student (or a team entry), every save kept as a version, locked at
+the deadline."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .. import files as file_checks
+from .. import text
+from ..models import KIND_FILE_TYPES, Entry, EntryVersion, SubmissionContest
+from ..selectors import student_is_eligible, student_school_and_district
+from .errors import JudgingError
+
+
+def _new_code(contest: SubmissionContest) -> str:
+    """A random 4-digit code (not the submission order, which would hint at who submitted when)."""
+    taken = set(Entry.objects.filter(contest=contest).values_list("code", flat=True))
+    width = 4 if len(taken) < 5000 else 6
+    for _attempt in range(200):
+        code = f"{contest.code_prefix}-{secrets.randbelow(10**width - 1) + 1:0{width}d}"
+        if code not in taken:
+            return code
+    raise JudgingError("code_exhausted", _("无法生成作品编号，请重试。"))
+
+
+def _resolve_team(contest: SubmissionContest, author: User, usernames: list[str]) -> list[User]:
+    usernames = [u.strip() for u in usernames if u and u.strip()]
+    if not usernames:
+        return []
+    if not contest.allow_teams:
+        raise JudgingError("teams_not_allowed", _("本次比赛不接受团队作品。"))
+    if len(set(usernames)) + 1 > contest.max_team_size:
+        raise JudgingError("team_too_large", _("团队最多 %(n)s 人（含作者）。") % {"n": contest.max_team_size})
+    members = list(User.objects.filter(username__in=usernames))
+    found = {m.username for m in members}
+    missing = [u for u in usernames if u not in found]
+    if missing:
+        raise JudgingError("team_member_unknown", _("找不到团队成员账号：%(u)s") % {"u": "、".join(missing)})
+    for m in members:
+        if m.pk == author.pk:
+            raise JudgingError("team_member_self", _("团队成员中不要填写作者本人。"))
+        if not student_is_eligible(m, contest):
+            raise JudgingError("team_member_ineligible", _("%(u)s 不在本次比赛的参赛范围内。") % {"u": m.username})
+        taken = Entry.objects.filter(contest=contest).filter(Q(author=m) | Q(team_members=m))
+        if taken.exists():
+            raise JudgingError("team_member_taken", _("%(u)s 已参加了另一份作品。") % {"u": m.username})
+    return members
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    contest: SubmissionContest,
+    student: User,
+    title: str,
+    body: str = "",
+    upload: UploadedFile | None = None,
+    team_usernames: list[str] | None = None,
+    pledge_accepted: bool = False,
+    consent_public: bool = False,
+    autosave: bool = False,
+    now=None,
+) -> tuple[Entry, EntryVersion]:
+    """Create or update the student's entry and record a version.
+
+    An explicit save validates everything and adds a version (or turns the pending autosave into one);
+    an autosave (essays only) keeps one rolling draft version that judges never see."""
+    now = now or timezone.now()
+    if now < contest.opens_at:
+        raise JudgingError("not_open", _("本次比赛尚未开始提交。"))
+    if contest.deadline_passed(now):
+        raise JudgingError("deadline_passed", _("提交截止时间已过，作品已锁定，不能再修改。"), 409)
+    if not student_is_eligible(student, contest):
+        raise JudgingError("not_eligible", _("您不在本次比赛的参赛范围内。"), 403)
+
+    entry = (
+        Entry.objects.select_for_update()
+        .filter(contest=contest)
+        .filter(Q(author=student) | Q(team_members=student))
+        .distinct()
+        .first()
+    )
+    if entry is not None and entry.author_id != student.pk:
+        # team members may read the entry; only the author (team leader) saves it
+        raise JudgingError("not_author", _("只有作者（队长）可以修改团队作品。"), 403)
+
+    title = (title or "").strip()
+    if autosave:
+        if not contest.is_essay:
+            raise JudgingError("autosave_essay_only", _("只有征文支持自动保存草稿。"))
+        if len(title) > 200:
+            title = title[:200]
+    else:
+        if not pledge_accepted:
+            raise JudgingError("pledge_required", _("请先阅读并勾选原创承诺。"))
+        if not title:
+            raise JudgingError("title_required", _("请填写作品标题。"))
+        if len(title) > 200:
+            raise JudgingError("title_too_long", _("标题不能超过 200 字。"))
+
+    body_html = ""
+    count = 0
+    if contest.is_essay:
+        body_html = text.sanitise_html(body)
+        count = text.char_count(body)
+        if not autosave:
+            if count == 0:
+                raise JudgingError("essay_empty", _("正文不能为空。"))
+            if contest.min_chars and count < contest.min_chars:
+                raise JudgingError(
+                    "essay_too_short",
+                    _("正文 %(n)s 字，少于最少字数 %(min)s 字。") % {"n": count, "min": contest.min_chars},
+                )
+            if contest.max_chars and count > contest.max_chars:
+                raise JudgingError(
+                    "essay_too_long",
+                    _("正文 %(n)s 字，超过最多字数 %(max)s 字。") % {"n": count, "max": contest.max_chars},
+                )
+
+    stored_type, stored_bytes, original_name = "", None, ""
+    if not contest.is_essay and not autosave:
+        if upload is not None:
+            max_bytes = contest.max_file_mb * 1024 * 1024
+            if upload.size > max_bytes:
+                raise JudgingError(
+                    "file_too_large", _("文件过大：上限为 %(mb)s MB。") % {"mb": contest.max_file_mb}, 413
+                )
+            data = upload.read()
+            try:
+                stored_type, stored_bytes = file_checks.check_and_clean(
+                    data=data,
+                    filename=upload.name or "",
+                    allowed=KIND_FILE_TYPES[contest.kind],
+                    max_bytes=max_bytes,
+                )
+            except file_checks.FileRejected as exc:
+                raise JudgingError("file_rejected", exc.message) from exc
+            original_name = (upload.name or "")[-255:]
+        elif entry is None or not (entry.saved_version() and entry.saved_version().file):
+            raise JudgingError("file_required", _("请上传作品文件。"))
+
+    team = _resolve_team(contest, student, team_usernames or []) if not autosave else None
+
+    if entry is None:
+        school, district = student_school_and_district(student)
+        try:
+            with transaction.atomic():
+                entry = Entry.objects.create(
+                    contest=contest, code=_new_code(contest), author=student, school=school, district=district
+                )
+        except IntegrityError as exc:
+            raise JudgingError("entry_exists", _("您已提交过作品，请刷新页面后修改。"), 409) from exc
+    if not autosave:
+        entry.pledge_accepted_at = entry.pledge_accepted_at or now
+        entry.consent_public = bool(consent_public)
+        entry.save()
+        if team is not None:
+            entry.team_members.set(team)
+
+    latest = entry.versions.select_for_update().order_by("-number").first()
+    if latest is not None and latest.is_autosave:
+        version = latest  # the rolling draft becomes (or stays) the newest state
+    else:
+        number = (entry.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+        version = EntryVersion(entry=entry, number=number)
+    version.title = title
+    version.body_text = body if contest.is_essay else ""
+    version.body_html = body_html
+    version.char_count = count
+    version.is_autosave = autosave
+    version.created_at = now
+    version.saved_by = student
+    if not contest.is_essay and not autosave:
+        if stored_bytes is not None:
+            name = f"{uuid.uuid4().hex}.{stored_type}"
+            version.file.save(f"{contest.pk}/{name}", ContentFile(stored_bytes), save=False)
+            version.file_type, version.file_size, version.original_filename = (
+                stored_type,
+                len(stored_bytes),
+                original_name,
+            )
+        else:
+            previous = entry.saved_version()
+            version.file, version.file_type = previous.file.name, previous.file_type
+            version.file_size, version.original_filename = previous.file_size, previous.original_filename
+    version.save()
+    return entry, version

@@ -1,0 +1,462 @@
+"""Organisers set up judging (contest, rubric, rounds, panels, assignment); judges score."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, Role, User
+from accounts.selectors import scope_for
+
+from .. import aggregation
+from ..assignment import AssignmentInfeasible, plan_assignment
+from ..models import (
+    Assignment,
+    AssignmentSource,
+    Criterion,
+    Entry,
+    JudgeConflict,
+    JudgePairRule,
+    JudgingLog,
+    Round,
+    RoundEntry,
+    RoundLevel,
+    RoundStatus,
+    Rubric,
+    Score,
+    ScoreItem,
+    ScoreStatus,
+    SubmissionContest,
+)
+from ..selectors import can_manage_contest, judge_orgs
+from .errors import JudgingError
+
+
+def _require_manager(actor: User, contest: SubmissionContest) -> None:
+    if not can_manage_contest(actor, contest):
+        raise JudgingError("forbidden", _("您无权管理该比赛。"), 403)
+
+
+def log(contest: SubmissionContest, actor: User | None, action: str, **detail) -> None:
+    JudgingLog.objects.create(contest=contest, actor=actor, action=action, detail=detail)
+
+
+# --- contest and rubric ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contest_create(*, actor: User, owner_org: Organization, **fields) -> SubmissionContest:
+    if not scope_for(actor).manages(owner_org):
+        raise JudgingError("forbidden", _("只能在您管理的组织下创建比赛。"), 403)
+    contest = SubmissionContest(owner_org=owner_org, created_by=actor, **fields)
+    contest.full_clean()
+    contest.save()
+    Rubric.objects.create(contest=contest)
+    return contest
+
+
+def _rubric_frozen(contest: SubmissionContest) -> bool:
+    rubric = getattr(contest, "rubric", None)
+    return bool(rubric and rubric.is_frozen) or contest.rounds.exclude(status=RoundStatus.SETUP).exists()
+
+
+@transaction.atomic
+def rubric_set(*, actor: User, contest: SubmissionContest, criteria: list[dict]) -> Rubric:
+    """Replace the rubric's criteria: [{"name", "description", "max_points", "weight"}]. Refused once
+    judging has started (the rubric is frozen so every judge scores against the same scale)."""
+    _require_manager(actor, contest)
+    rubric, _created = Rubric.objects.select_for_update().get_or_create(contest=contest)
+    if _rubric_frozen(contest):
+        raise JudgingError("rubric_frozen", _("评审已开始，评分细则已冻结，不能修改。"), 409)
+    if not criteria:
+        raise JudgingError("rubric_empty", _("评分细则至少需要一个评分项。"))
+    cleaned = []
+    for i, c in enumerate(criteria, start=1):
+        name = (c.get("name") or "").strip()
+        if not name:
+            raise JudgingError("criterion_name", _("第 %(i)s 个评分项缺少名称。") % {"i": i})
+        try:
+            max_points = Decimal(str(c.get("max_points")))
+            weight = Decimal(str(c.get("weight", "1") or "1"))
+        except (InvalidOperation, ValueError):
+            raise JudgingError("criterion_number", _("「%(n)s」的满分或权重不是数字。") % {"n": name}) from None
+        if not max_points.is_finite() or max_points <= 0 or max_points > 1000:
+            raise JudgingError("criterion_max", _("「%(n)s」的满分须在 0 到 1000 之间。") % {"n": name})
+        if not weight.is_finite() or weight < 0 or weight > 100:
+            raise JudgingError("criterion_weight", _("「%(n)s」的权重须在 0 到 100 之间。") % {"n": name})
+        cleaned.append(
+            Criterion(
+                rubric=rubric,
+                order=i,
+                name=name[:50],
+                description=(c.get("description") or "").strip(),
+                max_points=max_points.quantize(Decimal("0.1")),
+                weight=weight.quantize(Decimal("0.01")),
+            )
+        )
+    rubric.criteria.all().delete()
+    Criterion.objects.bulk_create(cleaned)
+    return rubric
+
+
+# --- rounds and panels -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(*, actor: User, contest: SubmissionContest, name: str, **fields) -> Round:
+    _require_manager(actor, contest)
+    order = (contest.rounds.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    rnd = Round(contest=contest, name=name.strip() or _("第 %(n)s 轮") % {"n": order}, order=order, **fields)
+    rnd.full_clean()
+    rnd.save()
+    return rnd
+
+
+@transaction.atomic
+def round_set_panel(*, actor: User, rnd: Round, judge_ids: list[int]) -> None:
+    _require_manager(actor, rnd.contest)
+    judges = list(User.objects.filter(pk__in=judge_ids, memberships__role=Role.JUDGE).distinct())
+    if len(judges) != len(set(judge_ids)):
+        raise JudgingError("not_a_judge", _("所选用户中有人不是评委。"))
+    if rnd.status == RoundStatus.CLOSED:
+        raise JudgingError("round_closed", _("本轮评审已结束。"), 409)
+    removed = set(rnd.judges.values_list("pk", flat=True)) - {j.pk for j in judges}
+    if removed and Assignment.objects.filter(round=rnd, judge_id__in=removed).exists():
+        raise JudgingError("judge_has_assignments", _("要移出的评委已有分配，请先在分配表中调整。"), 409)
+    rnd.judges.set(judges)
+
+
+@transaction.atomic
+def round_open(*, actor: User, rnd: Round, now=None) -> Round:
+    """Start judging: the rubric freezes; the first round takes every entry with a saved version
+    (entries are locked by then, since the deadline must have passed)."""
+    now = now or timezone.now()
+    contest = rnd.contest
+    _require_manager(actor, contest)
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.status != RoundStatus.SETUP:
+        raise JudgingError("round_not_setup", _("本轮评审已经开始或已结束。"), 409)
+    if not contest.deadline_passed(now):
+        raise JudgingError("deadline_not_passed", _("作品提交尚未截止，不能开始评审。"), 409)
+    rubric = getattr(contest, "rubric", None)
+    if rubric is None or not rubric.criteria.exists():
+        raise JudgingError("rubric_empty", _("请先设置评分细则。"))
+    earlier = contest.rounds.filter(order__lt=rnd.order)
+    if earlier.exclude(status=RoundStatus.CLOSED).exists():
+        raise JudgingError("previous_round_open", _("上一轮评审尚未结束。"), 409)
+    if not earlier.exists():
+        entry_ids = [e.pk for e in contest.entries.all() if e.saved_version() is not None]
+        RoundEntry.objects.bulk_create(
+            [RoundEntry(round=rnd, entry_id=eid) for eid in entry_ids], ignore_conflicts=True
+        )
+    if not rnd.round_entries.exists():
+        raise JudgingError("round_no_entries", _("本轮没有参评作品。"), 409)
+    rnd.status, rnd.opened_at = RoundStatus.JUDGING, now
+    rnd.save(update_fields=["status", "opened_at"])
+    if not rubric.frozen_at:
+        rubric.frozen_at = now
+        rubric.save(update_fields=["frozen_at"])
+    log(contest, actor, "round_open", round=rnd.pk)
+    return rnd
+
+
+# --- assignment --------------------------------------------------------------------------------
+
+
+class _Constraints:
+    """The hard rules of one round, computed once from the database."""
+
+    def __init__(self, rnd: Round):
+        self.rnd = rnd
+        self.judge_ids = list(rnd.judges.order_by("pk").values_list("pk", flat=True))
+        self.orgs = judge_orgs(self.judge_ids)
+        self.entries = {
+            re_.entry_id: re_.entry for re_ in rnd.round_entries.select_related("entry__school", "entry__district")
+        }
+        conflicts = list(JudgeConflict.objects.filter(contest=rnd.contest).select_related("org"))
+        self.entry_conflicts = {(c.entry_id, c.judge_id) for c in conflicts if c.entry_id}
+        self.org_conflicts = [(c.judge_id, c.org.path) for c in conflicts if c.org_id]
+        # colleague groups: union-find over same-school judges and declared pairs
+        parent = {j: j for j in self.judge_ids}
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(a, b):
+            if a in parent and b in parent:
+                parent[find(a)] = find(b)
+
+        if rnd.separate_same_school_judges:
+            by_school: dict[int, int] = {}
+            for j in self.judge_ids:
+                school = self.orgs[j][0]
+                if school is not None:
+                    if school.pk in by_school:
+                        union(j, by_school[school.pk])
+                    else:
+                        by_school[school.pk] = j
+        for a, b in JudgePairRule.objects.filter(contest=rnd.contest).values_list("judge_a_id", "judge_b_id"):
+            union(a, b)
+        self.groups = {j: find(j) for j in self.judge_ids}
+
+    def reason_forbidden(self, entry: Entry, judge_id: int) -> str | None:
+        school, district = self.orgs.get(judge_id, (None, None))
+        if school is not None and entry.school_id == school.pk:
+            return _("评委与作者同校")
+        if self.rnd.level == RoundLevel.DISTRICT and district is not None and entry.district_id == district.pk:
+            return _("区级评审中评委与作者同区")
+        if (entry.pk, judge_id) in self.entry_conflicts:
+            return _("评委已声明回避该作品")
+        entry_path = (entry.school or entry.district).path if (entry.school or entry.district) else ""
+        for j, path in self.org_conflicts:
+            if j == judge_id and entry_path.startswith(path):
+                return _("评委已声明回避该单位")
+        return None
+
+    def forbidden(self) -> set[tuple[int, int]]:
+        return {(eid, j) for eid, e in self.entries.items() for j in self.judge_ids if self.reason_forbidden(e, j)}
+
+    def soft_cost(self) -> dict[tuple[int, int], int]:
+        # city rounds: prefer judges from another district than the author's
+        cost = {}
+        for eid, e in self.entries.items():
+            for j in self.judge_ids:
+                district = self.orgs[j][1]
+                if district is not None and e.district_id == district.pk:
+                    cost[(eid, j)] = 1
+        return cost
+
+
+@transaction.atomic
+def round_assign_auto(*, actor: User, rnd: Round) -> dict[int, list[int]]:
+    """Assign K judges to every entry of the round (min-cost flow, see judging.assignment). Replaces
+    earlier assignments as long as no judge has started scoring."""
+    _require_manager(actor, rnd.contest)
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.status != RoundStatus.JUDGING:
+        raise JudgingError("round_not_judging", _("请先开始本轮评审，再分配评委。"), 409)
+    if Score.objects.filter(assignment__round=rnd).exists():
+        raise JudgingError("scoring_started", _("已有评委开始评分，不能重新自动分配；请手工调整。"), 409)
+    c = _Constraints(rnd)
+    try:
+        plan = plan_assignment(
+            entries=sorted(c.entries),
+            judges=c.judge_ids,
+            k=rnd.judges_per_entry,
+            forbidden=c.forbidden(),
+            groups=c.groups,
+            soft_cost=c.soft_cost(),
+        )
+    except AssignmentInfeasible as exc:
+        codes = [c.entries[e].code for e in exc.entries][:20]
+        extra = (_("（涉及作品：%(c)s）") % {"c": "、".join(codes)}) if codes else ""
+        raise JudgingError("assignment_infeasible", exc.message + extra, 409) from None
+    Assignment.objects.filter(round=rnd).delete()
+    Assignment.objects.bulk_create(
+        [
+            Assignment(round=rnd, entry_id=e, judge_id=j, source=AssignmentSource.AUTO)
+            for e, js in plan.items()
+            for j in js
+        ]
+    )
+    # belt and braces: what is stored has K per entry
+    counts = {e: len(js) for e, js in plan.items()}
+    assert all(n == rnd.judges_per_entry for n in counts.values())
+    log(rnd.contest, actor, "assign_auto", round=rnd.pk, entries=len(plan), judges=len(c.judge_ids))
+    return plan
+
+
+def _check_judge_fits(c: _Constraints, entry: Entry, judge_id: int, *, ignore_judge: int | None = None) -> None:
+    if judge_id not in c.groups:
+        raise JudgingError("not_in_panel", _("该评委不在本轮评委组中。"))
+    reason = c.reason_forbidden(entry, judge_id)
+    if reason:
+        raise JudgingError("conflict", _("不能分配：%(r)s。") % {"r": reason}, 409)
+    others = Assignment.objects.filter(round=c.rnd, entry=entry).exclude(judge_id=ignore_judge)
+    other_ids = set(others.values_list("judge_id", flat=True))
+    if judge_id in other_ids:
+        raise JudgingError("already_assigned", _("该评委已分配到这份作品。"), 409)
+    if any(c.groups.get(o) == c.groups[judge_id] for o in other_ids):
+        raise JudgingError("colleague", _("不能分配：该作品已有与其同校（或指定不共评）的评委。"), 409)
+
+
+@transaction.atomic
+def assignment_reassign(*, actor: User, assignment: Assignment, judge_id: int) -> Assignment:
+    """Hand an assignment to another judge of the panel, under the same conflict rules as automatic
+    assignment. A submitted score cannot be moved."""
+    rnd = assignment.round
+    _require_manager(actor, rnd.contest)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if rnd.status == RoundStatus.CLOSED:
+        raise JudgingError("round_closed", _("本轮评审已结束。"), 409)
+    score = Score.objects.filter(assignment=assignment).first()
+    if score and score.status == ScoreStatus.SUBMITTED:
+        raise JudgingError("score_submitted", _("该评分已提交，不能改派。"), 409)
+    c = _Constraints(rnd)
+    _check_judge_fits(c, assignment.entry, judge_id, ignore_judge=assignment.judge_id)
+    old = assignment.judge_id
+    if score:
+        score.delete()
+    assignment.judge_id, assignment.source = judge_id, AssignmentSource.MANUAL
+    assignment.save(update_fields=["judge", "source"])
+    log(rnd.contest, actor, "reassign", round=rnd.pk, entry=assignment.entry.code, from_judge=old, to_judge=judge_id)
+    return assignment
+
+
+@transaction.atomic
+def assignment_add(*, actor: User | None, rnd: Round, entry: Entry, judge_id: int | None = None, source=None):
+    """Add one judge to an entry. Without judge_id the least-loaded eligible judge is chosen (used for
+    the extra judge on a disagreement). Returns the Assignment, or None if nobody is eligible."""
+    if actor is not None:
+        _require_manager(actor, rnd.contest)
+    c = _Constraints(rnd)
+    if judge_id is not None:
+        _check_judge_fits(c, entry, judge_id)
+    else:
+        current = set(Assignment.objects.filter(round=rnd, entry=entry).values_list("judge_id", flat=True))
+        loads = dict.fromkeys(c.judge_ids, 0)
+        for j in Assignment.objects.filter(round=rnd).values_list("judge_id", flat=True):
+            loads[j] = loads.get(j, 0) + 1
+        used_groups = {c.groups.get(j) for j in current}
+        candidates = [
+            j
+            for j in c.judge_ids
+            if j not in current and c.groups[j] not in used_groups and not c.reason_forbidden(entry, j)
+        ]
+        if not candidates:
+            return None
+        judge_id = min(candidates, key=lambda j: (loads[j], j))
+    a = Assignment.objects.create(round=rnd, entry=entry, judge_id=judge_id, source=source or AssignmentSource.MANUAL)
+    log(rnd.contest, actor, "assign_add", round=rnd.pk, entry=entry.code, judge=judge_id, source=a.source)
+    return a
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+
+def _parse_points(criteria: list[Criterion], raw: dict, *, complete: bool) -> dict[int, Decimal]:
+    parsed = {}
+    for c in criteria:
+        value = raw.get(c.pk, raw.get(str(c.pk)))
+        if value is None or str(value).strip() == "":
+            if complete:
+                raise JudgingError("score_missing", _("请为「%(n)s」打分。") % {"n": c.name})
+            continue
+        try:
+            d = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise JudgingError("score_not_number", _("「%(n)s」的分数须为数字。") % {"n": c.name}) from None
+        if not d.is_finite() or d < 0 or d > c.max_points:
+            raise JudgingError(
+                "score_out_of_range",
+                _("「%(n)s」的分数须在 0 到 %(m)s 之间。") % {"n": c.name, "m": format(c.max_points.normalize(), "f")},
+            )
+        if d != d.quantize(Decimal("0.1")):
+            raise JudgingError("score_precision", _("「%(n)s」的分数最多保留一位小数。") % {"n": c.name})
+        parsed[c.pk] = d.quantize(Decimal("0.1"))
+    return parsed
+
+
+@transaction.atomic
+def score_save(*, judge: User, assignment: Assignment, points: dict, comment: str = "", submit: bool = False) -> Score:
+    """Save a draft or submit a score. Precondition: none (the function locks the assignment row).
+    Submission locks the score and, when every judge of the entry has submitted and their totals are
+    further apart than the round's threshold, flags the entry and adds one extra judge."""
+    assignment = Assignment.objects.select_for_update().select_related("round__contest").get(pk=assignment.pk)
+    if assignment.judge_id != judge.pk:
+        raise JudgingError("not_assigned", _("该作品未分配给您，不能评分。"), 403)
+    rnd = assignment.round
+    if rnd.status == RoundStatus.CLOSED:
+        raise JudgingError("round_closed", _("本轮评审已结束，不能再评分。"), 409)
+    if rnd.status != RoundStatus.JUDGING:
+        raise JudgingError("round_not_judging", _("本轮评审尚未开始。"), 409)
+    score, _created = Score.objects.get_or_create(assignment=assignment)
+    if score.status == ScoreStatus.SUBMITTED:
+        raise JudgingError("score_submitted", _("该评分已提交，不能修改；如需修改请联系组织者重新开放。"), 409)
+    if len(comment or "") > 2000:
+        raise JudgingError("comment_too_long", _("评语不能超过 2000 字。"))
+    criteria = list(rnd.contest.rubric.criteria.all())
+    parsed = _parse_points(criteria, points, complete=submit)
+    score.items.all().delete()
+    ScoreItem.objects.bulk_create([ScoreItem(score=score, criterion_id=cid, points=p) for cid, p in parsed.items()])
+    score.comment = (comment or "").strip()
+    score.total = aggregation.weighted_total(parsed, {c.pk: c.weight for c in criteria}) if parsed else None
+    if submit:
+        score.status, score.submitted_at = ScoreStatus.SUBMITTED, timezone.now()
+    score.save()
+    if submit:
+        _check_disagreement(rnd, assignment.entry)
+    return score
+
+
+def _check_disagreement(rnd: Round, entry: Entry) -> None:
+    assignments = Assignment.objects.filter(round=rnd, entry=entry).select_related("score")
+    totals = []
+    for a in assignments:
+        s = getattr(a, "score", None)
+        if s is None or s.status != ScoreStatus.SUBMITTED:
+            return  # wait until every judge of the entry has submitted
+        totals.append(s.total)
+    if len(totals) < 2:
+        return
+    spread = aggregation.spread(totals)
+    if spread <= rnd.disagreement_threshold:
+        return
+    re_ = RoundEntry.objects.select_for_update().get(round=rnd, entry=entry)
+    if re_.flagged:
+        return  # one extra judge per entry; further disagreement is for the organiser
+    extra = assignment_add(actor=None, rnd=rnd, entry=entry, source=AssignmentSource.EXTRA)
+    re_.flagged = True
+    re_.flag_note = (
+        _("分差 %(s)s 超过阈值，已加派一名评委") % {"s": spread}
+        if extra
+        else _("分差 %(s)s 超过阈值，但没有可加派的评委，请组织者处理") % {"s": spread}
+    )
+    re_.save(update_fields=["flagged", "flag_note"])
+
+
+@transaction.atomic
+def score_reopen(*, actor: User, score: Score, reason: str) -> Score:
+    rnd = score.assignment.round
+    _require_manager(actor, rnd.contest)
+    reason = (reason or "").strip()
+    if not reason:
+        raise JudgingError("reason_required", _("重新开放评分须填写原因。"))
+    if rnd.status == RoundStatus.CLOSED:
+        raise JudgingError("round_closed", _("本轮评审已结束。"), 409)
+    score = Score.objects.select_for_update().get(pk=score.pk)
+    if score.status != ScoreStatus.SUBMITTED:
+        raise JudgingError("score_not_submitted", _("该评分尚未提交，无需重新开放。"), 409)
+    score.status, score.submitted_at = ScoreStatus.DRAFT, None
+    score.save(update_fields=["status", "submitted_at", "updated_at"])
+    log(
+        rnd.contest,
+        actor,
+        "score_reopen",
+        round=rnd.pk,
+        entry=score.assignment.entry.code,
+        judge=score.assignment.judge_id,
+        reason=reason[:500],
+    )
+    return score
+
+
+@transaction.atomic
+def round_close(*, actor: User, rnd: Round, now=None) -> Round:
+    _require_manager(actor, rnd.contest)
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.status != RoundStatus.JUDGING:
+        raise JudgingError("round_not_judging", _("只有评审中的轮次可以结束。"), 409)
+    pending = Assignment.objects.filter(round=rnd).exclude(score__status=ScoreStatus.SUBMITTED).count()
+    if pending:
+        raise JudgingError("scores_pending", _("还有 %(n)s 份评分未提交，不能结束本轮。") % {"n": pending}, 409)
+    rnd.status, rnd.closed_at = RoundStatus.CLOSED, now or timezone.now()
+    rnd.save(update_fields=["status", "closed_at"])
+    log(rnd.contest, actor, "round_close", round=rnd.pk)
+    return rnd
