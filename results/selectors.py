@@ -56,3 +56,15 @@ def certificates_in_scope(scope: Scope, template: CertificateTemplate) -> QueryS
 
 def batches_for(scope: Scope, template: CertificateTemplate) -> QuerySet[CertificateBatch]:
     return CertificateBatch.objects.filter(template=template, requested_by=scope.user).select_related("org")[:10]
+
+
+def contests_for_stats(scope: Scope, model) -> QuerySet:
+    """Contests of `model` whose owner region overlaps the organiser's: their own and their
+    subtree's contests, and contests of a node above them (a city contest, seen by a district)."""
+    if scope.is_admin:
+        return model.objects.all()
+    q = Q(pk__in=[])
+    for path in scope.managed_paths:
+        ancestor_ids = [int(p) for p in path.strip("/").split("/") if p]
+        q |= Q(owner_org__path__startswith=path) | Q(owner_org_id__in=ancestor_ids)
+    return model.objects.filter(q)

@@ -1,10 +1,15 @@
 from django.urls import path
 
 from . import views_certificates as certs
+from . import views_stats as stats
 
 app_name = "results"
 
 urlpatterns = [
+    path("stats/", stats.stats_index, name="stats_index"),
+    path("stats/trends/", stats.stats_trends, name="stats_trends"),
+    path("stats/<str:kind>/<int:pk>/", stats.stats_contest, name="stats_contest"),
+    path("stats/<str:kind>/<int:pk>/export.xlsx", stats.stats_contest_xlsx, name="stats_contest_xlsx"),
     path("certificates/mine/", certs.my_certificates, name="my_certificates"),
     path("certificates/templates/", certs.template_list, name="template_list"),
     path("certificates/templates/new/<str:label>/<int:pk>/<str:kind>/", certs.template_edit, name="template_create"),

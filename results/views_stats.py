@@ -1,0 +1,111 @@
+"""Statistics dashboards and their xlsx exports (organisers, scoped to their region)."""
+
+from datetime import date
+from urllib.parse import quote
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.permissions import request_scope, role_required
+
+from . import charts, selectors, sources, statistics
+from .xlsx import stats_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _model(label: str):
+    model = sources.contest_model(label)
+    if model is None:
+        raise Http404
+    return model
+
+
+@role_required(Role.ORGANISER)
+def stats_index(request):
+    scope = request_scope(request)
+    groups = []
+    for label, kind, heading in (
+        (sources.KNOWLEDGE_CONTEST, "knowledge", _("知识竞赛")),
+        (sources.SUBMISSION_CONTEST, "submission", _("征文与作品赛")),
+    ):
+        model = sources.contest_model(label)
+        if model is None:
+            continue
+        contests = selectors.contests_for_stats(scope, model).order_by("-opens_at")[:100]
+        groups.append({"kind": kind, "heading": heading, "contests": contests})
+    years = list(range(date.today().year, date.today().year - 5, -1))
+    return render(request, "results/stats_index.html", {"groups": groups, "years": years})
+
+
+def _stats_or_refuse(request, kind: str, pk: int):
+    if kind not in ("knowledge", "submission"):
+        raise Http404
+    scope = request_scope(request)
+    label = sources.KNOWLEDGE_CONTEST if kind == "knowledge" else sources.SUBMISSION_CONTEST
+    contest = get_object_or_404(selectors.contests_for_stats(scope, _model(label)).select_related("owner_org"), pk=pk)
+    compute = statistics.knowledge_contest_stats if kind == "knowledge" else statistics.submission_contest_stats
+    try:
+        return contest, compute(contest, scope)
+    except statistics.OutOfScope:
+        return contest, None
+
+
+def _refused(request):
+    return render(
+        request, "results/stats_refused.html", {"message": _("该竞赛的参赛范围不在您管理的区域内。")}, status=403
+    )
+
+
+@role_required(Role.ORGANISER)
+def stats_contest(request, kind: str, pk: int):
+    contest, stats = _stats_or_refuse(request, kind, pk)
+    if stats is None:
+        return _refused(request)
+    district_rates = [(d.total.name, d.total.participation_rate) for d in stats.districts]
+    context = {
+        "contest": contest,
+        "stats": stats,
+        "kind": kind,
+        "participation_chart": charts.horizontal_bars(district_rates, title=_("各区县参与率")),
+    }
+    if stats.scored:
+        context["histogram_chart"] = charts.vertical_bars(stats.histogram, title=_("成绩分布（占满分百分比）"))
+        context["timeline_chart"] = charts.vertical_bars(stats.timeline, title=_("竞赛期间开始答题人数"))
+    return render(request, "results/stats_contest.html", context)
+
+
+@role_required(Role.ORGANISER)
+def stats_contest_xlsx(request, kind: str, pk: int):
+    contest, stats = _stats_or_refuse(request, kind, pk)
+    if stats is None:
+        return _refused(request)
+    response = HttpResponse(stats_workbook(stats), content_type=XLSX)
+    name = f"{contest.title}-工作情况统计.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"stats.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@role_required(Role.ORGANISER)
+def stats_trends(request):
+    scope = request_scope(request)
+    model = sources.contest_model(sources.KNOWLEDGE_CONTEST)
+    try:
+        year = int(request.GET.get("year") or date.today().year)
+    except ValueError:
+        year = date.today().year
+    contests = [] if model is None else selectors.contests_for_stats(scope, model).filter(opens_at__year=year)
+    rows = statistics.knowledge_trends(contests, scope)
+    chart = charts.horizontal_bars(
+        [(r["contest"].title, r["excellence_rate"]) for r in rows], title=_("各次竞赛优秀率")
+    )
+    participants_chart = charts.vertical_bars(
+        [(r["contest"].title[:6], r["participants"]) for r in rows], title=_("各次竞赛参与人数")
+    )
+    return render(
+        request,
+        "results/stats_trends.html",
+        {"rows": rows, "year": year, "chart": chart, "participants_chart": participants_chart},
+    )
