@@ -166,3 +166,24 @@ class CertificateBatch(models.Model):
         if self.status == BatchStatus.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class ShowcaseItem(models.Model):
+    """An award-winning work an organiser featured on the contest's public showcase. Visible only
+    while not withdrawn, the author's consent stands and the award is published — all three are
+    re-checked on every page view, so a withdrawal or a lost consent takes effect at once."""
+
+    contest = models.ForeignKey("judging.SubmissionContest", on_delete=models.CASCADE, related_name="showcase_items")
+    entry = models.OneToOneField("judging.Entry", on_delete=models.CASCADE, related_name="showcase_item")
+    featured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    featured_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    withdrawn_reason = models.CharField(_("撤下原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("优秀作品展示")
+        verbose_name_plural = _("优秀作品展示")
+        indexes = [models.Index(fields=["contest", "withdrawn_at"])]

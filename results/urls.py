@@ -1,11 +1,17 @@
 from django.urls import path
 
 from . import views_certificates as certs
+from . import views_showcase as showcase
 from . import views_stats as stats
 
 app_name = "results"
 
 urlpatterns = [
+    path("showcase/<int:pk>/", showcase.showcase_page, name="showcase"),
+    path("showcase/<int:pk>/works/<int:item_id>/media/", showcase.showcase_media, name="showcase_media"),
+    path("showcase/<int:pk>/manage/", showcase.showcase_manage, name="showcase_manage"),
+    path("showcase/<int:pk>/feature/", showcase.showcase_feature, name="showcase_feature"),
+    path("showcase/<int:pk>/works/<int:item_id>/withdraw/", showcase.showcase_withdraw, name="showcase_withdraw"),
     path("stats/", stats.stats_index, name="stats_index"),
     path("stats/trends/", stats.stats_trends, name="stats_trends"),
     path("stats/<str:kind>/<int:pk>/", stats.stats_contest, name="stats_contest"),

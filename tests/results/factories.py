@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 
+from accounts.models import Organization
 from results.models import CertificateKind, CertificateTemplate
 
 
@@ -65,4 +66,44 @@ def make_attempt(contest, user, klass, score, *, max_score=100, counts=True, fin
         time_used_s=kw.pop("time_used_s", 1200),
         counts=counts,
         **kw,
+    )
+
+
+def make_submission_contest(*, owner, **kw):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from judging.models import SubmissionContest
+
+    now = timezone.now()
+    defaults = {"title": "喜迎二十大征文", "opens_at": now - timedelta(days=30), "closes_at": now - timedelta(days=10)}
+    defaults.update(kw)
+    return SubmissionContest.objects.create(owner_org=owner, **defaults)
+
+
+def make_entry(contest, author, klass, *, code, consent=True, title="我的中国梦", body="<p>正文</p>", **version_kw):
+    from judging.models import Entry, EntryVersion
+
+    school = klass.parent
+    district = Organization.objects.get(pk=klass.ancestor_ids()[1])
+    entry = Entry.objects.create(
+        contest=contest, code=code, author=author, school=school, district=district, consent_public=consent
+    )
+    EntryVersion.objects.create(entry=entry, number=1, title=title, body_html=body, body_text=body, **version_kw)
+    return entry
+
+
+def award(entry, tier, rank, *, published=True, score=90):
+    from django.utils import timezone
+
+    from judging.models import Award
+
+    return Award.objects.create(
+        contest=entry.contest,
+        entry=entry,
+        tier=tier,
+        rank=rank,
+        score=score,
+        published_at=timezone.now() if published else None,
     )
