@@ -131,12 +131,13 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def _check_cell(row: RawRow, key: str, text: str) -> str:
-    """Formulas are refused (we never evaluate them); our own exports escape formula-like text with a
-    leading apostrophe, which is removed again here so a round trip is lossless."""
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_ESCAPE_PREFIXES:
+def _check_cell(row: RawRow, key: str, text: str, *, spreadsheet: bool = True) -> str:
+    """In spreadsheets, formulas are refused (we never evaluate them) and our own exports escape
+    formula-like text with a leading apostrophe, which is removed again here so a round trip is lossless.
+    JSON has no formulas: its text is taken literally."""
+    if spreadsheet and text.startswith("'") and text[1:2] and text[1] in FORMULA_ESCAPE_PREFIXES:
         return text[1:]
-    if text.startswith("="):
+    if spreadsheet and text.startswith("="):
         row.errors.append((column_label(key), "单元格含公式，请改为普通文本（或在前面加英文单引号 '）。"))
         return ""
     if len(text) > MAX_CELL:
@@ -295,18 +296,23 @@ def read_json(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]
             name = _normalise_header(raw_key)
             key = _HEADER_TO_KEY.get(name) or (name if name in JSON_KEYS else None)
             if name.startswith("选项") and len(name) == 3 and name[2:].upper() in OPTION_KEYS:
-                options[name[2:].upper()] = cell_text(value)
+                options[name[2:].upper()] = _check_cell(
+                    row, f"option{name[2:].upper()}", cell_text(value), spreadsheet=False
+                )
                 continue
             if key is None or value is None:
                 continue
             if key == "options" and isinstance(value, list):
                 row.values["options"] = [
-                    _check_cell(row, "options", cell_text(o.get("text") if isinstance(o, dict) else o)) for o in value
+                    _check_cell(
+                        row, "options", cell_text(o.get("text") if isinstance(o, dict) else o), spreadsheet=False
+                    )
+                    for o in value
                 ]
             elif key in ("answer", "grade_bands", "tags") and isinstance(value, list | bool):
                 row.values[key] = value
             else:
-                row.values[key] = _check_cell(row, key, cell_text(value))
+                row.values[key] = _check_cell(row, key, cell_text(value), spreadsheet=False)
         if options and "options" not in row.values:
             row.values["options"] = [options.get(k, "") for k in OPTION_KEYS[: _last_option(options)]]
         row.values.setdefault("options", [])

@@ -149,7 +149,7 @@ def question_row(question: Question, cache: dict) -> list[str]:
         format_answer(question.qtype, question.answer),
         question.explanation,
         topic_path(question.topic, cache),
-        DIFFICULTY_LABELS.get(question.difficulty, ""),
+        str(DIFFICULTY_LABELS.get(question.difficulty, "")),
         "、".join(str(BAND_LABELS.get(b, b)) for b in question.grade_bands),
         question.source,
         "、".join(question.tags),
