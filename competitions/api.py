@@ -4,7 +4,7 @@ Domain errors become {"code", "message"} with their 4xx status."""
 from typing import Any, Literal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from accounts.api import api_auth
 from quizsite.api import api, error_response
@@ -66,7 +66,7 @@ def contest_list(request):
 def attempt_start(request, contest_id: int):
     attempt, created = services.attempt_start(user=request.user, contest_id=contest_id)
     payload = selectors.attempt_payload(attempt)
-    return (201 if created else 200), payload
+    return Status(201 if created else 200, payload)
 
 
 @router.get("/attempts/{attempt_id}", response=dict, summary="答题状态、已存答案；交卷后按规则给出成绩与解析")

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views, views_manage
 
 app_name = "competitions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contest_list, name="contest_list"),
+    path("new/", views_manage.contest_create, name="contest_create"),
+    path("<int:pk>/", views.contest_detail, name="contest_detail"),
+    path("<int:pk>/edit/", views_manage.contest_edit, name="contest_edit"),
+    path("<int:pk>/publish/", views_manage.contest_publish, name="contest_publish"),
+    path("<int:pk>/start/", views.attempt_start, name="attempt_start"),
+    path("<int:pk>/results/", views_manage.contest_results, name="contest_results"),
+    path("<int:pk>/analysis/", views_manage.contest_analysis, name="contest_analysis"),
+    path("<int:pk>/export.xlsx", views_manage.contest_export, name="contest_export"),
+    path("attempts/<int:pk>/", views.attempt_take, name="attempt_take"),
+    path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
+    path("attempts/<int:pk>/result/", views.attempt_result, name="attempt_result"),
+]

@@ -1,0 +1,157 @@
+"""Organiser and teacher pages: define and publish contests (scoped to the organiser's region),
+results by school/district with participation and excellence rates, item analysis, xlsx export."""
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import request_scope, role_required
+
+from . import errors, reports, services
+from .forms import ContestForm, RuleFormSet
+from .models import Contest, ContestStatus, FixedQuestion
+from .paper import paper_shortfalls
+
+
+def managed_contest(request, pk: int) -> Contest:
+    contest = get_object_or_404(Contest.objects.select_related("owner_org"), pk=pk)
+    if not request_scope(request).manages(contest.owner_org):
+        raise Http404
+    return contest
+
+
+def contest_save(request, contest: Contest | None):
+    scope = request_scope(request)
+    managed = scope.managed_orgs() if not scope.is_admin else scope.visible_orgs()
+    form = ContestForm(request.POST or None, instance=contest, managed_orgs=managed)
+    formset = RuleFormSet(request.POST or None, instance=contest or Contest(), prefix="rules")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.time_limit_s = form.cleaned_data["time_limit_min"] * 60
+            if saved.pk is None:
+                saved.created_by = request.user
+            saved.save()
+            form.save_m2m()
+            formset.instance = saved
+            formset.save()
+            saved.fixed_questions.all().delete()
+            if saved.paper_mode == "fixed":
+                FixedQuestion.objects.bulk_create(
+                    FixedQuestion(
+                        contest=saved,
+                        revision_id=q.current_revision_id,
+                        points=form.cleaned_data["fixed_points"],
+                        order=i,
+                    )
+                    for i, q in enumerate(form.cleaned_data["fixed_question_ids"])
+                )
+        problems = paper_shortfalls(saved)
+        if problems:
+            messages.warning(request, "已保存为草稿，但暂时无法发布：" + "；".join(problems))
+        else:
+            messages.success(request, "已保存。")
+        return redirect(saved.get_absolute_url())
+    return render(request, "competitions/contest_form.html", {"form": form, "formset": formset, "contest": contest})
+
+
+@role_required(Role.ORGANISER)
+def contest_create(request):
+    return contest_save(request, None)
+
+
+@role_required(Role.ORGANISER)
+def contest_edit(request, pk: int):
+    contest = managed_contest(request, pk)
+    if contest.status != ContestStatus.DRAFT:
+        messages.error(request, "已发布的竞赛不能修改试卷设置。")
+        return redirect(contest.get_absolute_url())
+    return contest_save(request, contest)
+
+
+@role_required(Role.ORGANISER)
+@require_POST
+def contest_publish(request, pk: int):
+    contest = managed_contest(request, pk)
+    try:
+        services.contest_publish(actor=request.user, contest=contest)
+        messages.success(request, "竞赛已发布。")
+    except errors.CompetitionError as exc:
+        messages.error(request, exc.message)
+    return redirect(contest.get_absolute_url())
+
+
+def viewable_contest(request, pk: int) -> Contest:
+    contest = get_object_or_404(Contest.objects.select_related("owner_org"), pk=pk)
+    scope = request_scope(request)
+    if not (scope.manages(contest.owner_org) or scope.taught_paths or scope.managed_paths):
+        raise Http404
+    return contest
+
+
+@role_required(Role.ORGANISER, Role.TEACHER)
+def contest_results(request, pk: int):
+    contest = viewable_contest(request, pk)
+    scope = request_scope(request)
+    levels = ["district", "school", "class"] if (scope.managed_paths or scope.is_admin) else ["class"]
+    level = request.GET.get("level", levels[min(1, len(levels) - 1)])
+    if level not in levels:
+        level = levels[0]
+    rows, total = reports.results_by_org(contest=contest, user=request.user, level=level)
+    return render(
+        request,
+        "competitions/contest_results.html",
+        {"contest": contest, "rows": rows, "total": total, "level": level, "levels": levels},
+    )
+
+
+@role_required(Role.ORGANISER)
+def contest_analysis(request, pk: int):
+    contest = managed_contest(request, pk)
+    return render(
+        request,
+        "competitions/contest_analysis.html",
+        {"contest": contest, "items": reports.item_analysis(contest=contest)},
+    )
+
+
+@role_required(Role.ORGANISER)
+def contest_export(request, pk: int):
+    from openpyxl import Workbook
+
+    contest = managed_contest(request, pk)
+    wb = Workbook()
+    wb.remove(wb.active)
+    headers = ["单位", "参赛人数", "应参赛人数", "参与率", "平均分", "优秀率"]
+    for level, title in (("district", "按区县"), ("school", "按学校"), ("class", "按班级")):
+        rows, total = reports.results_by_org(contest=contest, user=request.user, level=level)
+        ws = wb.create_sheet(title)
+        ws.append(headers)
+        for r in [*rows, total]:
+            ws.append([r.name, r.participants, r.enrolled, r.participation_rate, r.average_score, r.excellence_rate])
+    ws = wb.create_sheet("试题分析")
+    ws.append(["题目版本", "题型", "题干", "作答人数", "难度系数(通过率)", "区分度", "提示"])
+    for item in reports.item_analysis(contest=contest):
+        ws.append(
+            [
+                item.revision_id,
+                item.qtype,
+                item.stem[:200],
+                item.responses,
+                item.facility,
+                item.discrimination,
+                "、".join(item.flags),
+            ]
+        )
+    buffer = BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="contest-{contest.pk}-results.xlsx"'
+    return response
