@@ -833,6 +833,9 @@ class RosterResource(resources.ModelResource):
         fields = ("real_name", "student_no", "school", "grade", "klass", "gender", "phone", "username")
         export_order = ("real_name", "student_no", "school", "grade", "klass", "gender", "phone", "username")
 
+    def filter_export(self, queryset, **kwargs):
+        return queryset.filter(pk__in=Membership.objects.filter(role=Role.STUDENT).values("user_id"))
+
     def before_export(self, queryset, **kwargs):
         self._classes: dict[int, Organization] = {}
         memberships = Membership.objects.filter(role=Role.STUDENT).select_related("org", "org__parent")
