@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import GradeBand
+
+from .models import Round, SubmissionContest
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ContestForm(forms.ModelForm):
+    grade_bands = forms.MultipleChoiceField(
+        label=_("面向学段"), choices=GradeBand.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = SubmissionContest
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "code_prefix",
+            "owner_org",
+            "grade_bands",
+            "opens_at",
+            "closes_at",
+            "min_chars",
+            "max_chars",
+            "max_file_mb",
+            "allow_teams",
+            "max_team_size",
+            "pledge_text",
+        ]
+        widgets = {
+            "opens_at": DATETIME_WIDGET,
+            "closes_at": DATETIME_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if orgs is not None:
+            self.fields["owner_org"].queryset = orgs
+
+    def clean_code_prefix(self):
+        value = self.cleaned_data["code_prefix"].strip().upper()
+        if not value.isalpha() or not value.isascii():
+            raise forms.ValidationError(_("编号前缀只能是英文字母，如 ZW。"))
+        return value
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("评分项"), max_length=50, required=False)
+    description = forms.CharField(label=_("说明"), max_length=500, required=False)
+    max_points = forms.DecimalField(label=_("满分"), min_value=0.5, max_value=1000, decimal_places=1, required=False)
+    weight = forms.DecimalField(
+        label=_("权重"), min_value=0, max_value=100, decimal_places=2, required=False, initial=1
+    )
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, max_num=20)
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = [
+            "name",
+            "level",
+            "judges_per_entry",
+            "separate_same_school_judges",
+            "disagreement_threshold",
+            "standardise",
+        ]
+
+
+class AdvanceForm(forms.Form):
+    next_round = forms.ModelChoiceField(label=_("晋级到"), queryset=Round.objects.none())
+    top_n = forms.IntegerField(label=_("前 N 名"), min_value=0, required=False)
+    top_percent = forms.DecimalField(label=_("或前百分之 X"), min_value=0, max_value=100, required=False)
+    per_district = forms.BooleanField(label=_("按区县分别计算"), required=False, initial=True)
+
+    def __init__(self, *args, rnd=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rnd is not None:
+            self.fields["next_round"].queryset = rnd.contest.rounds.filter(order__gt=rnd.order)
+
+
+class AwardTiersForm(forms.Form):
+    round = forms.ModelChoiceField(label=_("依据轮次"), queryset=Round.objects.none())
+    first_count = forms.IntegerField(label=_("一等奖 名额"), min_value=0, required=False)
+    first_percent = forms.DecimalField(label=_("或 比例%"), min_value=0, max_value=100, required=False)
+    second_count = forms.IntegerField(label=_("二等奖 名额"), min_value=0, required=False)
+    second_percent = forms.DecimalField(label=_("或 比例%"), min_value=0, max_value=100, required=False)
+    third_count = forms.IntegerField(label=_("三等奖 名额"), min_value=0, required=False)
+    third_percent = forms.DecimalField(label=_("或 比例%"), min_value=0, max_value=100, required=False)
+    merit_count = forms.IntegerField(label=_("优秀奖 名额"), min_value=0, required=False)
+    merit_percent = forms.DecimalField(label=_("或 比例%"), min_value=0, max_value=100, required=False)
+
+    def __init__(self, *args, contest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if contest is not None:
+            self.fields["round"].queryset = contest.rounds.filter(status="closed")
+
+    def tiers(self) -> dict:
+        out = {}
+        for tier in ("first", "second", "third", "merit"):
+            count, percent = self.cleaned_data.get(f"{tier}_count"), self.cleaned_data.get(f"{tier}_percent")
+            if count is not None:
+                out[tier] = {"count": count}
+            elif percent is not None:
+                out[tier] = {"percent": percent}
+        return out
+
+    def tier_rows(self):
+        return [(self[f"{t}_count"], self[f"{t}_percent"]) for t in ("first", "second", "third", "merit")]
