@@ -5,7 +5,7 @@ rows under the node(s) they administer and cannot save or delete anything outsid
 outside it answers 404 rather than the admin's "does not exist" redirect."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -183,6 +183,8 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(ScopedAdminMixin, ExportMixin, DjangoUserAdmin):
     resource_classes = [RosterResource]
     formats = [base_formats.XLSX, base_formats.CSV]
+    # adds a "导入学生名单" button leading to the roster page (preview, row errors, scope, initial passwords)
+    import_export_change_list_template = "accounts/roster_admin_change_list.html"
     list_display = ("username", "real_name", "student_no", "roles", "is_active", "must_change_password")
     list_filter = ("memberships__role", "is_active", "must_change_password", "is_staff")
     search_fields = ("username", "real_name", "student_no", "phone")
@@ -246,11 +248,6 @@ class UserAdmin(ScopedAdminMixin, ExportMixin, DjangoUserAdmin):
         user = self.get_object(request, id)
         self.deny_unless(self.has_change_permission(request, user))
         return super().user_change_password(request, id, form_url)
-
-    def changelist_view(self, request, extra_context=None):
-        if request.method == "GET" and not request.GET:
-            messages.info(request, _("批量导入学生请使用网站的“导入学生”页面，可预览并下载初始密码。"))
-        return super().changelist_view(request, extra_context)
 
 
 # --- memberships --------------------------------------------------------------------------------------

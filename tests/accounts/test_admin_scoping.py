@@ -95,6 +95,13 @@ def test_superuser_sees_both_districts(client, tree):
     assert "如东县实验小学" in page and "海安市实验小学" in page
 
 
+def test_user_changelist_offers_export_and_the_roster_import_page(client, tree):
+    client.force_login(tree.organiser_a)
+    page = client.get(url(User, "changelist")).content.decode()
+    assert reverse("accounts:roster_import") in page
+    assert url(User, "export") in page
+
+
 def test_export_from_the_user_admin_is_scoped(tree):
     request = RequestFactory().get(url(User, "changelist"))
     request.user = tree.organiser_a
