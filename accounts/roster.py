@@ -52,6 +52,7 @@ HEADER_ALIASES = {
 SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
 SUPPORTED_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_ROWS = getattr(settings, "ROSTER_MAX_ROWS", 3000)
+MAX_COLUMNS = 50  # a roster has 7; reading 16,384-column rows of a hostile sheet would only burn memory
 PREVIEW_TTL = 30 * 60
 CREDENTIALS_TTL = 15 * 60
 # No 0/O, 1/l/I: the passwords are read off paper by children.
@@ -62,6 +63,7 @@ PASSWORD_LENGTH = 8
 # 1,000 students then takes seconds, not minutes.
 INITIAL_PASSWORD_ITERATIONS = 20_000
 STUDENT_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+SCIENTIFIC_RE = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
@@ -112,6 +114,7 @@ class RosterRow:
     class_raw: str = ""
     gender_raw: str = ""
     phone: str = ""
+    student_no_lossy: bool = False
     # filled by the check
     status: str = RowStatus.NEW
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
@@ -138,7 +141,17 @@ class RosterRow:
     def raw(self) -> dict:
         return {
             k: getattr(self, k)
-            for k in ("line", "name", "student_no", "school_name", "grade_raw", "class_raw", "gender_raw", "phone")
+            for k in (
+                "line",
+                "name",
+                "student_no",
+                "school_name",
+                "grade_raw",
+                "class_raw",
+                "gender_raw",
+                "phone",
+                "student_no_lossy",
+            )
         }
 
 
@@ -202,7 +215,7 @@ class RosterXLSX(base_formats.XLSX):
         try:
             sheet = book.worksheets[0]
             rows = []
-            for row in sheet.iter_rows(values_only=True):
+            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
                 rows.append(list(row))
                 if len(rows) > MAX_ROWS + 20:
                     break
@@ -226,15 +239,23 @@ def _decode_csv(data: bytes) -> str:
     raise RosterFileError(_("无法识别 CSV 文件的编码，请使用 UTF-8 或 GBK 编码保存。"))
 
 
+class _LossyNumber(str):
+    """Text of a numeric cell too long for Excel's 15 significant digits: its last digits are already gone."""
+
+
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None) | {0xA0: " ", 0x3000: " "}
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, int | float) and float(value).is_integer():
         # Excel stores 20230101 as a float
-        return str(int(value))
-    return unicodedata.normalize("NFC", str(value)).strip().replace("\u3000", " ").strip()
+        text = str(int(value))
+        return _LossyNumber(text) if abs(value) >= 1e15 else text
+    return unicodedata.normalize("NFC", str(value)).translate(INVISIBLE).strip()
 
 
 def _canonical_header(text: str) -> str:
@@ -312,7 +333,8 @@ def _table_rows(table: list[list[str]], *, school_from_form: bool) -> list[Roste
             RosterRow(
                 line=offset,
                 name=cell(values, COL_NAME),
-                student_no=student_no,
+                student_no=str(student_no),
+                student_no_lossy=isinstance(student_no, _LossyNumber),
                 school_name=cell(values, COL_SCHOOL),
                 grade_raw=cell(values, COL_GRADE),
                 class_raw=cell(values, COL_CLASS),
@@ -501,6 +523,16 @@ class _Checker:
             _text_ok(row, COL_NAME, row.name, max_len=50)
         if not row.student_no:
             row.error(COL_STUDENT_NO, _("不能为空。"))
+        elif row.student_no_lossy:
+            row.error(
+                COL_STUDENT_NO,
+                _("学号在 Excel 中存成了数字，超过 15 位时末尾几位已经丢失；请把该列设为“文本”格式后重新填写。"),
+            )
+        elif SCIENTIFIC_RE.match(row.student_no):
+            row.error(
+                COL_STUDENT_NO,
+                _("学号被 Excel 显示成了科学计数法（如 3.2E+17）；请把该列设为“文本”格式后重新填写并保存。"),
+            )
         elif not STUDENT_NO_RE.match(row.student_no):
             row.error(COL_STUDENT_NO, _("只能包含字母、数字、“-”和“_”，最多 40 位。"))
         grade = None
@@ -519,9 +551,15 @@ class _Checker:
             _text_ok(row, COL_CLASS, row.class_raw, max_len=60)
         if row.school_name:
             _text_ok(row, COL_SCHOOL, row.school_name, max_len=100)
-        gender = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE, "": ""}.get(
-            row.gender_raw.lower()
-        )
+        gender = {
+            "男": Gender.MALE,
+            "女": Gender.FEMALE,
+            "男生": Gender.MALE,
+            "女生": Gender.FEMALE,
+            "m": Gender.MALE,
+            "f": Gender.FEMALE,
+            "": "",
+        }.get(row.gender_raw.lower())
         if gender is None:
             row.error(COL_GENDER, _("只能填写“男”或“女”，也可以留空。"))
         row.gender = gender or ""

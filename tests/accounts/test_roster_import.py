@@ -203,6 +203,28 @@ def test_formula_cells_in_xlsx_are_refused_not_read_as_blank(client, tree):
     assert db_state() == before
 
 
+def test_long_student_numbers_mangled_by_excel_are_refused_with_an_explanation(client, tree):
+    client.force_login(tree.organiser_a)
+    rows = [
+        ["甲", 320601201501010011, "如东县实验小学", "五年级", "1班", "", ""],  # a number cell: digits lost
+        ["乙", "3.20601E+17", "如东县实验小学", "五年级", "1班", "", ""],  # CSV saved from such a sheet
+        ["丙", "320601201501010011", "如东县实验小学", "五年级", "1班", "", ""],  # text cell: fine
+    ]
+    token = token_from(upload(client, xlsx_upload(rows)))
+    preview = roster.roster_preview_load(user=tree.organiser_a, token=token)
+    assert [(r.line, r.status) for r in preview.rows] == [(2, "error"), (3, "error"), (4, "new")]
+    assert "末尾几位已经丢失" in preview.rows[0].errors[0][1]
+    assert "科学计数法" in preview.rows[1].errors[0][1]
+
+
+def test_invisible_characters_and_full_width_spaces_are_trimmed(client, tree):
+    client.force_login(tree.organiser_a)
+    rows = [["\u00a0王\u200b小明\u3000", " 4201 ", "如东县实验小学\ufeff", " 五年级 ", "1班", "男生", ""]]
+    token = token_from(upload(client, csv_upload(rows)))
+    row = roster.roster_preview_load(user=tree.organiser_a, token=token).rows[0]
+    assert (row.status, row.name, row.student_no, row.gender) == ("new", "王小明", "4201", "M")
+
+
 def test_a_class_name_that_exists_with_another_grade_is_an_error(client, tree):
     client.force_login(tree.organiser_a)
     token = token_from(upload(client, xlsx_upload([["张三", "4101", "如东县实验小学", "三年级", "五（1）班", "", ""]])))
