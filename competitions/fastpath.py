@@ -1,0 +1,296 @@
+"""The lean answer-save path: `PUT /api/v1/attempts/{id}/answers/{question_id}` with a Bearer token,
+served as raw ASGI in front of Django when the database is PostgreSQL.
+
+Why: an autosave is the one request tens of thousands of students send every few seconds, and a
+Django view under daphne costs ~10x a bare ASGI app before it touches the database. Here a save is
+one asyncio round trip to PostgreSQL on a pooled connection.
+
+Same contract and guarantees as `services.answer_save` (the ninja endpoint and SQLite use that):
+- the token → user and attempt → (owner, deadline, paper) lookups are cached in-process; the
+  attempt's state and deadline are re-checked by the write itself, so caching never lets an answer
+  in after the deadline or after finalisation;
+- the write is one autocommit statement that takes FOR KEY SHARE on the attempt row, which conflicts
+  with the FOR UPDATE that finalisation holds: an answer either commits before finalisation reads the
+  answers, or finds the attempt closed and is refused. A 200 is sent only after the commit;
+- anything unusual (deadline passed, attempt closed, unknown ids) is handed to the service itself,
+  so the error codes, messages and side effects (finalise on access) are exactly the API's.
+Requests without a Bearer header (session + CSRF) go to Django unchanged."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import time
+from collections import OrderedDict
+
+from asgiref.sync import sync_to_async
+from django.db import connections
+from django.utils import timezone
+
+from questionbank.answers import MalformedAnswer as ShapeError
+from questionbank.answers import validate_answer_shape
+
+from . import errors
+
+ANSWER_PATH = re.compile(r"^/api/v1/attempts/(\d{1,18})/answers/(\d{1,18})/?$")
+MAX_BODY = 64 * 1024
+TOKEN_TTL_S = 30.0
+ATTEMPT_CACHE_SIZE = 100_000
+TOKEN_CACHE_SIZE = 100_000
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class _Lru(OrderedDict):
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def put(self, key, value):
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+def _response_bytes(status: int, body: dict) -> tuple[int, bytes]:
+    return status, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _error(exc: errors.CompetitionError) -> tuple[int, bytes]:
+    return _response_bytes(exc.status, {"code": exc.code, "message": exc.message})
+
+
+class AnswerFastPath:
+    def __init__(self, app):
+        self.app = app
+        self.tokens: _Lru = _Lru(TOKEN_CACHE_SIZE)
+        self.attempts: _Lru = _Lru(ATTEMPT_CACHE_SIZE)
+        self._pools: dict = {}
+        self._enabled: bool | None = None
+        self._tables: dict | None = None
+
+    # --- routing ----------------------------------------------------------------------------
+
+    def enabled(self) -> bool:
+        if self._enabled is None:
+            self._enabled = connections["default"].vendor == "postgresql"
+        return self._enabled
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "PUT" and self.enabled():
+            match = ANSWER_PATH.match(scope["path"])
+            if match:
+                token = self._bearer(scope)
+                if token is not None:
+                    status, body = await self.handle(
+                        token=token, attempt_id=int(match[1]), question_id=int(match[2]), receive=receive
+                    )
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": status,
+                            "headers": [
+                                (b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"cache-control", b"no-store"),
+                            ],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _bearer(scope) -> str | None:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                scheme, _, raw = value.decode("latin-1").partition(" ")
+                return raw.strip() if scheme.lower() == "bearer" else None
+        return None
+
+    # --- database -----------------------------------------------------------------------------
+
+    def tables(self) -> dict:
+        if self._tables is None:
+            from accounts.models import ApiToken, User
+            from questionbank.models import QuestionRevision
+
+            from .models import Attempt, AttemptItem
+
+            self._tables = {
+                "token": ApiToken._meta.db_table,
+                "user": User._meta.db_table,
+                "attempt": Attempt._meta.db_table,
+                "item": AttemptItem._meta.db_table,
+                "revision": QuestionRevision._meta.db_table,
+            }
+        return self._tables
+
+    async def pool(self):
+        loop = asyncio.get_running_loop()
+        pool = self._pools.get(loop)
+        if pool is None:
+            from psycopg_pool import AsyncConnectionPool
+
+            s = connections["default"].settings_dict
+            conninfo = {
+                "dbname": s["NAME"],
+                "user": s.get("USER") or "",
+                "password": s.get("PASSWORD") or "",
+                "host": s.get("HOST") or "",
+                "port": str(s.get("PORT") or ""),
+            }
+            conninfo = " ".join(f"{k}='{v}'" for k, v in conninfo.items() if v)
+            options = (s.get("OPTIONS") or {}).get("pool") or {}
+            pool = AsyncConnectionPool(
+                conninfo,
+                min_size=int(options.get("min_size", 2)),
+                max_size=int(options.get("max_size", 10)),
+                kwargs={"autocommit": True},
+                open=False,
+            )
+            await pool.open()
+            self._pools[loop] = pool
+        return pool
+
+    async def close(self):
+        for pool in list(self._pools.values()):
+            await pool.close()
+        self._pools.clear()
+
+    async def user_for_token(self, raw: str):
+        """(user_id, must_change_password) or None; cached for TOKEN_TTL_S."""
+        if not raw or len(raw) > 200:
+            return None
+        key = hashlib.sha256(raw.encode()).hexdigest()
+        now = time.monotonic()
+        hit = self.tokens.get(key)
+        if hit is not None and now - hit[0] < TOKEN_TTL_S:
+            return hit[1]
+        t = self.tables()
+        pool = await self.pool()
+        async with pool.connection() as conn:
+            cur = await conn.execute(
+                f'SELECT u.id, u.must_change_password FROM "{t["token"]}" t JOIN "{t["user"]}" u ON u.id = t.user_id '  # noqa: S608 - table names from model meta
+                "WHERE t.key_hash = %s AND t.expires_at > now() AND u.is_active",
+                (key,),
+            )
+            row = await cur.fetchone()
+        value = (row[0], row[1]) if row else None
+        self.tokens.put(key, (now, value))
+        return value
+
+    async def attempt_meta(self, attempt_id: int):
+        """(user_id, deadline, {revision_id: (item_id, qtype, option_count, blank_count)}) or None.
+        Everything cached here is immutable once the attempt exists."""
+        meta = self.attempts.get(attempt_id)
+        if meta is not None:
+            return meta
+        t = self.tables()
+        pool = await self.pool()
+        async with pool.connection() as conn:
+            cur = await conn.execute(f'SELECT user_id, deadline FROM "{t["attempt"]}" WHERE id = %s', (attempt_id,))  # noqa: S608
+            head = await cur.fetchone()
+            if head is None:
+                return None
+            cur = await conn.execute(
+                f"SELECT i.id, i.revision_id, r.qtype, jsonb_array_length(i.option_order), "  # noqa: S608
+                f"CASE WHEN r.qtype = 'fill_blank' AND jsonb_typeof(r.answer) = 'array' "
+                f"THEN jsonb_array_length(r.answer) ELSE 0 END "
+                f'FROM "{t["item"]}" i JOIN "{t["revision"]}" r ON r.id = i.revision_id WHERE i.attempt_id = %s',
+                (attempt_id,),
+            )
+            items = {row[1]: (row[0], row[2], row[3], row[4]) for row in await cur.fetchall()}
+        meta = (head[0], head[1], items)
+        self.attempts.put(attempt_id, meta)
+        return meta
+
+    async def write(self, *, attempt_id: int, item_id: int, answer, now) -> bool:
+        from psycopg.types.json import Jsonb
+
+        t = self.tables()
+        pool = await self.pool()
+        async with pool.connection() as conn:
+            cur = await conn.execute(
+                f'WITH a AS (SELECT id FROM "{t["attempt"]}" WHERE id = %s AND state = %s AND deadline > %s '  # noqa: S608
+                f'FOR KEY SHARE) UPDATE "{t["item"]}" SET answer = %s, saved_at = %s FROM a '
+                f'WHERE "{t["item"]}".id = %s AND "{t["item"]}".attempt_id = a.id RETURNING 1',
+                (attempt_id, "active", now, Jsonb(answer), now, item_id),
+            )
+            return (await cur.fetchone()) is not None
+
+    # --- the request ----------------------------------------------------------------------------
+
+    async def read_body(self, receive) -> bytes | None:
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    async def slow_path(self, *, user_id: int, attempt_id: int, question_id: int, answer) -> tuple[int, bytes]:
+        """The full service, for every case the fast path does not handle itself."""
+
+        def run():
+            from accounts.models import User
+
+            from .services import answer_save
+
+            try:
+                user = User.objects.get(pk=user_id)
+                remaining = answer_save(user=user, attempt_id=attempt_id, question_id=question_id, answer=answer)
+            except errors.CompetitionError as exc:
+                return _error(exc)
+            finally:
+                connections["default"].close()  # back to the pool: no request cycle will do it here
+            return _response_bytes(200, {"saved": True, "remaining_s": remaining})
+
+        return await sync_to_async(run)()
+
+    async def handle(self, *, token: str, attempt_id: int, question_id: int, receive) -> tuple[int, bytes]:
+        body = await self.read_body(receive)
+        who = await self.user_for_token(token)
+        if who is None:
+            return _response_bytes(401, {"code": "unauthorized", "message": "请先登录或提供有效的令牌。"})
+        user_id, must_change = who
+        if must_change:
+            return _response_bytes(403, {"code": "password_change_required", "message": "首次登录请先修改密码。"})
+        try:
+            payload = json.loads(body) if body else None
+        except (ValueError, UnicodeDecodeError):
+            payload = None
+        if not isinstance(payload, dict) or "answer" not in payload:
+            return _response_bytes(422, {"code": "invalid_request", "message": "请求格式不正确：answer"})
+        answer = payload["answer"]
+        meta = await self.attempt_meta(attempt_id)
+        if meta is None or meta[0] != user_id:
+            return _error(errors.AttemptNotFound())
+        _owner, deadline, items = meta
+        item = items.get(question_id)
+        now = timezone.now()
+        if item is None or now >= deadline:
+            return await self.slow_path(user_id=user_id, attempt_id=attempt_id, question_id=question_id, answer=answer)
+        item_id, qtype, option_count, blank_count = item
+        try:
+            validate_answer_shape(
+                qtype=qtype,
+                options=[{"key": LETTERS[i]} for i in range(option_count)],
+                blank_count=blank_count,
+                answer=answer,
+            )
+        except ShapeError as exc:
+            return _error(errors.MalformedAnswer(str(exc)))
+        if await self.write(attempt_id=attempt_id, item_id=item_id, answer=answer, now=now):
+            remaining = max(0, int((deadline - now).total_seconds()))
+            return _response_bytes(200, {"saved": True, "remaining_s": remaining})
+        # closed meanwhile (submitted, finalised by the sweep): let the service say which
+        return await self.slow_path(user_id=user_id, attempt_id=attempt_id, question_id=question_id, answer=answer)
