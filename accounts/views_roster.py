@@ -72,7 +72,10 @@ def roster_import_confirm(request, token: str):
         except roster.RosterExpired:
             return _expired(request)
         except roster.RosterBlocked as exc:
-            messages.error(request, _("名单中有错误，未导入任何学生。请修改文件后重新上传。"))
+            if exc.preview.error_rows:
+                messages.error(request, _("名单中有错误，未导入任何学生。请修改文件后重新上传。"))
+            else:
+                messages.info(request, _("名单中没有需要新建的学生，未导入。"))
             return _render_preview(request, exc.preview, status=409)
         messages.success(request, _("已导入 {n} 名学生。").format(n=len(result.created)))
         return redirect("accounts:roster_import_confirm", token=token)

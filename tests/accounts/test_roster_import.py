@@ -270,6 +270,18 @@ def test_duplicates_in_file_and_in_database_are_skipped_and_shown(client, tree):
     assert "跳过重复 2 行" in client.get(confirm_url(token)).content.decode()
 
 
+def test_a_file_of_only_duplicates_imports_nothing_and_says_so(client, tree):
+    make_student(tree.class_a, username="old", student_no="5101")
+    client.force_login(tree.organiser_a)
+    token = token_from(upload(client, xlsx_upload([["甲", "5101", "如东县实验小学", "五年级", "1班", "", ""]])))
+    assert "没有需要新建的学生。" in client.get(confirm_url(token)).content.decode()
+    before = db_state()
+    response = client.post(confirm_url(token))
+    assert response.status_code == 409
+    assert "名单中没有需要新建的学生，未导入。" in response.content.decode()
+    assert db_state() == before
+
+
 def test_a_duplicate_created_between_preview_and_confirm_is_skipped_at_confirm(client, tree):
     client.force_login(tree.organiser_a)
     token = token_from(upload(client, xlsx_upload(GOOD_ROWS)))
