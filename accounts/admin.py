@@ -228,9 +228,16 @@ class UserAdmin(ScopedAdminMixin, ExportMixin, DjangoUserAdmin):
         # organisers create students through the roster import, which places them in a class
         return self.is_global(request)
 
+    def has_change_permission(self, request, obj=None):
+        # holders of the site-admin role who are not superusers cannot touch superuser accounts
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or self.is_global(request):
+        # only superusers hand out staff/superuser flags, groups and model permissions
+        if obj is None or request.user.is_superuser:
             return fieldsets
         return tuple(
             (name, {**opts, "fields": ("is_active",)}) if name == PERMISSIONS_SECTION else (name, opts)
@@ -240,8 +247,9 @@ class UserAdmin(ScopedAdminMixin, ExportMixin, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         if not self.is_global(request):
             self.deny_unless(change and self.obj_editable(request, User.objects.get(pk=obj.pk)))
-            if obj.is_superuser or obj.is_staff != User.objects.get(pk=obj.pk).is_staff:
-                raise PermissionDenied
+        if change and not request.user.is_superuser:
+            stored = User.objects.get(pk=obj.pk)
+            self.deny_unless((obj.is_superuser, obj.is_staff) == (stored.is_superuser, stored.is_staff))
         super().save_model(request, obj, form, change)
 
     def user_change_password(self, request, id, form_url=""):

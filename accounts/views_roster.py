@@ -1,6 +1,8 @@
 """Roster import pages: upload → preview (row-level errors) → confirm → credentials download.
 The work happens in accounts/roster.py; these views only translate between HTTP and the service."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +17,20 @@ from .permissions import request_scope, role_required
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_TABLE_LIMIT = 500
+
+
+def roster_access(view):
+    """Organisers, teachers and site admins who have already replaced their initial password (the
+    site-wide middleware lets every /accounts/ page through, so the roster pages check it themselves)."""
+
+    @role_required(Role.ORGANISER, Role.TEACHER)
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.must_change_password:
+            return redirect("accounts:password_change")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -39,7 +55,7 @@ def _render_preview(request, preview, *, status=200):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(Role.ORGANISER, Role.TEACHER)
+@roster_access
 def roster_import(request):
     schools = request_scope(request).importable_schools().order_by("path")
     if request.method == "POST":
@@ -64,7 +80,7 @@ def roster_import(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(Role.ORGANISER, Role.TEACHER)
+@roster_access
 def roster_import_confirm(request, token: str):
     if request.method == "POST":
         try:
@@ -98,7 +114,7 @@ def roster_import_confirm(request, token: str):
 
 
 @never_cache
-@role_required(Role.ORGANISER, Role.TEACHER)
+@roster_access
 def roster_credentials(request, token: str):
     try:
         data = roster.roster_credentials_xlsx(user=request.user, token=token)
@@ -109,6 +125,6 @@ def roster_credentials(request, token: str):
     return response
 
 
-@role_required(Role.ORGANISER, Role.TEACHER)
+@roster_access
 def roster_template(request):
     return _xlsx_response(roster.roster_template_xlsx(), "roster-template.xlsx")

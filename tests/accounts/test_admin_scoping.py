@@ -273,3 +273,21 @@ def test_staff_without_an_organiser_role_sees_nothing(client, tree):
     client.force_login(tree.teacher_a)
     assert client.get(url(Organization, "changelist")).status_code == 403
     assert client.get(url(Organization, "change", tree.class_a.pk)).status_code == 404
+
+
+def test_site_admin_role_without_superuser_cannot_grant_superuser_or_edit_superusers(client, tree):
+    site_admin = User.objects.create_user("site_admin", password="x-Secret-2026", is_staff=True)
+    Membership.objects.create(user=site_admin, role=Role.ADMIN, org=None)
+    boss = User.objects.create_superuser("boss", password="x-Secret-2026")
+    client.force_login(site_admin)
+    # sees everything …
+    assert "海安市实验小学" in client.get(url(Organization, "changelist")).content.decode()
+    # … but the permission flags are not on the form, and superusers are read-only
+    page = client.get(url(User, "change", tree.teacher_a.pk))
+    assert 'name="is_superuser"' not in page.content.decode()
+    data = form_data(page)
+    data["is_superuser"] = "on"
+    assert client.post(url(User, "change", tree.teacher_a.pk), data).status_code == 302
+    tree.teacher_a.refresh_from_db()
+    assert not tree.teacher_a.is_superuser
+    assert 'name="username"' not in client.get(url(User, "change", boss.pk)).content.decode()

@@ -509,6 +509,17 @@ def test_students_and_judges_cannot_open_the_import_pages(client, tree, who):
     assert client.post(IMPORT_URL, {"file": xlsx_upload(GOOD_ROWS)}).status_code == 403
 
 
+def test_a_teacher_who_still_has_an_initial_password_must_change_it_before_importing(client, tree):
+    tree.teacher_a.must_change_password = True
+    tree.teacher_a.save()
+    client.force_login(tree.teacher_a)
+    before = db_state()
+    for response in [client.get(IMPORT_URL), client.post(IMPORT_URL, {"file": xlsx_upload(GOOD_ROWS)})]:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:password_change")
+    assert db_state() == before
+
+
 def test_template_download_has_the_roster_headers(client, tree):
     client.force_login(tree.teacher_a)
     response = client.get(reverse("accounts:roster_template"))
