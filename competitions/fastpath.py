@@ -9,9 +9,10 @@ Same contract and guarantees as `services.answer_save` (the ninja endpoint and S
 - the token → user and attempt → (owner, deadline, paper) lookups are cached in-process; the
   attempt's state and deadline are re-checked by the write itself, so caching never lets an answer
   in after the deadline or after finalisation;
-- the write is one autocommit statement that takes FOR KEY SHARE on the attempt row, which conflicts
-  with the FOR UPDATE that finalisation holds: an answer either commits before finalisation reads the
-  answers, or finds the attempt closed and is refused. A 200 is sent only after the commit;
+- saves are group-committed: concurrent saves go to PostgreSQL as one autocommit UPDATE (one round
+  trip, one WAL flush) that takes FOR KEY SHARE on the attempt rows, which conflicts with the FOR
+  UPDATE that finalisation holds: an answer either commits before finalisation reads the answers, or
+  finds the attempt closed and is refused. A 200 is sent only after that commit;
 - anything unusual (deadline passed, attempt closed, unknown ids) is handed to the service itself,
   so the error codes, messages and side effects (finalise on access) are exactly the API's.
 Requests without a Bearer header (session + CSRF) go to Django unchanged."""
@@ -40,6 +41,7 @@ TOKEN_TTL_S = 30.0
 ATTEMPT_CACHE_SIZE = 100_000
 TOKEN_CACHE_SIZE = 100_000
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MAX_BATCH = 500
 
 
 class _Lru(OrderedDict):
@@ -70,6 +72,8 @@ class AnswerFastPath:
         self._pools: dict = {}
         self._enabled: bool | None = None
         self._tables: dict | None = None
+        self._pending: list = []
+        self._flushing = False
 
     # --- routing ----------------------------------------------------------------------------
 
@@ -208,18 +212,66 @@ class AnswerFastPath:
         return meta
 
     async def write(self, *, attempt_id: int, item_id: int, answer, now) -> bool:
+        """Queue one save for the group writer; True once committed, False if the attempt was closed
+        or past its deadline at write time."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._pending.append((attempt_id, item_id, answer, now, future))
+        if not self._flushing:
+            self._flushing = True
+            loop.create_task(self._flush())
+        return await future
+
+    async def _flush(self):
+        """Group commit: while one batch is in flight the next requests queue up, and the next batch
+        takes them all (one statement, one commit). No artificial delay, so an idle server writes a lone
+        answer at once. One batch at a time per process: no two of our batches wait on each other."""
+        try:
+            while self._pending:
+                batch, seen, rest = [], set(), []
+                for entry in self._pending:
+                    # the same question twice in one statement would update the row once: keep order
+                    if entry[1] in seen or len(batch) >= MAX_BATCH:
+                        rest.append(entry)
+                    else:
+                        seen.add(entry[1])
+                        batch.append(entry)
+                self._pending = rest
+                try:
+                    done = await self._write_batch(batch)
+                except Exception as exc:  # noqa: BLE001 - every waiter must hear about it
+                    for entry in batch:
+                        if not entry[4].done():
+                            entry[4].set_exception(exc)
+                    continue
+                for entry in batch:
+                    if not entry[4].done():
+                        entry[4].set_result(entry[1] in done)
+        finally:
+            self._flushing = False
+
+    async def _write_batch(self, batch: list) -> set[int]:
         from psycopg.types.json import Jsonb
 
         t = self.tables()
         pool = await self.pool()
         async with pool.connection() as conn:
             cur = await conn.execute(
-                f'WITH a AS (SELECT id FROM "{t["attempt"]}" WHERE id = %s AND state = %s AND deadline > %s '  # noqa: S608
-                f'FOR KEY SHARE) UPDATE "{t["item"]}" SET answer = %s, saved_at = %s FROM a '
-                f'WHERE "{t["item"]}".id = %s AND "{t["item"]}".attempt_id = a.id RETURNING 1',
-                (attempt_id, "active", now, Jsonb(answer), now, item_id),
+                "WITH v AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::jsonb[], %s::timestamptz[]) "  # noqa: S608
+                "AS v(attempt_id, item_id, answer, saved_at)), "
+                f'o AS (SELECT id, deadline FROM "{t["attempt"]}" WHERE id IN (SELECT attempt_id FROM v) '
+                "AND state = 'active' FOR KEY SHARE) "
+                f'UPDATE "{t["item"]}" AS i SET answer = v.answer, saved_at = v.saved_at '
+                "FROM v JOIN o ON o.id = v.attempt_id AND o.deadline > v.saved_at "
+                "WHERE i.id = v.item_id AND i.attempt_id = v.attempt_id RETURNING i.id",
+                (
+                    [e[0] for e in batch],
+                    [e[1] for e in batch],
+                    [Jsonb(e[2]) for e in batch],
+                    [e[3] for e in batch],
+                ),
             )
-            return (await cur.fetchone()) is not None
+            return {row[0] for row in await cur.fetchall()}
 
     # --- the request ----------------------------------------------------------------------------
 
@@ -289,7 +341,11 @@ class AnswerFastPath:
             )
         except ShapeError as exc:
             return _error(errors.MalformedAnswer(str(exc)))
-        if await self.write(attempt_id=attempt_id, item_id=item_id, answer=answer, now=now):
+        try:
+            written = await self.write(attempt_id=attempt_id, item_id=item_id, answer=answer, now=now)
+        except Exception:  # noqa: BLE001 - e.g. a deadlock victim or a lost connection: the service retries
+            written = False
+        if written:
             remaining = max(0, int((deadline - now).total_seconds()))
             return _response_bytes(200, {"saved": True, "remaining_s": remaining})
         # closed meanwhile (submitted, finalised by the sweep): let the service say which
