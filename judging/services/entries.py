@@ -83,13 +83,13 @@ def entry_save(
     if not student_is_eligible(student, contest):
         raise JudgingError("not_eligible", _("您不在本次比赛的参赛范围内。"), 403)
 
-    entry = (
-        Entry.objects.select_for_update()
-        .filter(contest=contest)
+    entry_id = (
+        Entry.objects.filter(contest=contest)
         .filter(Q(author=student) | Q(team_members=student))
-        .distinct()
+        .values_list("pk", flat=True)
         .first()
     )
+    entry = Entry.objects.select_for_update().get(pk=entry_id) if entry_id else None
     if entry is not None and entry.author_id != student.pk:
         # team members may read the entry; only the author (team leader) saves it
         raise JudgingError("not_author", _("只有作者（队长）可以修改团队作品。"), 403)
