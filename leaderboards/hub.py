@@ -20,6 +20,7 @@ answer, so even the timing of messages leaks nothing."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import weakref
@@ -180,7 +181,9 @@ class Hub:
         group.timer = None
         if self.groups.get((group.contest_id, group.scope)) is not group:
             return
-        task = self.loop.create_task(self.refresh(group))
+        # a fresh context: the notification may have been scheduled from a sync_to_async thread, whose
+        # context would make thread-sensitive calls here think they are nested and refuse to run
+        task = self.loop.create_task(self.refresh(group), context=contextvars.Context())
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -330,4 +333,4 @@ def notify_local(contest_id: int, kind: str = "board") -> None:
         if loop is running:
             hub.notify(contest_id, kind)
         else:
-            loop.call_soon_threadsafe(hub.notify, contest_id, kind)
+            loop.call_soon_threadsafe(hub.notify, contest_id, kind, context=contextvars.Context())
