@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from accounts.models import GradeBand
 
@@ -44,7 +44,8 @@ class QuestionContentData:
     tags: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # shallow on purpose (dataclasses.asdict deep-copies, which dominated large imports)
+        return {name: getattr(self, name) for name in CONTENT_FIELDS}
 
 
 CONTENT_FIELDS = ("qtype", "stem", "options", "answer", "explanation", "difficulty", "grade_bands", "source", "tags")
@@ -69,6 +70,10 @@ BAND_WORDS = {
     GradeBand.JUNIOR: {"初中", "junior"},
     GradeBand.SENIOR: {"高中", "senior"},
 }
+# enum .values rebuilds its list on every access; these are read per row in large imports
+BAND_VALUES = tuple(GradeBand.values)
+QTYPE_VALUES = frozenset(QuestionType.values)
+DIFFICULTY_VALUES = frozenset(Difficulty.values)
 LIST_SPLIT = re.compile(r"[,，、;；/\s]+")
 
 
@@ -100,7 +105,7 @@ def parse_grade_bands(value: str) -> list[str]:
     """`小学高段、初中`; empty or `全部` means every band."""
     text = str(value or "").strip()
     if not text or normalize_text(text) in ALL_BANDS_WORDS:
-        return list(GradeBand.values)
+        return list(BAND_VALUES)
     bands = []
     for part in LIST_SPLIT.split(text):
         if not part:
@@ -110,7 +115,7 @@ def parse_grade_bands(value: str) -> list[str]:
             raise ValueError(f"无法识别的学段“{part}”，应为 小学低段/小学高段/初中/高中。")
         if band not in bands:
             bands.append(band)
-    return [b for b in GradeBand.values if b in bands]
+    return [b for b in BAND_VALUES if b in bands]
 
 
 def parse_tags(value) -> list[str]:
@@ -193,7 +198,7 @@ def content_clean(
     """Validate already-typed content (qtype/difficulty canonical, options as text list or {key,text} list,
     answer in stored shape or teacher text). Raises ContentInvalid with every problem found."""
     errors: dict[str, str] = {}
-    if qtype not in QuestionType.values:
+    if qtype not in QTYPE_VALUES:
         raise ContentInvalid({"qtype": "未知题型。"})
     stem = str(stem or "").strip()
     if not stem:
@@ -229,10 +234,10 @@ def content_clean(
     explanation = str(explanation or "").strip()
     if len(explanation) > MAX_EXPLANATION:
         errors["explanation"] = f"解析不能超过 {MAX_EXPLANATION} 字。"
-    if difficulty not in Difficulty.values:
+    if difficulty not in DIFFICULTY_VALUES:
         errors["difficulty"] = "难度应为 易/中/难。"
-    bands = list(grade_bands) if grade_bands else list(GradeBand.values)
-    if any(b not in GradeBand.values for b in bands):
+    bands = list(grade_bands) if grade_bands else list(BAND_VALUES)
+    if any(b not in BAND_VALUES for b in bands):
         errors["grade_bands"] = "学段无效。"
     source = str(source or "").strip()
     if len(source) > MAX_SOURCE:
@@ -249,7 +254,7 @@ def content_clean(
         answer=clean_answer,
         explanation=explanation,
         difficulty=difficulty,
-        grade_bands=[b for b in GradeBand.values if b in bands],
+        grade_bands=[b for b in BAND_VALUES if b in bands],
         source=source,
         tags=clean_tags,
     )
