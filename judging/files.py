@@ -131,11 +131,13 @@ def check_and_clean(*, data: bytes, filename: str, allowed: set[str], max_bytes:
     if len(data) > max_bytes:
         raise FileRejected(_("文件过大：上限为 %(mb)s MB。") % {"mb": max_bytes // (1024 * 1024)})
     kind = detect_type(data[:64], data if data.startswith(b"PK") else None)
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if kind == "mp4" and ext == "m4a" and "m4a" in allowed:
+        kind = "m4a"  # audio-only MP4 files often carry a generic brand (isom, mp42)
     if kind is None or kind not in allowed:
         raise FileRejected(
             _("文件类型不符合要求：只接受 %(types)s 格式（按文件内容识别）。") % {"types": "、".join(sorted(allowed))}
         )
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if ext not in EXTENSIONS[kind]:
         raise FileRejected(_("文件扩展名与文件内容不一致。"))
     if kind == "docx":

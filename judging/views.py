@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Organization, Role, User
 from accounts.permissions import request_scope, role_required
 
 from . import selectors, services
@@ -24,6 +24,8 @@ from .forms import AdvanceForm, AwardTiersForm, ContestForm, CriterionFormSet, R
 from .models import (
     Assignment,
     Entry,
+    JudgeConflict,
+    JudgePairRule,
     JudgingLog,
     Round,
     RoundStatus,
@@ -380,6 +382,11 @@ def round_detail(request, pk):
             "consistency": selectors.judge_consistency(rnd),
             "flagged": selectors.flagged_entries(rnd),
             "advance_form": AdvanceForm(rnd=rnd, initial={"per_district": True}),
+            "conflicts": JudgeConflict.objects.filter(contest=contest).select_related("judge", "entry", "org"),
+            "pairs": JudgePairRule.objects.filter(contest=contest).select_related("judge_a", "judge_b"),
+            "entry_schools": Organization.objects.filter(
+                pk__in=contest.entries.exclude(school=None).values("school")
+            ).order_by("name"),
         },
     )
 
@@ -411,6 +418,36 @@ def round_action(request, pk):
             score = get_object_or_404(Score, pk=int(request.POST.get("score", "0") or 0), assignment__round=rnd)
             services.score_reopen(actor=user, score=score, reason=request.POST.get("reason", ""))
             messages.success(request, _("已重新开放该评分，原因已记录。"))
+        elif action == "add":
+            entry = get_object_or_404(
+                Entry, contest=rnd.contest, code=request.POST.get("entry_code", "").strip().upper()
+            )
+            services.assignment_add(actor=user, rnd=rnd, entry=entry, judge_id=int(request.POST.get("judge") or 0))
+            messages.success(request, _("已为 %(c)s 加派评委。") % {"c": entry.code})
+        elif action == "conflict":
+            org_id = request.POST.get("org") or None
+            org = get_object_or_404(Organization, pk=int(org_id)) if org_id else None
+            _conflict, codes = services.conflict_declare(
+                actor=user,
+                contest=rnd.contest,
+                judge_id=int(request.POST.get("judge") or 0),
+                entry_code=request.POST.get("entry_code", ""),
+                org=org,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("回避关系已记录。"))
+            if codes:
+                messages.warning(
+                    request, _("该评委已分配到需回避的作品：%(c)s，请在分配明细中改派。") % {"c": "、".join(codes)}
+                )
+        elif action == "pair":
+            services.judge_pair_declare(
+                actor=user,
+                contest=rnd.contest,
+                judge_a_id=int(request.POST.get("judge_a") or 0),
+                judge_b_id=int(request.POST.get("judge_b") or 0),
+            )
+            messages.success(request, _("已设置这两名评委不共评同一作品（对之后的分配生效）。"))
         elif action == "close":
             services.round_close(actor=user, rnd=rnd)
             messages.success(request, _("本轮评审已结束。"))

@@ -54,3 +54,6 @@ from competitions.api import router as competitions_router  # noqa: E402
 
 api.add_router("/auth", auth_router)
 api.add_router("/", competitions_router)
+from judging.api import router as judging_router  # noqa: E402
+
+api.add_router("/judging", judging_router)

@@ -7,7 +7,9 @@ from .errors import JudgingError
 from .judging import (
     assignment_add,
     assignment_reassign,
+    conflict_declare,
     contest_create,
+    judge_pair_declare,
     round_assign_auto,
     round_close,
     round_create,
@@ -23,6 +25,8 @@ __all__ = [
     "assignment_add",
     "assignment_reassign",
     "awards_compute",
+    "conflict_declare",
+    "judge_pair_declare",
     "awards_publish",
     "contest_create",
     "entry_save",

@@ -376,6 +376,10 @@ def score_save(*, judge: User, assignment: Assignment, points: dict, comment: st
         raise JudgingError("round_closed", _("本轮评审已结束，不能再评分。"), 409)
     if rnd.status != RoundStatus.JUDGING:
         raise JudgingError("round_not_judging", _("本轮评审尚未开始。"), 409)
+    if submit:
+        # serialise submissions for one entry, so the last of its judges always sees the others'
+        # scores when checking for disagreement
+        RoundEntry.objects.select_for_update().filter(round=rnd, entry_id=assignment.entry_id).first()
     score, _created = Score.objects.get_or_create(assignment=assignment)
     if score.status == ScoreStatus.SUBMITTED:
         raise JudgingError("score_submitted", _("该评分已提交，不能修改；如需修改请联系组织者重新开放。"), 409)
@@ -460,3 +464,58 @@ def round_close(*, actor: User, rnd: Round, now=None) -> Round:
     rnd.save(update_fields=["status", "closed_at"])
     log(rnd.contest, actor, "round_close", round=rnd.pk)
     return rnd
+
+
+# --- declared conflicts ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conflict_declare(
+    *,
+    actor: User,
+    contest: SubmissionContest,
+    judge_id: int,
+    entry_code: str = "",
+    org: Organization | None = None,
+    reason: str = "",
+) -> tuple[JudgeConflict, list[str]]:
+    """Record that a judge must not judge an entry (by code) or any entry from an organisation.
+    Returns the conflict and the codes of entries already assigned against it (to be reassigned)."""
+    _require_manager(actor, contest)
+    if not User.objects.filter(pk=judge_id, memberships__role=Role.JUDGE).exists():
+        raise JudgingError("not_a_judge", _("所选用户不是评委。"))
+    entry_code = (entry_code or "").strip().upper()
+    if bool(entry_code) == bool(org):
+        raise JudgingError("conflict_target", _("请填写作品编号或选择单位（二选一）。"))
+    entry = None
+    if entry_code:
+        entry = Entry.objects.filter(contest=contest, code=entry_code).first()
+        if entry is None:
+            raise JudgingError("entry_unknown", _("本比赛没有编号为 %(c)s 的作品。") % {"c": entry_code})
+    conflict = JudgeConflict.objects.create(
+        contest=contest, judge_id=judge_id, entry=entry, org=org, reason=(reason or "").strip()[:200]
+    )
+    clashing = Assignment.objects.filter(round__contest=contest, judge_id=judge_id).exclude(
+        round__status=RoundStatus.CLOSED
+    )
+    if entry is not None:
+        clashing = clashing.filter(entry=entry)
+    else:
+        clashing = clashing.filter(entry__school__path__startswith=org.path) | clashing.filter(
+            entry__school__isnull=True, entry__district__path__startswith=org.path
+        )
+    codes = sorted({a.entry.code for a in clashing.select_related("entry")})
+    log(contest, actor, "conflict_declare", judge=judge_id, entry=entry_code, org=org.pk if org else None)
+    return conflict, codes
+
+
+@transaction.atomic
+def judge_pair_declare(*, actor: User, contest: SubmissionContest, judge_a_id: int, judge_b_id: int) -> JudgePairRule:
+    _require_manager(actor, contest)
+    if judge_a_id == judge_b_id:
+        raise JudgingError("pair_same", _("请选择两名不同的评委。"))
+    if User.objects.filter(pk__in=[judge_a_id, judge_b_id], memberships__role=Role.JUDGE).distinct().count() != 2:
+        raise JudgingError("not_a_judge", _("所选用户中有人不是评委。"))
+    pair = JudgePairRule.objects.create(contest=contest, judge_a_id=judge_a_id, judge_b_id=judge_b_id)
+    log(contest, actor, "pair_declare", judges=[judge_a_id, judge_b_id])
+    return pair

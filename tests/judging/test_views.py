@@ -230,3 +230,24 @@ def test_rubric_page_is_read_only_once_judging_started(client, world):
         url, {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-name": "新项", "form-0-max_points": "10"}
     )
     assert world.contest.rubric.criteria.count() == 4
+
+
+def test_organiser_declares_a_conflict_and_is_told_which_assignments_clash(client, world):
+    a = Assignment.objects.filter(round=world.round).select_related("entry").first()
+    client.force_login(world.organiser)
+    url = reverse("judging:round_action", args=[world.round.pk])
+    resp = client.post(
+        url, {"action": "conflict", "judge": a.judge_id, "entry_code": a.entry.code, "reason": "亲属"}, follow=True
+    )
+    html = resp.content.decode()
+    assert "回避关系已记录" in html and f"需回避的作品：{a.entry.code}" in html
+    resp = client.post(url, {"action": "conflict", "judge": a.judge_id, "entry_code": "ZW-9999"}, follow=True)
+    assert "没有编号为 ZW-9999 的作品" in resp.content.decode()
+    # a conflicted judge cannot be added back by hand either
+    other = Assignment.objects.filter(entry=a.entry).exclude(pk=a.pk).first()
+    other.delete()
+    a_judge = a.judge_id
+    a.delete()
+    resp = client.post(url, {"action": "add", "entry_code": a.entry.code, "judge": a_judge}, follow=True)
+    assert "已声明回避该作品" in resp.content.decode()
+    assert not Assignment.objects.filter(entry=a.entry, judge_id=a_judge).exists()
