@@ -15,6 +15,7 @@ urlpatterns = [
     path("contests/", include("competitions.urls")),
     path("judging/", include("judging.urls")),
     path("results/", include("results.urls")),
+    path("leaderboards/", include("leaderboards.urls")),
     path("verify/", include("results.verify_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
