@@ -1,5 +1,6 @@
-"""Uploaded works: type detection by content (magic bytes), size limits, and removal of document
-metadata (author fields) before anything is stored where judges can fetch it."""
+"""Uploaded works: type detection by content (magic bytes), size limits, and removal of metadata
+(document author fields, audio/video tags) before anything is stored where judges can fetch it.
+WebM tags are not rewritten (EBML would need a full parser); judges get the file under a neutral name."""
 
 from __future__ import annotations
 
@@ -124,6 +125,67 @@ def strip_pdf(data: bytes) -> bytes:
     return buf.getvalue()
 
 
+def strip_mp3(data: bytes) -> bytes:
+    """Drop ID3v2 tags at the start and an ID3v1 tag at the end (artist, album, comment…)."""
+    while data.startswith(b"ID3") and len(data) >= 10:
+        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
+        footer = 10 if data[5] & 0x10 else 0
+        data = data[10 + size + footer :]
+    if len(data) >= 128 and data[-128:-125] == b"TAG":
+        data = data[:-128]
+    return data
+
+
+_MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf", b"mvex", b"moof", b"traf"}
+_MP4_METADATA = {b"udta", b"meta", b"ilst", b"XMP_", b"uuid"}
+
+
+def _blank_mp4_boxes(buf: bytearray, start: int, end: int) -> None:
+    """Turn metadata boxes into zero-filled `free` boxes of the same size, so no sample offset moves."""
+    pos = start
+    while pos + 8 <= end:
+        size = int.from_bytes(buf[pos : pos + 4], "big")
+        kind = bytes(buf[pos + 4 : pos + 8])
+        header = 8
+        if size == 1 and pos + 16 <= end:
+            size, header = int.from_bytes(buf[pos + 8 : pos + 16], "big"), 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            return
+        if kind in _MP4_METADATA:
+            buf[pos + 4 : pos + 8] = b"free"
+            buf[pos + header : pos + size] = bytes(size - header)
+        elif kind in _MP4_CONTAINERS:
+            _blank_mp4_boxes(buf, pos + header, pos + size)
+        pos += size
+
+
+def strip_mp4(data: bytes) -> bytes:
+    buf = bytearray(data)
+    _blank_mp4_boxes(buf, 0, len(buf))
+    return bytes(buf)
+
+
+def strip_wav(data: bytes) -> bytes:
+    """Blank LIST/INFO (artist, comments), id3 and bext chunks, keeping every chunk's size."""
+    buf = bytearray(data)
+    pos = 12
+    while pos + 8 <= len(buf):
+        kind = bytes(buf[pos : pos + 4])
+        size = int.from_bytes(buf[pos + 4 : pos + 8], "little")
+        if pos + 8 + size > len(buf):
+            break
+        if kind in (b"LIST", b"id3 ", b"ID3 ", b"bext", b"iXML"):
+            buf[pos : pos + 4] = b"JUNK"
+            buf[pos + 8 : pos + 8 + size] = bytes(size)
+        pos += 8 + size + (size & 1)
+    return bytes(buf)
+
+
+MEDIA_STRIPPERS = {"mp3": strip_mp3, "mp4": strip_mp4, "m4a": strip_mp4, "wav": strip_wav}
+
+
 def check_and_clean(*, data: bytes, filename: str, allowed: set[str], max_bytes: int) -> tuple[str, bytes]:
     """Validate an upload and return (detected type, bytes safe to store). Raises FileRejected."""
     if not data:
@@ -147,4 +209,8 @@ def check_and_clean(*, data: bytes, filename: str, allowed: set[str], max_bytes:
             raise FileRejected(_("文档无法读取，可能已损坏。")) from exc
     elif kind == "pdf":
         data = strip_pdf(data)
+    elif kind in MEDIA_STRIPPERS:
+        data = MEDIA_STRIPPERS[kind](data)
+        if not data or (kind == "mp3" and not (data[0] == 0xFF and len(data) > 1 and data[1] & 0xE0 == 0xE0)):
+            raise FileRejected(_("文件没有可识别的音视频内容。"))
     return kind, data
