@@ -251,3 +251,22 @@ def test_organiser_declares_a_conflict_and_is_told_which_assignments_clash(clien
     resp = client.post(url, {"action": "add", "entry_code": a.entry.code, "judge": a_judge}, follow=True)
     assert "已声明回避该作品" in resp.content.decode()
     assert not Assignment.objects.filter(entry=a.entry, judge_id=a_judge).exists()
+
+
+def test_student_uploads_a_document_through_the_page_and_a_wrong_type_is_explained(client):
+    w = World(schools=0, judges=0)
+    contest = make_contest(w.tree, open_now=True, kind=ContestKind.DOCUMENT, code_prefix="DY")
+    client.force_login(w.tree.student_a)
+    url = reverse("judging:entry_edit", args=[contest.pk])
+    bad = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf")
+    resp = client.post(url, {"title": "调研", "file": bad, "pledge": "on"}, follow=True)
+    assert "文件类型不符合要求" in resp.content.decode()
+    good = SimpleUploadedFile("我的调研.pdf", make_pdf())
+    resp = client.post(url, {"title": "调研", "file": good, "pledge": "on"}, follow=True)
+    html = resp.content.decode()
+    assert "作品已保存" in html and "我的调研.pdf" in html  # the author sees their own file name
+    entry = contest.entries.get()
+    own = client.get(reverse("judging:entry_file", args=[entry.pk]))
+    assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
+    client.force_login(w.tree.student_b)
+    assert client.get(reverse("judging:entry_file", args=[entry.pk])).status_code == 403

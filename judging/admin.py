@@ -1,0 +1,103 @@
+"""Site-admin views of the judging tables (staff only; shows identities). Organisers work in the
+judging pages, which are scoped to their region; scores and awards are changed only through services."""
+
+from django.contrib import admin
+
+from .models import (
+    Award,
+    Criterion,
+    Entry,
+    EntryVersion,
+    JudgeConflict,
+    JudgePairRule,
+    JudgingLog,
+    Round,
+    Rubric,
+    SubmissionContest,
+)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(SubmissionContest)
+class SubmissionContestAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "owner_org", "opens_at", "closes_at", "awards_published_at"]
+    list_filter = ["kind"]
+    search_fields = ["title"]
+    readonly_fields = ["awards_published_at", "created_by"]
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["contest", "frozen_at"]
+    readonly_fields = ["frozen_at"]
+    inlines = [CriterionInline]
+
+
+class VersionInline(admin.TabularInline):
+    model = EntryVersion
+    extra = 0
+    fields = ["number", "title", "char_count", "file_type", "original_filename", "is_autosave", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    list_display = ["code", "contest", "author", "school", "district", "consent_public"]
+    list_filter = ["contest"]
+    search_fields = ["code", "author__username", "author__real_name"]
+    raw_id_fields = ["author", "team_members", "school", "district"]
+    inlines = [VersionInline]
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ["contest", "order", "name", "level", "status", "judges_per_entry"]
+    readonly_fields = ["status", "opened_at", "closed_at"]
+    filter_horizontal = ["judges"]
+
+
+@admin.register(JudgeConflict)
+class JudgeConflictAdmin(admin.ModelAdmin):
+    list_display = ["contest", "judge", "entry", "org", "reason"]
+    raw_id_fields = ["judge", "entry", "org"]
+
+
+@admin.register(JudgePairRule)
+class JudgePairRuleAdmin(admin.ModelAdmin):
+    list_display = ["contest", "judge_a", "judge_b"]
+    raw_id_fields = ["judge_a", "judge_b"]
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ["contest", "rank", "tier", "entry", "score", "published_at"]
+    list_filter = ["contest", "tier"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # awards come from awards_compute / awards_publish only
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JudgingLog)
+class JudgingLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "contest", "actor", "action"]
+    list_filter = ["action"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
