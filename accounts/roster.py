@@ -441,6 +441,7 @@ class _Checker:
             self.schools_by_name.setdefault(_norm_name(s.name), []).append(s)
         self._classes: dict[int, list[Organization]] = {}
         self._existing_nos: dict[int, set[str]] = {}
+        self._planned_classes: dict[tuple[int, str], int] = {}  # classes this file will create → grade
 
     def classes_of(self, school: Organization) -> list[Organization]:
         if school.pk not in self._classes:
@@ -492,7 +493,9 @@ class _Checker:
             if klass is not None and klass.grade == grade:
                 found = klass
                 break
-        if found is None and _norm_name(row.class_raw) in by_name:
+        # a class named in full ("实验班", "五（1）班") that exists with another grade is a contradiction; a bare
+        # number ("1班") just means this grade's class 1, created under its full name if missing
+        if found is None and create_name == row.class_raw and _norm_name(row.class_raw) in by_name:
             other = by_name[_norm_name(row.class_raw)]
             row.error(
                 COL_CLASS,
@@ -512,6 +515,10 @@ class _Checker:
             return
         if _norm_name(create_name) in by_name:
             row.error(COL_CLASS, _("该校已有同名班级“{name}”，但年级不同。").format(name=create_name))
+            return
+        planned = self._planned_classes.setdefault((school.pk, _norm_name(create_name)), grade)
+        if planned != grade:
+            row.error(COL_CLASS, _("文件中新班级“{name}”出现了不同的年级。").format(name=create_name))
             return
         row.class_id, row.class_name = None, create_name
 

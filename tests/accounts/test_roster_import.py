@@ -225,6 +225,31 @@ def test_invisible_characters_and_full_width_spaces_are_trimmed(client, tree):
     assert (row.status, row.name, row.student_no, row.gender) == ("new", "王小明", "4201", "M")
 
 
+def test_a_bare_class_number_means_the_class_of_that_grade(client, tree):
+    Organization.objects.create(name="1班", kind=OrgKind.CLASS, parent=tree.school_a, grade=6)
+    client.force_login(tree.organiser_a)
+    rows = [
+        ["甲", "4301", "如东县实验小学", "六年级", "1班", "", ""],  # the existing 六年级 "1班"
+        ["乙", "4302", "如东县实验小学", "四年级", "1班", "", ""],  # 四年级 has none yet: create 四（1）班
+    ]
+    token = token_from(upload(client, xlsx_upload(rows)))
+    first, second = roster.roster_preview_load(user=tree.organiser_a, token=token).rows
+    assert (first.status, first.class_name, first.class_id is not None) == ("new", "1班", True)
+    assert (second.status, second.class_name, second.class_id) == ("new", "四（1）班", None)
+
+
+def test_one_new_class_with_two_grades_in_the_file_is_an_error(client, tree):
+    client.force_login(tree.organiser_a)
+    rows = [
+        ["甲", "4401", "如东县实验小学", "五年级", "科创班", "", ""],
+        ["乙", "4402", "如东县实验小学", "六年级", "科创班", "", ""],
+    ]
+    token = token_from(upload(client, xlsx_upload(rows)))
+    preview = roster.roster_preview_load(user=tree.organiser_a, token=token)
+    assert [(r.line, r.status) for r in preview.rows] == [(2, "new"), (3, "error")]
+    assert preview.rows[1].errors == [("班级", "文件中新班级“科创班”出现了不同的年级。")]
+
+
 def test_a_class_name_that_exists_with_another_grade_is_an_error(client, tree):
     client.force_login(tree.organiser_a)
     token = token_from(upload(client, xlsx_upload([["张三", "4101", "如东县实验小学", "三年级", "五（1）班", "", ""]])))
