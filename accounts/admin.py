@@ -278,6 +278,14 @@ class MembershipInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return True  # the user admin above already decided who may see this person
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("org")
+        scope = request_scope(request)
+        if request.user.is_superuser or scope.is_admin:
+            return qs
+        # a teacher who also works in another district: show only the memberships in this organiser's subtree
+        return qs.filter(_paths_q("org__path", scope.managed_paths))
+
     def has_change_permission(self, request, obj=None):
         return False
 

@@ -291,3 +291,11 @@ def test_site_admin_role_without_superuser_cannot_grant_superuser_or_edit_superu
     tree.teacher_a.refresh_from_db()
     assert not tree.teacher_a.is_superuser
     assert 'name="username"' not in client.get(url(User, "change", boss.pk)).content.decode()
+
+
+def test_a_person_working_in_both_districts_is_read_only_and_shows_only_this_districts_role(client, tree):
+    Membership.objects.create(user=tree.teacher_a, role=Role.TEACHER, org=tree.class_b)
+    client.force_login(tree.organiser_a)
+    page = client.get(url(User, "change", tree.teacher_a.pk)).content.decode()
+    assert "五（1）班" in page and "五（2）班" not in page
+    assert 'name="real_name"' not in page
