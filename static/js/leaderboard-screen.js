@@ -17,7 +17,7 @@
   var scope = root.getAttribute("data-scope");
   var closesAt = Date.parse(root.getAttribute("data-closes-at"));
   var rows = {}; // key -> {el, score}
-  var ROW_EM = 2.35;
+  var ROW_EM = 1.5;
 
   function text(el, value) { if (el.textContent !== String(value)) el.textContent = value; }
 
