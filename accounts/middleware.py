@@ -1,7 +1,15 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/ws/", "/verify/")
+EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password/",
+    "/static/",
+    "/api/",
+    "/ws/",
+    "/verify/",
+)
 
 
 class ForcePasswordChangeMiddleware:

@@ -106,3 +106,14 @@ def test_initial_passwords_are_hashed_cheaply_and_upgraded_at_first_login(client
     client.post(LOGIN, {"username": cred.username, "password": cred.password})
     upgraded = User.objects.get(username=cred.username).password
     assert upgraded.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
+
+
+@pytest.mark.parametrize("url_name", ["home", "accounts:organisation_list", "accounts:roster_import"])
+def test_account_with_initial_password_reaches_nothing_but_the_password_page(client, url_name):
+    tree = Tree()
+    tree.teacher_a.must_change_password = True
+    tree.teacher_a.save()
+    client.force_login(tree.teacher_a)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")
