@@ -245,6 +245,7 @@ async def login_and_start(port: int, usernames: list[str], contest_id: int, para
 async def drive(port: int, sessions: list[dict], seconds: float, bare: bool):
     latencies: list[float] = []
     acked: dict = {}
+    ok = [0]
     errors: dict = {}
     stop_at = time.monotonic() + seconds
 
@@ -270,6 +271,7 @@ async def drive(port: int, sessions: list[dict], seconds: float, bare: bool):
                 continue
             latencies.append(time.perf_counter() - t0)
             if status == 200:
+                ok[0] += 1
                 acked[(attempt["id"], q["id"])] = answer
             else:
                 errors[status] = errors.get(status, 0) + 1
@@ -278,6 +280,7 @@ async def drive(port: int, sessions: list[dict], seconds: float, bare: bool):
     started = time.monotonic()
     await asyncio.gather(*(worker(i, s) for i, s in enumerate(sessions)))
     elapsed = time.monotonic() - started
+    errors["acknowledged"] = ok[0]
     return latencies, acked, errors, elapsed
 
 
@@ -318,6 +321,8 @@ def main() -> int:
     finally:
         stop(proc)
     app = summary(latencies, elapsed)
+    acknowledged = errs.pop("acknowledged")
+    app["acknowledged_per_s"] = round(acknowledged / elapsed, 1)
     stored = stored_answers([s["attempt"]["id"] for s in sessions])
     lost = sum(1 for key, answer in acked.items() if stored.get(key) != answer)
 
@@ -325,14 +330,19 @@ def main() -> int:
     try:
         asyncio.run(drive(port, sessions, args.warmup, bare=True))
         bare_lat, _acked, bare_errs, bare_elapsed = asyncio.run(drive(port, sessions, args.seconds, bare=True))
+        bare_errs.pop("acknowledged")
     finally:
         stop(proc)
     bare = summary(bare_lat, bare_elapsed)
 
     from django.db import connection
 
-    ratio = round(app["rps"] / bare["rps"], 3) if bare["rps"] else None
-    print(f"database: {connection.vendor}  students: {args.students}  seconds: {args.seconds}  cores: {os.cpu_count()}")
+    ratio = round(app["acknowledged_per_s"] / bare["rps"], 3) if bare["rps"] else None
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"database: {connection.vendor}  students: {args.students}  seconds: {args.seconds}  "
+        f"cores: {os.cpu_count()}  load average now: {load}"
+    )
     print(
         f"answer saves: {app['count']} acknowledged-or-refused, {app['rps']}/s, p50 {app['p50_ms']} ms, p99 {app['p99_ms']} ms"
     )

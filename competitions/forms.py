@@ -27,6 +27,7 @@ class ContestForm(forms.ModelForm):
         fields = [
             "title",
             "description",
+            "topics",
             "kind",
             "owner_org",
             "audience_orgs",
@@ -44,7 +45,12 @@ class ContestForm(forms.ModelForm):
             "excellence_percent",
             "freeze_minutes",
         ]
-        widgets = {"opens_at": DATETIME_WIDGET, "closes_at": DATETIME_WIDGET, "audience_orgs": forms.SelectMultiple}
+        widgets = {
+            "opens_at": DATETIME_WIDGET,
+            "closes_at": DATETIME_WIDGET,
+            "audience_orgs": forms.SelectMultiple,
+            "topics": forms.SelectMultiple,
+        }
 
     def __init__(self, *args, managed_orgs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -57,8 +58,18 @@ def contest_detail(request, pk: int):
         "can_manage": scope.manages(contest.owner_org),
         "can_view_results": scope.manages(contest.owner_org) or bool(scope.taught_paths),
         "rules": contest.rules.select_related("topic"),
+        "leaderboard_url": optional_url("leaderboards:board", contest.pk),
+        "leaderboard_manage_url": optional_url("leaderboards:manage", contest.pk),
     }
     return render(request, "competitions/contest_detail.html", context)
+
+
+def optional_url(name: str, *args) -> str | None:
+    """Links into apps that may not be installed (the live leaderboard)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
 
 
 @login_required
