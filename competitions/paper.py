@@ -9,6 +9,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from accounts.models import GradeBand
 from questionbank.models import QuestionRevision, QuestionType
 from questionbank.selectors import published_revisions
@@ -41,11 +43,11 @@ def paper_shortfalls(contest: Contest) -> list[str]:
     problems: list[str] = []
     if contest.paper_mode == PaperMode.FIXED:
         if not contest.fixed_questions.exists():
-            problems.append("固定试卷还没有题目。")
+            problems.append(_("固定试卷还没有题目。"))
         return problems
     rules = list(contest.rules.select_related("topic"))
     if not rules:
-        return ["还没有设置抽题规则。"]
+        return [_("还没有设置抽题规则。")]
     bands = contest.grade_bands or list(GradeBand.values)
     for band in bands:
         band_label = GradeBand(band).label
@@ -57,11 +59,23 @@ def paper_shortfalls(contest: Contest) -> list[str]:
             needed += rule.count
             if len(pool) < rule.count:
                 problems.append(
-                    f"规则{index}（{rule.describe()}）在{band_label}学段只有 {len(pool)} 道已发布题目，"
-                    f"需要 {rule.count} 道，还差 {rule.count - len(pool)} 道。"
+                    _(
+                        "规则%(index)s（%(rule)s）在%(band)s学段只有 %(have)s 道已发布题目，需要 %(need)s 道，还差 %(short)s 道。"
+                    )
+                    % {
+                        "index": index,
+                        "rule": rule.describe(),
+                        "band": band_label,
+                        "have": len(pool),
+                        "need": rule.count,
+                        "short": rule.count - len(pool),
+                    }
                 )
         if len(union) < needed and not problems:
-            problems.append(f"{band_label}学段：各规则的题目有重叠，共只有 {len(union)} 道不同的题，需要 {needed} 道。")
+            problems.append(
+                _("%(band)s学段：各规则的题目有重叠，共只有 %(have)s 道不同的题，需要 %(need)s 道。")
+                % {"band": band_label, "have": len(union), "need": needed}
+            )
     return problems
 
 
@@ -78,13 +92,14 @@ def paper_draw(*, contest: Contest, grade_band: str | None, seed: int) -> list[P
             pool = [r for r in rule_pool(rule, grade_band) if r.question_id not in used]
             if len(pool) < rule.count:
                 raise PaperUnsatisfiable(
-                    f"规则{index}（{rule.describe()}）的已发布题目不足：需要 {rule.count} 道，只有 {len(pool)} 道。"
+                    _("规则%(index)s（%(rule)s）的已发布题目不足：需要 %(need)s 道，只有 %(have)s 道。")
+                    % {"index": index, "rule": rule.describe(), "need": rule.count, "have": len(pool)}
                 )
             for revision in rng.sample(pool, rule.count):
                 used.add(revision.question_id)
                 picks.append((revision, rule.points))
     if not picks:
-        raise PaperUnsatisfiable("试卷没有题目。")
+        raise PaperUnsatisfiable(_("试卷没有题目。"))
     if contest.shuffle_questions:
         rng.shuffle(picks)
     slots = []
