@@ -9,6 +9,7 @@ so exporting and re-importing a file is a no-op."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from .content import (
 )
 from .questions import QuestionActionDenied, can_author, can_edit, can_review, content_of, question_update
 
+logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 250
 STATUS_LABELS = {"new": "新增", "update": "更新", "unchanged": "未变化", "error": "有错误"}
 FIELD_COLUMNS = {
@@ -291,6 +293,12 @@ def import_check(
                 progress(processed=i)
     except ImportFileError as exc:
         report.file_error = str(exc)
+        report.rows = []
+        return report
+    except Exception:
+        # a reader tripped over input we did not foresee: refuse the file, never a 500
+        logger.exception("question import: unreadable %s file", fmt)
+        report.file_error = "文件内容无法解析，请检查文件格式是否正确（可下载模板对照）。"
         report.rows = []
         return report
     if not report.rows:
