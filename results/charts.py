@@ -19,7 +19,7 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
 
 def horizontal_bars(rows: list[tuple[str, float | None]], *, title: str, percent: bool = True) -> SafeString:
     """One bar per label, e.g. participation rate per district (values 0..1 when percent)."""
-    label_w, bar_w, row_h = 130, 420, 28
+    label_w, bar_w, row_h = 84, 230, 28
     height = max(1, len(rows)) * row_h + 10
     top = max([v or 0 for _l, v in rows] + [1 if percent else 0.0001])
     scale = 1 if percent else top
@@ -30,7 +30,7 @@ def horizontal_bars(rows: list[tuple[str, float | None]], *, title: str, percent
         w = bar_w * min(v / scale, 1) if scale else 0
         text = "—" if value is None else (f"{v * 100:.1f}%" if percent else f"{v:g}")
         body.append(
-            f'<text x="{label_w - 6}" y="{y + 18}" text-anchor="end">{escape(label[:10])}</text>'
+            f'<text x="{label_w - 6}" y="{y + 18}" text-anchor="end">{escape(label[:6])}</text>'
             f'<rect x="{label_w}" y="{y + 4}" width="{bar_w}" height="18" fill="{GREY}" opacity=".35"/>'
             f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="18" fill="{RED}"/>'
             f'<text x="{label_w + bar_w + 6}" y="{y + 18}">{text}</text>'
@@ -42,12 +42,13 @@ def vertical_bars(rows: list[tuple[str, int]], *, title: str) -> SafeString:
     """Counts per bucket, e.g. the score histogram or attempts started per hour."""
     n = max(1, len(rows))
     plot_h, bottom, left = 180, 46, 36
-    bar_slot = max(14, min(60, 640 // n))
+    bar_slot = max(10, min(60, 340 // n))  # ~380 units wide: legible when a phone scales it down
     width = left + n * bar_slot + 10
     top = max([c for _l, c in rows] + [1])
     body = [f'<line x1="{left}" y1="{plot_h + 10}" x2="{width - 5}" y2="{plot_h + 10}" stroke="#57606a"/>']
     body.append(f'<text x="{left - 4}" y="18" text-anchor="end">{top}</text>')
-    every = max(1, n // 12)  # thin out x labels on long timelines
+    label_w = max([len(label) for label, _c in rows] + [1]) * 6 + 6  # ~6 units per character at 10px
+    every = max(1, -(-label_w // bar_slot))  # thin out x labels so they never overlap
     for i, (label, count) in enumerate(rows):
         x = left + i * bar_slot + 2
         h = plot_h * count / top

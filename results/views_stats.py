@@ -72,7 +72,9 @@ def stats_contest(request, kind: str, pk: int):
         "participation_chart": charts.horizontal_bars(district_rates, title=_("各区县参与率")),
     }
     if stats.scored:
-        context["histogram_chart"] = charts.vertical_bars(stats.histogram, title=_("成绩分布（占满分百分比）"))
+        context["histogram_chart"] = charts.vertical_bars(
+            [(label.split("–")[0], n) for label, n in stats.histogram], title=_("成绩分布（占满分百分比，每档 10%）")
+        )
         context["timeline_chart"] = charts.vertical_bars(stats.timeline, title=_("竞赛期间开始答题人数"))
     return render(request, "results/stats_contest.html", context)
 
