@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgKind
-
 from .models import CertificateTemplate
 
 SEAL_MAX_BYTES = 2 * 1024 * 1024
@@ -11,7 +9,7 @@ SEAL_MAX_BYTES = 2 * 1024 * 1024
 class CertificateTemplateForm(forms.ModelForm):
     class Meta:
         model = CertificateTemplate
-        fields = ["org", "title", "body", "issuer", "issue_date", "seal", "min_score", "top_n"]
+        fields = ["title", "body", "issuer", "issue_date", "seal", "min_score", "top_n"]
         widgets = {
             "issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "body": forms.Textarea(attrs={"rows": 4}),
@@ -20,9 +18,8 @@ class CertificateTemplateForm(forms.ModelForm):
             "body": _("可使用占位符：{name} 姓名、{school} 学校、{contest} 竞赛名称、{award} 奖项、{score} 得分。")
         }
 
-    def __init__(self, *args, scope, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = scope.managed_orgs().filter(kind__in=[OrgKind.CITY, OrgKind.DISTRICT])
         self.fields["seal"].widget.attrs["accept"] = "image/png,image/jpeg"
 
     def clean_body(self):

@@ -89,7 +89,6 @@ def certificate_template_save(
     scope: Scope,
     contest: models.Model,
     kind: str,
-    org: Organization,
     title: str,
     body: str,
     issuer: str,
@@ -98,8 +97,11 @@ def certificate_template_save(
     min_score: Decimal | None = None,
     top_n: int | None = None,
 ) -> CertificateTemplate:
-    """Create or update the (contest, kind) template. The actor must manage `org`."""
-    if not scope.manages(org):
+    """Create or update the (contest, kind) template. Only organisers of the contest's owner region
+    may: the template's certificates name students anywhere in that region. The template belongs to
+    that region (`org`), which decides who may revoke its certificates."""
+    org = getattr(contest, "owner_org", None)
+    if org is None or not scope.manages(org):
         raise PermissionDenied
     if kind not in CertificateKind.values:
         raise CertificateError(_("证书类型无效。"))
@@ -111,8 +113,6 @@ def certificate_template_save(
             kind=kind,
             defaults={"org": org, "issuer": issuer, "issue_date": issue_date, "created_by": actor},
         )
-        if not _created and not scope.manages(template.org):
-            raise PermissionDenied
         template.org = org
         template.title = title
         template.body = body

@@ -83,14 +83,19 @@ def _content_disposition(filename: str, attachment: bool = True) -> str:
 # --- organisers and teachers --------------------------------------------------------------------
 
 
-def _contest_choices():
-    """Contests of both kinds, newest first (a short list; organisers pick one to certify)."""
+def _contest_choices(scope):
+    """Contests of both kinds owned by the organiser's region, newest first."""
     rows = []
     for label in sources.CONTEST_MODELS:
         model = sources.contest_model(label)
         if model is None:
             continue
-        for contest in model.objects.order_by("-pk")[:50]:
+        owned = (
+            model.objects.all()
+            if scope.is_admin
+            else model.objects.filter(scope.orgs_q("owner_org", roles=(Role.ORGANISER,)))
+        )
+        for contest in owned.order_by("-pk")[:50]:
             rows.append({"label": label, "contest": contest, "kinds": sources.default_kinds(contest)})
     return rows
 
@@ -102,7 +107,7 @@ def template_list(request):
     existing = {(t.content_type_id, t.object_id, t.kind) for t in templates}
     contests = []
     if scope.managed_paths or scope.is_admin:
-        for row in _contest_choices():
+        for row in _contest_choices(scope):
             ct = ContentType.objects.get_for_model(row["contest"])
             row["missing"] = [
                 (k, CertificateKind(k).label) for k in row["kinds"] if (ct.pk, row["contest"].pk, k) not in existing
@@ -133,11 +138,13 @@ def template_edit(request, label: str | None = None, pk: int | None = None, kind
         contest = _contest_or_404(label, pk)
         if kind not in CertificateKind.values:
             raise Http404
+        if not scope.manages(contest.owner_org):
+            raise PermissionDenied
         ct = ContentType.objects.get_for_model(contest)
         instance = CertificateTemplate.objects.filter(content_type=ct, object_id=contest.pk, kind=kind).first()
         if instance is not None:
             return redirect("results:template_edit", tid=instance.pk)
-    form = CertificateTemplateForm(request.POST or None, request.FILES or None, instance=instance, scope=scope)
+    form = CertificateTemplateForm(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -146,7 +153,6 @@ def template_edit(request, label: str | None = None, pk: int | None = None, kind
                 scope=scope,
                 contest=contest,
                 kind=kind,
-                org=data["org"],
                 title=data["title"],
                 body=data["body"],
                 issuer=data["issuer"],

@@ -109,7 +109,29 @@ def test_district_organiser_cannot_create_a_template_owned_by_the_city(client, t
     response = client.post(
         url, {"org": tree.city.pk, "title": "荣誉证书", "body": "{name}", "issuer": "x", "issue_date": "2026-12-01"}
     )
-    assert response.status_code == 200  # the city is not among the choices
+    assert response.status_code == 403
+    assert not CertificateTemplate.objects.exists()
+    assert contest.title not in client.get(reverse("results:template_list")).content.decode()
+
+
+def test_district_organiser_cannot_certify_another_districts_contest(tree):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.selectors import scope_for
+    from results.services import certificate_template_save
+
+    other = make_knowledge_contest(owner=tree.district_b, title="海安市竞赛")
+    with pytest.raises(PermissionDenied):
+        certificate_template_save(
+            actor=tree.organiser_a,
+            scope=scope_for(tree.organiser_a),
+            contest=other,
+            kind=CertificateKind.AWARD,
+            title="荣誉证书",
+            body="{name}",
+            issuer="x",
+            issue_date=datetime.date(2026, 12, 1),
+        )
     assert not CertificateTemplate.objects.exists()
 
 
