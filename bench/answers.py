@@ -242,7 +242,7 @@ async def login_and_start(port: int, usernames: list[str], contest_id: int, para
     return sessions
 
 
-async def drive(port: int, sessions: list[dict], seconds: float, bare: bool):
+async def drive(port: int, sessions: list[dict], seconds: float):
     latencies: list[float] = []
     acked: dict = {}
     ok = [0]
@@ -301,6 +301,7 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument("--rounds", type=int, default=4, help="alternate app / bare measurements this many times")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings.local")
@@ -311,28 +312,41 @@ def main() -> int:
     env = dict(os.environ, PYTHONUNBUFFERED="1", LOG_LEVEL="ERROR")
     env.setdefault("DB_POOL_MAX", "10")
 
+    # Both servers stay up; the measurement alternates between them in rounds so that changes in
+    # the machine's other load hit both sides alike.
     proc, port = start_daphne("quizsite.asgi:application", env)
+    bare_proc, bare_port = start_daphne("bench.hello_asgi:app", env)
+    latencies, bare_lat, acked = [], [], {}
+    errs, bare_errs = {}, {}
+    elapsed = bare_elapsed = 0.0
+    acknowledged = 0
     try:
         t0 = time.monotonic()
         sessions = asyncio.run(login_and_start(port, usernames, contest_id))
         print(f"logged in and started {len(sessions)} attempts in {time.monotonic() - t0:.1f}s")
-        asyncio.run(drive(port, sessions, args.warmup, bare=False))
-        latencies, acked, errs, elapsed = asyncio.run(drive(port, sessions, args.seconds, bare=False))
+        asyncio.run(drive(port, sessions, args.warmup))
+        asyncio.run(drive(bare_port, sessions, args.warmup))
+        for _ in range(args.rounds):
+            lat, ack, e, dt = asyncio.run(drive(port, sessions, args.seconds / args.rounds))
+            latencies += lat
+            acked.update(ack)
+            acknowledged += e.pop("acknowledged")
+            for k, v in e.items():
+                errs[k] = errs.get(k, 0) + v
+            elapsed += dt
+            lat, _ack, e, dt = asyncio.run(drive(bare_port, sessions, args.seconds / args.rounds))
+            bare_lat += lat
+            e.pop("acknowledged")
+            for k, v in e.items():
+                bare_errs[k] = bare_errs.get(k, 0) + v
+            bare_elapsed += dt
     finally:
         stop(proc)
+        stop(bare_proc)
     app = summary(latencies, elapsed)
-    acknowledged = errs.pop("acknowledged")
     app["acknowledged_per_s"] = round(acknowledged / elapsed, 1)
     stored = stored_answers([s["attempt"]["id"] for s in sessions])
     lost = sum(1 for key, answer in acked.items() if stored.get(key) != answer)
-
-    proc, port = start_daphne("bench.hello_asgi:app", env)
-    try:
-        asyncio.run(drive(port, sessions, args.warmup, bare=True))
-        bare_lat, _acked, bare_errs, bare_elapsed = asyncio.run(drive(port, sessions, args.seconds, bare=True))
-        bare_errs.pop("acknowledged")
-    finally:
-        stop(proc)
     bare = summary(bare_lat, bare_elapsed)
 
     from django.db import connection
@@ -344,7 +358,8 @@ def main() -> int:
         f"cores: {os.cpu_count()}  load average now: {load}"
     )
     print(
-        f"answer saves: {app['count']} acknowledged-or-refused, {app['rps']}/s, p50 {app['p50_ms']} ms, p99 {app['p99_ms']} ms"
+        f"answer saves: {acknowledged} acknowledged (200) of {app['count']} requests; "
+        f"{app['acknowledged_per_s']} acknowledged/s, p50 {app['p50_ms']} ms, p99 {app['p99_ms']} ms"
     )
     print(f"non-200 / transport errors: {errs or 0}")
     print(f"distinct answers checked: {len(acked)}  lost answers: {lost}")

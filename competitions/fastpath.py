@@ -319,7 +319,7 @@ class AnswerFastPath:
         try:
             payload = json.loads(body) if body else None
         except (ValueError, UnicodeDecodeError):
-            payload = None
+            return _response_bytes(400, {"code": "invalid_json", "message": "请求体不是有效的 JSON。"})
         if not isinstance(payload, dict) or "answer" not in payload:
             return _response_bytes(422, {"code": "invalid_request", "message": "请求格式不正确：answer"})
         answer = payload["answer"]

@@ -166,6 +166,10 @@ def test_api_error_cases_have_precise_codes(tree, contest, topic):
     expect("put", f"/attempts/{aid}/answers/{qid['true_false']}", {"answer": "true"}, 422, "malformed_answer")
     expect("put", f"/attempts/{aid}/answers/{qid['fill_blank']}", {"answer": ["a", "b"]}, 422, "malformed_answer")
     expect("put", f"/attempts/{aid}/answers/{qid['single']}", {"wrong": 1}, 422, "invalid_request")
+    raw = api.client.put(
+        f"/api/v1/attempts/{aid}/answers/{qid['single']}", data="{bad", content_type="application/json", **api.headers
+    )
+    assert (raw.status_code, raw.json()) == (400, {"code": "invalid_json", "message": "请求体不是有效的 JSON。"})
     # another student's attempt looks like it does not exist
     other = Api(tree.student_b)
     status, body = other.call("put", f"/attempts/{aid}/answers/{qid['single']}", {"answer": ["A"]})

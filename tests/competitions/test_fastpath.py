@@ -111,6 +111,8 @@ async def test_fast_path_error_codes_match_the_api(setup):
         status, body = await put(app, f"{base}/{revs[0].pk}", {"answer": ["A", "B"]}, token)
         assert (status, body["code"]) == (422, "malformed_answer")
         status, body = await put(app, f"{base}/{revs[0].pk}", b"{not json", token)
+        assert (status, body["code"]) == (400, "invalid_json")
+        status, body = await put(app, f"{base}/{revs[0].pk}", {"reply": ["A"]}, token)
         assert (status, body["code"]) == (422, "invalid_request")
         # without a bearer token the request goes to Django (session + CSRF)
         assert (await put(app, f"{base}/{revs[0].pk}", {"answer": ["A"]}))[0] == 299
