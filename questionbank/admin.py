@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from .importers.readers import FORMATS, ImportFileError, detect_format
 from .models import ImportJob, Question, QuestionRevision, ReviewLog, Topic
@@ -32,11 +33,13 @@ class ReviewLogInline(admin.TabularInline):
 
 
 class AdminImportForm(forms.Form):
-    file = forms.FileField(label="题目文件")
-    format = forms.ChoiceField(label="格式", required=False, choices=[("", "按扩展名识别")] + list(FORMATS.items()))
-    default_topic = forms.ModelChoiceField(label="默认专题", queryset=Topic.objects.all(), required=False)
-    publish = forms.BooleanField(label="直接发布", required=False)
-    only_valid = forms.BooleanField(label="只导入无误的行", required=False)
+    file = forms.FileField(label=_("题目文件"))
+    format = forms.ChoiceField(
+        label=_("格式"), required=False, choices=[("", _("按扩展名识别"))] + list(FORMATS.items())
+    )
+    default_topic = forms.ModelChoiceField(label=_("默认专题"), queryset=Topic.objects.all(), required=False)
+    publish = forms.BooleanField(label=_("直接发布"), required=False)
+    only_valid = forms.BooleanField(label=_("只导入无误的行"), required=False)
 
 
 @admin.register(Question)
@@ -52,7 +55,7 @@ class QuestionAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "retire_selected"]
     change_list_template = "questionbank/admin_change_list.html"
 
-    @admin.display(description="题干")
+    @admin.display(description=_("题干"))
     def short_stem(self, obj):
         return obj.stem[:40]
 
@@ -74,7 +77,7 @@ class QuestionAdmin(admin.ModelAdmin):
             try:
                 fmt = detect_format(upload.name, form.cleaned_data["format"] or None)
                 if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-                    raise ImportFileError("文件过大。")
+                    raise ImportFileError(_("文件过大。"))
                 report = import_check(
                     data=upload.read(), fmt=fmt, actor=request.user, default_topic=form.cleaned_data["default_topic"]
                 )
@@ -85,19 +88,23 @@ class QuestionAdmin(admin.ModelAdmin):
                         publish=form.cleaned_data["publish"],
                         only_valid=form.cleaned_data["only_valid"],
                     )
-                    self.message_user(request, f"导入完成：写入 {result['written']} 道题。", messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        _("导入完成：写入 {written} 道题。").format(written=result["written"]),
+                        messages.SUCCESS,
+                    )
             except (ImportFileError, QuestionActionDenied) as exc:
                 self.message_user(request, str(exc), messages.ERROR)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "导入题目",
+            "title": _("导入题目"),
             "form": form,
             "report": report,
         }
         return TemplateResponse(request, "questionbank/admin_import.html", context)
 
-    @admin.action(description="通过所选的待审题目")
+    @admin.action(description=_("通过所选的待审题目"))
     def approve_selected(self, request, queryset):
         done = 0
         for question in queryset:
@@ -106,9 +113,9 @@ class QuestionAdmin(admin.ModelAdmin):
                 done += 1
             except QuestionActionDenied as exc:
                 self.message_user(request, f"#{question.pk}：{exc}", messages.WARNING)
-        self.message_user(request, f"已通过 {done} 道题。")
+        self.message_user(request, _("已通过 {done} 道题。").format(done=done))
 
-    @admin.action(description="停用所选的已发布题目")
+    @admin.action(description=_("停用所选的已发布题目"))
     def retire_selected(self, request, queryset):
         done = 0
         for question in queryset:
@@ -117,7 +124,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 done += 1
             except QuestionActionDenied as exc:
                 self.message_user(request, f"#{question.pk}：{exc}", messages.WARNING)
-        self.message_user(request, f"已停用 {done} 道题。")
+        self.message_user(request, _("已停用 {done} 道题。").format(done=done))
 
 
 @admin.register(QuestionRevision)

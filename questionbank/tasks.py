@@ -3,6 +3,7 @@ the ImportJob row the page polls."""
 
 import logging
 
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from .models import ImportJob, ImportJobState
@@ -18,7 +19,7 @@ def _guarded(step, job_id: str) -> None:
         # never leave the page polling a job that will not move
         logger.exception("question import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
-            state=ImportJobState.FAILED, message="导入时发生内部错误，数据未写入。请稍后重试或联系管理员。"
+            state=ImportJobState.FAILED, message=_("导入时发生内部错误，数据未写入。请稍后重试或联系管理员。")
         )
         raise
 

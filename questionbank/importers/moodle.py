@@ -9,11 +9,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ..models import QuestionType
 from ..services.content import OPTION_KEYS
 from .readers import ImportFileError, RawRow, decode_text
 
-UNSUPPORTED = "暂不支持的题型（{kind}），此题未导入；本平台支持单选、多选、判断和填空题。"
+UNSUPPORTED = gettext_lazy("暂不支持的题型（{kind}），此题未导入；本平台支持单选、多选、判断和填空题。")
 
 
 def category_to_topic(path: str) -> str:
@@ -89,7 +92,7 @@ def _gift_blocks(text: str) -> Iterator[tuple[int, str]]:
 def read_gift(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]:
     text = decode_text(data)
     if not text.strip():
-        raise ImportFileError("文件是空的。")
+        raise ImportFileError(_("文件是空的。"))
     category = ""
     number = 0
     for line, block in _gift_blocks(text):
@@ -106,7 +109,7 @@ def read_gift(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]
             row.errors.append(("", str(exc)))
         yield row
     if number == 0:
-        raise ImportFileError("文件中没有找到任何 GIFT 题目。")
+        raise ImportFileError(_("文件中没有找到任何 GIFT 题目。"))
 
 
 def _parse_gift_question(block: str, row: RawRow) -> None:
@@ -116,13 +119,13 @@ def _parse_gift_question(block: str, row: RawRow) -> None:
         body = body[title.end() :]
     match = re.search(r"(?<!\\)\{(.*?)(?<!\\)\}", body, re.S)
     if not match:
-        raise ValueError("没有找到答案部分 {...}（纯描述或格式错误）。")
+        raise ValueError(_("没有找到用花括号括起的答案部分（纯描述或格式错误）。"))
     before, inner, after = body[: match.start()], match.group(1).strip(), body[match.end() :]
     stem = _gift_text(before)
     if _gift_text(after):
         stem = f"{stem}（  ）{_gift_text(after)}"
     row.values["stem"] = stem
-    inner, _, general = inner.partition("####")
+    inner, _sep, general = inner.partition("####")
     if general.strip():
         row.values["explanation"] = _gift_text(general)
     inner = inner.strip()
@@ -148,16 +151,16 @@ def _parse_gift_question(block: str, row: RawRow) -> None:
             rest = rest[weight_match.end() :]
         text = _gift_text(re.split(r"(?<!\\)#", rest, maxsplit=1)[0])
         parsed.append((marker, weight, text))
-    if all(marker == "=" for marker, _, _ in parsed):
+    if all(marker == "=" for marker, _w, _t in parsed):
         # short answer: every "=" answer with full (or no) weight is accepted; one blank
-        accepted = [t for _, w, t in parsed if w is None or w >= 100]
+        accepted = [t for _m, w, t in parsed if w is None or w >= 100]
         row.values.update(qtype=QuestionType.FILL_BLANK, options=[], answer=[accepted])
         return
     if len(parsed) > len(OPTION_KEYS):
-        raise ValueError(f"选项超过 {len(OPTION_KEYS)} 个。")
-    options = [t for _, _, t in parsed]
-    right = [OPTION_KEYS[i] for i, (m, w, _) in enumerate(parsed) if (m == "=" or (w or 0) > 0)]
-    qtype = QuestionType.SINGLE if any(m == "=" for m, _, _ in parsed) and len(right) == 1 else QuestionType.MULTIPLE
+        raise ValueError(_("选项超过 {count} 个。").format(count=len(OPTION_KEYS)))
+    options = [t for _m, _w, t in parsed]
+    right = [OPTION_KEYS[i] for i, (m, w, _t) in enumerate(parsed) if (m == "=" or (w or 0) > 0)]
+    qtype = QuestionType.SINGLE if any(m == "=" for m, _w, _t in parsed) and len(right) == 1 else QuestionType.MULTIPLE
     row.values.update(qtype=qtype, options=options, answer=right)
 
 
@@ -171,7 +174,7 @@ def read_aiken(data: bytes, progress: Callable | None = None) -> Iterator[RawRow
     """Aiken: stem line(s), options `A. …`/`A) …`, then `ANSWER: B`. Single choice only."""
     text = decode_text(data)
     if not text.strip():
-        raise ImportFileError("文件是空的。")
+        raise ImportFileError(_("文件是空的。"))
     number = 0
     row: RawRow | None = None
     stem: list[str] = []
@@ -189,17 +192,19 @@ def read_aiken(data: bytes, progress: Callable | None = None) -> Iterator[RawRow
         if answer:
             row.values.update(qtype=QuestionType.SINGLE, stem="\n".join(stem), options=options, answer=answer[1])
             if not options:
-                row.errors.append(("", "没有选项。"))
+                row.errors.append(("", _("没有选项。")))
             yield row
             row = None
         elif option and (options or stem):
             expected = OPTION_KEYS[len(options)] if len(options) < len(OPTION_KEYS) else "?"
             if option[1] != expected:
-                row.errors.append(("", f"选项字母应为 {expected}，却是 {option[1]}。"))
+                row.errors.append(
+                    ("", _("选项字母应为 {expected}，却是 {value}。").format(expected=expected, value=option[1]))
+                )
             options.append(option[2].strip())
         elif options:
             # text after options without ANSWER: the previous question is unfinished
-            row.errors.append(("", "缺少“ANSWER: 字母”一行。"))
+            row.errors.append(("", _("缺少“ANSWER: 字母”一行。")))
             row.values.update(stem="\n".join(stem))
             yield row
             number += 1
@@ -208,11 +213,11 @@ def read_aiken(data: bytes, progress: Callable | None = None) -> Iterator[RawRow
         else:
             stem.append(stripped)
     if row is not None:
-        row.errors.append(("", "缺少“ANSWER: 字母”一行。"))
+        row.errors.append(("", _("缺少“ANSWER: 字母”一行。")))
         row.values.update(stem="\n".join(stem))
         yield row
     if number == 0:
-        raise ImportFileError("文件中没有找到任何 Aiken 题目。")
+        raise ImportFileError(_("文件中没有找到任何 Aiken 题目。"))
 
 
 # ---------------------------------------------------------------- Moodle XML
@@ -248,13 +253,13 @@ def _xml_text(node) -> str:
 def read_moodle_xml(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]:
     head = data[:2048].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise ImportFileError("XML 文件中不允许包含 DOCTYPE/实体声明。")
+        raise ImportFileError(_("XML 文件中不允许包含 DOCTYPE/实体声明。"))
     try:
         root = ET.fromstring(data)  # noqa: S314 - DOCTYPE/ENTITY refused above; expat has no external entities
     except ET.ParseError as exc:
-        raise ImportFileError(f"XML 格式错误：{exc}。") from exc
+        raise ImportFileError(_("XML 格式错误：{exc}。").format(exc=exc)) from exc
     if root.tag != "quiz":
-        raise ImportFileError("不是 Moodle XML 题目文件（根元素应为 <quiz>）。")
+        raise ImportFileError(_("不是 Moodle XML 题目文件（根元素应为 <quiz>）。"))
     category = ""
     number = 0
     questions = root.findall("question")
@@ -278,7 +283,7 @@ def read_moodle_xml(data: bytes, progress: Callable | None = None) -> Iterator[R
         if tags:
             row.values["tags"] = [t for t in tags if t]
         if kind not in XML_TYPES:
-            row.errors.append(("", UNSUPPORTED.format(kind=XML_TYPE_NAMES.get(kind, kind or "未知"))))
+            row.errors.append(("", UNSUPPORTED.format(kind=XML_TYPE_NAMES.get(kind, kind or _("未知")))))
             yield row
             continue
         answers = [(float(a.get("fraction", "0") or 0), _xml_text(a)) for a in node.findall("answer")]
@@ -290,10 +295,10 @@ def read_moodle_xml(data: bytes, progress: Callable | None = None) -> Iterator[R
         else:
             single = (node.findtext("single") or "true").strip().lower() in {"true", "1"}
             if len(answers) > len(OPTION_KEYS):
-                row.errors.append(("", f"选项超过 {len(OPTION_KEYS)} 个。"))
+                row.errors.append(("", _("选项超过 {count} 个。").format(count=len(OPTION_KEYS))))
             row.values.update(
                 qtype=QuestionType.SINGLE if single else QuestionType.MULTIPLE,
-                options=[t for _, t in answers],
-                answer=[OPTION_KEYS[i] for i, (f, _) in enumerate(answers[: len(OPTION_KEYS)]) if f > 0],
+                options=[t for _f, t in answers],
+                answer=[OPTION_KEYS[i] for i, (f, _t) in enumerate(answers[: len(OPTION_KEYS)]) if f > 0],
             )
         yield row

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from ..services.content import OPTION_KEYS
 
 MAX_CELL = 5000
@@ -46,8 +48,8 @@ class RawRow:
 
     @property
     def where(self) -> str:
-        where = f"第 {self.number} {self.label}"
-        return f"{where}（文件第 {self.line} 行）" if self.line else where
+        where = _("第 {number} {label}").format(number=self.number, label=self.label)
+        return _("{where}（文件第 {line} 行）").format(where=where, line=self.line) if self.line else where
 
 
 # canonical key → Chinese header. Options are 选项A … 选项H.
@@ -93,16 +95,18 @@ def _normalise_header(value) -> str:
 def detect_format(filename: str, declared: str | None = None) -> str:
     if declared:
         if declared not in FORMATS:
-            raise ImportFileError(f"不支持的格式“{declared}”，可选：{'、'.join(FORMATS)}。")
+            raise ImportFileError(
+                _("不支持的格式“{declared}”，可选：{formats}。").format(declared=declared, formats="、".join(FORMATS))
+            )
         return declared
     suffix = Path(filename or "").suffix.lower()
     if suffix == ".xls":
-        raise ImportFileError("不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 后再上传。")
+        raise ImportFileError(_("不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 后再上传。"))
     if suffix == ".txt":
         return "txt"  # GIFT or Aiken, decided by content
     if suffix not in EXTENSIONS:
         raise ImportFileError(
-            "不支持的文件类型。请上传 .xlsx、.csv、.json、.gift、.txt（GIFT/Aiken）或 .xml（Moodle XML）文件。"
+            _("不支持的文件类型。请上传 .xlsx、.csv、.json、.gift、.txt（GIFT/Aiken）或 .xml（Moodle XML）文件。")
         )
     return EXTENSIONS[suffix]
 
@@ -110,7 +114,7 @@ def detect_format(filename: str, declared: str | None = None) -> str:
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, what Excel in China saves)."""
     if b"\x00" in data[:4096]:
-        raise ImportFileError("文件不是文本文件（可能是 UTF-16 或二进制文件），请另存为 UTF-8 或 GBK 编码的 CSV。")
+        raise ImportFileError(_("文件不是文本文件（可能是 UTF-16 或二进制文件），请另存为 UTF-8 或 GBK 编码的 CSV。"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -118,7 +122,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ImportFileError("无法识别文件编码，请另存为 UTF-8 或 GBK 编码。") from exc
+        raise ImportFileError(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码。")) from exc
 
 
 def cell_text(value) -> str:
@@ -138,10 +142,15 @@ def _check_cell(row: RawRow, key: str, text: str, *, spreadsheet: bool = True) -
     if spreadsheet and text.startswith("'") and text[1:2] and text[1] in FORMULA_ESCAPE_PREFIXES:
         return text[1:]
     if spreadsheet and text.startswith("="):
-        row.errors.append((column_label(key), "单元格含公式，请改为普通文本（或在前面加英文单引号 '）。"))
+        row.errors.append((column_label(key), _("单元格含公式，请改为普通文本（或在前面加英文单引号 '）。")))
         return ""
     if len(text) > MAX_CELL:
-        row.errors.append((column_label(key), f"内容过长（{len(text)} 字，上限 {MAX_CELL} 字）。"))
+        row.errors.append(
+            (
+                column_label(key),
+                _("内容过长（{count} 字，上限 {max_cell} 字）。").format(count=len(text), max_cell=MAX_CELL),
+            )
+        )
         return ""
     return text
 
@@ -158,14 +167,16 @@ class _Table:
             if key is None and name.startswith("选项") and name[2:].upper() in OPTION_KEYS and len(name) == 3:
                 key = f"option{name[2:].upper()}"
             if key in seen:
-                raise ImportFileError(f"表头“{name}”重复出现。")
+                raise ImportFileError(_("表头“{name}”重复出现。").format(name=name))
             if key:
                 seen.add(key)
             self.columns.append(key)
         missing = [h for h in REQUIRED_HEADERS if _HEADER_TO_KEY[h] not in seen]
         if missing:
             raise ImportFileError(
-                f"缺少必需的列：{'、'.join(missing)}。请使用下载的模板，表头应为：{'、'.join(TEMPLATE_HEADERS)}。"
+                _("缺少必需的列：{missing}。请使用下载的模板，表头应为：{headers}。").format(
+                    missing="、".join(missing), headers="、".join(TEMPLATE_HEADERS)
+                )
             )
 
     def row(self, number: int, cells) -> RawRow | None:
@@ -199,26 +210,26 @@ def read_xlsx(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError("文件不是有效的 .xlsx（不是 Excel 工作簿，或文件已损坏）。")
+        raise ImportFileError(_("文件不是有效的 .xlsx（不是 Excel 工作簿，或文件已损坏）。"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
             if sum(i.file_size for i in zf.infolist()) > MAX_XLSX_UNZIPPED:
-                raise ImportFileError("Excel 文件解压后过大，请拆分后再导入。")
+                raise ImportFileError(_("Excel 文件解压后过大，请拆分后再导入。"))
             if "xl/workbook.xml" not in names:
-                raise ImportFileError("文件不是有效的 .xlsx（缺少工作簿内容，可能已损坏）。")
+                raise ImportFileError(_("文件不是有效的 .xlsx（缺少工作簿内容，可能已损坏）。"))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except ImportFileError:
         raise
     except Exception as exc:  # openpyxl raises many types for a broken container
-        raise ImportFileError("无法读取 Excel 文件，文件可能已损坏，请重新保存为 .xlsx 后再上传。") from exc
+        raise ImportFileError(_("无法读取 Excel 文件，文件可能已损坏，请重新保存为 .xlsx 后再上传。")) from exc
     try:
         sheet = workbook["题目"] if "题目" in workbook.sheetnames else workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         try:
             header = next(rows)
         except StopIteration:
-            raise ImportFileError("文件是空的：第一个工作表没有任何内容。") from None
+            raise ImportFileError(_("文件是空的：第一个工作表没有任何内容。")) from None
         table = _Table(list(header))
         if progress:
             progress(total=max((sheet.max_row or 1) - 1, 0))
@@ -226,7 +237,7 @@ def read_xlsx(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError("读取 Excel 文件时出错，文件可能已损坏。") from exc
+        raise ImportFileError(_("读取 Excel 文件时出错，文件可能已损坏。")) from exc
     finally:
         workbook.close()
 
@@ -239,14 +250,14 @@ def _table_rows(table: _Table, rows, *, start: int) -> Iterator[RawRow]:
             continue
         count += 1
         if count > MAX_ROWS:
-            raise ImportFileError(f"一次最多导入 {MAX_ROWS} 道题，请拆分文件。")
+            raise ImportFileError(_("一次最多导入 {max_rows} 道题，请拆分文件。").format(max_rows=MAX_ROWS))
         yield row
 
 
 def read_csv(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]:
     text = decode_text(data)
     if not text.strip():
-        raise ImportFileError("文件是空的。")
+        raise ImportFileError(_("文件是空的。"))
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -257,7 +268,7 @@ def read_csv(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]:
             progress(total=max(text.count("\n") - 1, 1))
         yield from _table_rows(table, reader, start=2)
     except csv.Error as exc:
-        raise ImportFileError(f"CSV 格式错误：{exc}") from exc
+        raise ImportFileError(_("CSV 格式错误：{exc}").format(exc=exc)) from exc
 
 
 JSON_KEYS = {"id", "qtype", "stem", "options", "answer", "explanation", "topic", "difficulty", "grade_bands"}
@@ -269,23 +280,27 @@ def read_json(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]
     Structured values (option lists, answer lists, true/false) are kept as is."""
     text = decode_text(data)
     if not text.strip():
-        raise ImportFileError("文件是空的。")
+        raise ImportFileError(_("文件是空的。"))
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFileError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}。") from exc
+        raise ImportFileError(
+            _("JSON 格式错误（第 {lineno} 行第 {colno} 列）：{msg}。").format(
+                lineno=exc.lineno, colno=exc.colno, msg=exc.msg
+            )
+        ) from exc
     if isinstance(payload, dict):
         payload = payload.get("questions")
     if not isinstance(payload, list):
-        raise ImportFileError("JSON 文件应是题目对象的列表，或含 questions 列表的对象。")
+        raise ImportFileError(_("JSON 文件应是题目对象的列表，或含 questions 列表的对象。"))
     if len(payload) > MAX_ROWS:
-        raise ImportFileError(f"一次最多导入 {MAX_ROWS} 道题，请拆分文件。")
+        raise ImportFileError(_("一次最多导入 {max_rows} 道题，请拆分文件。").format(max_rows=MAX_ROWS))
     if progress:
         progress(total=len(payload))
     for number, item in enumerate(payload, start=1):
         row = RawRow(number=number, label="条")
         if not isinstance(item, dict):
-            row.errors.append(("", "应为一个对象（{...}）。"))
+            row.errors.append(("", _("应为一个 JSON 对象。")))
             yield row
             continue
         options = {}
@@ -321,7 +336,7 @@ def read_rows(data: bytes, fmt: str, progress: Callable | None = None) -> Iterat
     from . import moodle
 
     if not data:
-        raise ImportFileError("文件是空的。")
+        raise ImportFileError(_("文件是空的。"))
     if fmt == "txt":
         text = decode_text(data)
         fmt = "gift" if moodle.looks_like_gift(text) else "aiken"
@@ -334,5 +349,5 @@ def read_rows(data: bytes, fmt: str, progress: Callable | None = None) -> Iterat
         "moodlexml": moodle.read_moodle_xml,
     }
     if fmt != "xlsx" and data[:2] == b"PK":
-        raise ImportFileError("文件内容是压缩包/Excel 工作簿，与所选格式不符；Excel 文件请使用 .xlsx 扩展名。")
+        raise ImportFileError(_("文件内容是压缩包/Excel 工作簿，与所选格式不符；Excel 文件请使用 .xlsx 扩展名。"))
     return readers[fmt](data, progress)

@@ -7,6 +7,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from accounts.models import GradeBand
 
 from ..answers import normalize_text
@@ -88,7 +90,7 @@ def _lookup(words: dict, value: str) -> str | None:
 def parse_qtype(value: str) -> str:
     found = _lookup(QTYPE_WORDS, value)
     if not found:
-        raise ValueError(f"无法识别的题型“{value}”，应为 单选/多选/判断/填空。")
+        raise ValueError(_("无法识别的题型“{value}”，应为 单选/多选/判断/填空。").format(value=value))
     return found
 
 
@@ -97,7 +99,7 @@ def parse_difficulty(value: str) -> str:
         return Difficulty.MEDIUM
     found = _lookup(DIFFICULTY_WORDS, value)
     if not found:
-        raise ValueError(f"无法识别的难度“{value}”，应为 易/中/难。")
+        raise ValueError(_("无法识别的难度“{value}”，应为 易/中/难。").format(value=value))
     return found
 
 
@@ -112,7 +114,7 @@ def parse_grade_bands(value: str) -> list[str]:
             continue
         band = _lookup(BAND_WORDS, part)
         if not band:
-            raise ValueError(f"无法识别的学段“{part}”，应为 小学低段/小学高段/初中/高中。")
+            raise ValueError(_("无法识别的学段“{part}”，应为 小学低段/小学高段/初中/高中。").format(part=part))
         if band not in bands:
             bands.append(band)
     return [b for b in BAND_VALUES if b in bands]
@@ -133,19 +135,21 @@ def parse_answer(qtype: str, value, option_count: int):
             compact = re.sub(r"[\s,，、;；]+", "", normalize_text(value)).upper()
             letters = list(compact)
         if not letters:
-            raise ValueError("答案不能为空。")
+            raise ValueError(_("答案不能为空。"))
         bad = [x for x in letters if x not in OPTION_KEYS[:option_count]]
         if bad:
             raise ValueError(
-                f"答案“{''.join(bad)}”不是已有选项（可用 {OPTION_KEYS[0]}–{OPTION_KEYS[option_count - 1]}）。"
+                _("答案“{bad}”不是已有选项（可用 {first}–{last}）。").format(
+                    bad="".join(bad), first=OPTION_KEYS[0], last=OPTION_KEYS[option_count - 1]
+                )
             )
         if len(set(letters)) != len(letters):
-            raise ValueError("答案中有重复的选项。")
+            raise ValueError(_("答案中有重复的选项。"))
         letters = sorted(letters)
         if qtype == QuestionType.SINGLE and len(letters) != 1:
-            raise ValueError("单选题只能有一个正确答案。")
+            raise ValueError(_("单选题只能有一个正确答案。"))
         if qtype == QuestionType.MULTIPLE and len(letters) < 2:
-            raise ValueError("多选题至少要有两个正确答案（只有一个请改为单选题）。")
+            raise ValueError(_("多选题至少要有两个正确答案（只有一个请改为单选题）。"))
         return letters
     if qtype == QuestionType.TRUE_FALSE:
         if isinstance(value, bool):
@@ -155,7 +159,7 @@ def parse_answer(qtype: str, value, option_count: int):
             return True
         if key in FALSE_WORDS:
             return False
-        raise ValueError(f"判断题答案“{value}”无法识别，应为 对/错、正确/错误、√/×、T/F。")
+        raise ValueError(_("判断题答案“{value}”无法识别，应为 对/错、正确/错误、√/×、T/F。").format(value=value))
     if qtype == QuestionType.FILL_BLANK:
         if isinstance(value, list):
             blanks = [[str(a) for a in (b if isinstance(b, list) else [b])] for b in value]
@@ -165,11 +169,11 @@ def parse_answer(qtype: str, value, option_count: int):
         blanks = [[a.strip() for a in accepted if a.strip()] for accepted in blanks]
         blanks = [accepted for accepted in blanks if accepted]
         if not blanks:
-            raise ValueError("填空题至少要有一个空的答案。")
+            raise ValueError(_("填空题至少要有一个空的答案。"))
         if any(len(a) > MAX_BLANK_ANSWER for accepted in blanks for a in accepted):
-            raise ValueError(f"填空答案不能超过 {MAX_BLANK_ANSWER} 字。")
+            raise ValueError(_("填空答案不能超过 {max_blank_answer} 字。").format(max_blank_answer=MAX_BLANK_ANSWER))
         return [list(dict.fromkeys(accepted)) for accepted in blanks]
-    raise ValueError("未知题型。")
+    raise ValueError(_("未知题型。"))
 
 
 def format_answer(qtype: str, answer) -> str:
@@ -199,12 +203,12 @@ def content_clean(
     answer in stored shape or teacher text). Raises ContentInvalid with every problem found."""
     errors: dict[str, str] = {}
     if qtype not in QTYPE_VALUES:
-        raise ContentInvalid({"qtype": "未知题型。"})
+        raise ContentInvalid({"qtype": _("未知题型。")})
     stem = str(stem or "").strip()
     if not stem:
-        errors["stem"] = "题干不能为空。"
+        errors["stem"] = _("题干不能为空。")
     elif len(stem) > MAX_STEM:
-        errors["stem"] = f"题干不能超过 {MAX_STEM} 字（现有 {len(stem)} 字）。"
+        errors["stem"] = _("题干不能超过 {max_stem} 字（现有 {count} 字）。").format(max_stem=MAX_STEM, count=len(stem))
 
     texts = [str(o["text"] if isinstance(o, dict) else o).strip() for o in (options or [])]
     # trailing empty options are just unused spreadsheet columns; a gap in the middle is a mistake
@@ -213,16 +217,18 @@ def content_clean(
     clean_options: list[dict] = []
     if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         if any(not t for t in texts):
-            errors["options"] = "选项中间不能有空项。"
+            errors["options"] = _("选项中间不能有空项。")
         elif not MIN_OPTIONS <= len(texts) <= MAX_OPTIONS:
-            errors["options"] = f"选择题须有 {MIN_OPTIONS}–{MAX_OPTIONS} 个选项（现有 {len(texts)} 个）。"
+            errors["options"] = _("选择题须有 {min_options}–{max_options} 个选项（现有 {count} 个）。").format(
+                min_options=MIN_OPTIONS, max_options=MAX_OPTIONS, count=len(texts)
+            )
         elif any(len(t) > MAX_OPTION for t in texts):
-            errors["options"] = f"每个选项不能超过 {MAX_OPTION} 字。"
+            errors["options"] = _("每个选项不能超过 {max_option} 字。").format(max_option=MAX_OPTION)
         elif len({normalize_text(t) for t in texts}) != len(texts):
-            errors["options"] = "选项内容有重复。"
+            errors["options"] = _("选项内容有重复。")
         clean_options = [{"key": OPTION_KEYS[i], "text": t} for i, t in enumerate(texts[:MAX_OPTIONS])]
     elif texts:
-        errors["options"] = "判断题和填空题不需要选项。"
+        errors["options"] = _("判断题和填空题不需要选项。")
 
     clean_answer = None
     if "options" not in errors:
@@ -233,18 +239,20 @@ def content_clean(
 
     explanation = str(explanation or "").strip()
     if len(explanation) > MAX_EXPLANATION:
-        errors["explanation"] = f"解析不能超过 {MAX_EXPLANATION} 字。"
+        errors["explanation"] = _("解析不能超过 {max_explanation} 字。").format(max_explanation=MAX_EXPLANATION)
     if difficulty not in DIFFICULTY_VALUES:
-        errors["difficulty"] = "难度应为 易/中/难。"
+        errors["difficulty"] = _("难度应为 易/中/难。")
     bands = list(grade_bands) if grade_bands else list(BAND_VALUES)
     if any(b not in BAND_VALUES for b in bands):
-        errors["grade_bands"] = "学段无效。"
+        errors["grade_bands"] = _("学段无效。")
     source = str(source or "").strip()
     if len(source) > MAX_SOURCE:
-        errors["source"] = f"出处不能超过 {MAX_SOURCE} 字。"
+        errors["source"] = _("出处不能超过 {max_source} 字。").format(max_source=MAX_SOURCE)
     clean_tags = parse_tags(tags or [])
     if len(clean_tags) > MAX_TAGS or any(len(t) > MAX_TAG for t in clean_tags):
-        errors["tags"] = f"标签最多 {MAX_TAGS} 个，每个不超过 {MAX_TAG} 字。"
+        errors["tags"] = _("标签最多 {max_tags} 个，每个不超过 {max_tag} 字。").format(
+            max_tags=MAX_TAGS, max_tag=MAX_TAG
+        )
     if errors:
         raise ContentInvalid(errors)
     return QuestionContentData(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -127,7 +128,7 @@ class TopicResolver:
         if text in self.cache:
             return self.cache[text]
         parts = [normalize_text(p) for p in re.split(r"\s*[/／>＞\\]\s*", str(text)) if p.strip()]
-        found: Topic | str = f"未知专题“{text}”，请检查拼写，或请组织者先添加该专题。"
+        found: Topic | str = _("未知专题“{text}”，请检查拼写，或请组织者先添加该专题。").format(text=text)
         for start in range(len(parts)):
             path = "/".join(parts[start:])
             if path in self.by_path:
@@ -138,7 +139,9 @@ class TopicResolver:
                 found = suffix[0]
                 break
             if len(suffix) > 1:
-                found = f"专题“{text}”不唯一，请写完整路径，如“{suffix[0].path_label}”。"
+                found = _("专题“{text}”不唯一，请写完整路径，如“{path_label}”。").format(
+                    text=text, path_label=suffix[0].path_label
+                )
                 break
         self.cache[text] = found
         return found
@@ -164,22 +167,22 @@ def _check_row(raw: RawRow, resolver: TopicResolver, default_topic: Topic | None
         except ValueError as exc:
             errors.append((FIELD_COLUMNS[key], str(exc)))
     if not str(v.get("qtype", "")).strip():
-        errors[:] = [e for e in errors if e[0] != "题型"] + [("题型", "题型不能为空。")]
+        errors[:] = [e for e in errors if e[0] != _("题型")] + [(_("题型"), _("题型不能为空。"))]
     topic_text = str(v.get("topic", "")).strip()
     if topic_text:
         topic = resolver.resolve(topic_text)
         if isinstance(topic, str):
-            errors.append(("专题", topic))
+            errors.append((_("专题"), topic))
         else:
             result.topic = topic
     elif default_topic is not None:
         result.topic = default_topic
     else:
-        errors.append(("专题", "专题不能为空（或在导入时选择默认专题）。"))
+        errors.append((_("专题"), _("专题不能为空（或在导入时选择默认专题）。")))
     if "qtype" in typed:
         answer = v.get("answer", "")
         if answer in ("", None, []):
-            errors.append(("答案", "答案不能为空。"))
+            errors.append((_("答案"), _("答案不能为空。")))
         else:
             try:
                 result.content = content_clean(
@@ -200,7 +203,7 @@ def _check_row(raw: RawRow, resolver: TopicResolver, default_topic: Topic | None
         if raw_id.isdigit():
             result.question_id = int(raw_id)
         else:
-            errors.append(("编号", "编号应为数字（新题请留空）。"))
+            errors.append((_("编号"), _("编号应为数字（新题请留空）。")))
     if errors:
         result.status = "error"
         result.content = None
@@ -234,10 +237,19 @@ def _match_existing(results: list[RowResult], actor: User | None) -> None:
     for r in valid:
         key = (r.topic.pk, r.fingerprint)
         if key in seen:
-            r.errors.append(("题干", f"与{seen[key].where}的题目重复（同一专题下题干和选项相同）。"))
+            r.errors.append(
+                (_("题干"), _("与{where}的题目重复（同一专题下题干和选项相同）。").format(where=seen[key].where))
+            )
         if r.question_id:
             if r.question_id in seen_ids:
-                r.errors.append(("编号", f"编号 {r.question_id} 与{seen_ids[r.question_id].where}重复。"))
+                r.errors.append(
+                    (
+                        _("编号"),
+                        _("编号 {question_id} 与{where}重复。").format(
+                            question_id=r.question_id, where=seen_ids[r.question_id].where
+                        ),
+                    )
+                )
             seen_ids[r.question_id] = r
         seen[key] = r
         dup_pk = existing_fp.get(key)
@@ -245,15 +257,26 @@ def _match_existing(results: list[RowResult], actor: User | None) -> None:
         if r.question_id:
             question = existing.get(r.question_id)
             if question is None:
-                r.errors.append(("编号", f"题库中没有编号为 {r.question_id} 的题目（新题请留空编号）。"))
+                r.errors.append(
+                    (
+                        _("编号"),
+                        _("题库中没有编号为 {question_id} 的题目（新题请留空编号）。").format(
+                            question_id=r.question_id
+                        ),
+                    )
+                )
             elif dup_pk and dup_pk != question.pk:
-                r.errors.append(("题干", f"与已有题目（编号 {dup_pk}）重复：同一专题下题干和选项相同。"))
+                r.errors.append(
+                    (_("题干"), _("与已有题目（编号 {dup_pk}）重复：同一专题下题干和选项相同。").format(dup_pk=dup_pk))
+                )
             elif content_of(question) == new_content:
                 r.status = "unchanged"
             elif question.status == QuestionStatus.RETIRED:
-                r.errors.append(("编号", f"编号 {question.pk} 的题目已停用，不能再修改。"))
+                r.errors.append((_("编号"), _("编号 {pk} 的题目已停用，不能再修改。").format(pk=question.pk)))
             elif actor is not None and not can_edit(actor, question):
-                r.errors.append(("编号", f"您不能修改编号 {question.pk} 的题目（只能修改自己的草稿）。"))
+                r.errors.append(
+                    (_("编号"), _("您不能修改编号 {pk} 的题目（只能修改自己的草稿）。").format(pk=question.pk))
+                )
             else:
                 r.status = "update"
         elif dup_pk:
@@ -264,7 +287,9 @@ def _match_existing(results: list[RowResult], actor: User | None) -> None:
                 r.errors.append(
                     (
                         "题干",
-                        f"与已有题目（编号 {dup_pk}）重复：同一专题下题干和选项相同。如要修改，请在“编号”列填写 {dup_pk}。",
+                        _(
+                            "与已有题目（编号 {dup_pk}）重复：同一专题下题干和选项相同。如要修改，请在“编号”列填写 {dup_pk}。"
+                        ).format(dup_pk=dup_pk),
                     )
                 )
         if r.errors:
@@ -282,7 +307,7 @@ def import_check(
     """Read and validate the whole file; writes nothing. `actor` None means a trusted caller (the command)."""
     report = ImportReport(fmt=fmt)
     if actor is not None and not can_author(actor):
-        report.file_error = "只有教师、组织者或管理员可以导入题目。"
+        report.file_error = _("只有教师、组织者或管理员可以导入题目。")
         return report
     resolver = TopicResolver()
     try:
@@ -298,11 +323,11 @@ def import_check(
     except Exception:
         # a reader tripped over input we did not foresee: refuse the file, never a 500
         logger.exception("question import: unreadable %s file", fmt)
-        report.file_error = "文件内容无法解析，请检查文件格式是否正确（可下载模板对照）。"
+        report.file_error = _("文件内容无法解析，请检查文件格式是否正确（可下载模板对照）。")
         report.rows = []
         return report
     if not report.rows:
-        report.file_error = "文件中没有任何题目（只有表头或全是空行）。"
+        report.file_error = _("文件中没有任何题目（只有表头或全是空行）。")
         return report
     _match_existing(report.rows, actor)
     if progress:
@@ -320,9 +345,9 @@ def import_write(
     if report.file_error:
         raise ImportFileError(report.file_error)
     if not report.ok and not only_valid:
-        raise ImportFileError("文件中有错误，未导入任何题目。请修改后重新上传，或选择“只导入无误的行”。")
+        raise ImportFileError(_("文件中有错误，未导入任何题目。请修改后重新上传，或选择“只导入无误的行”。"))
     if publish and actor is not None and not can_review(actor):
-        raise QuestionActionDenied("只有审核人可以在导入时直接发布。")
+        raise QuestionActionDenied(_("只有审核人可以在导入时直接发布。"))
     new_rows = [r for r in report.rows if r.status == "new"]
     status = QuestionStatus.PUBLISHED if publish else QuestionStatus.DRAFT
     questions = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -29,15 +30,17 @@ def import_job_create(
     """Check what can be checked without reading the content (permission, size, type), store the file and
     enqueue the check. Raises ImportFileError / QuestionActionDenied with a Chinese message."""
     if not can_author(actor):
-        raise QuestionActionDenied("只有教师、组织者或管理员可以导入题目。")
+        raise QuestionActionDenied(_("只有教师、组织者或管理员可以导入题目。"))
     if publish and not can_review(actor):
-        raise QuestionActionDenied("只有审核人可以在导入时直接发布。")
+        raise QuestionActionDenied(_("只有审核人可以在导入时直接发布。"))
     if upload.size == 0:
-        raise ImportFileError("文件是空的。")
+        raise ImportFileError(_("文件是空的。"))
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise ImportFileError(
-            f"文件过大（{upload.size / 1048576:.1f} MB），上限 {limit / 1048576:.0f} MB，请拆分后再导入。"
+            _("文件过大（{size:.1f} MB），上限 {limit:.0f} MB，请拆分后再导入。").format(
+                size=upload.size / 1048576, limit=limit / 1048576
+            )
         )
     fmt = detect_format(upload.name, fmt or None)
     job = ImportJob(
@@ -55,12 +58,12 @@ def import_job_create(
 
 def import_job_confirm(*, actor: User, job: ImportJob, only_valid: bool = False) -> ImportJob:
     if job.created_by_id != actor.pk:
-        raise QuestionActionDenied("只能确认自己上传的导入。")
+        raise QuestionActionDenied(_("只能确认自己上传的导入。"))
     updated = ImportJob.objects.filter(pk=job.pk, state=ImportJobState.VALIDATED).update(
         state=ImportJobState.IMPORTING, processed=0, options=job.options | {"only_valid": only_valid}
     )
     if not updated:
-        raise QuestionActionDenied("该导入不在“检查完成”状态，不能确认（可能已经导入过）。")
+        raise QuestionActionDenied(_("该导入不在“检查完成”状态，不能确认（可能已经导入过）。"))
     job_id = str(job.pk)
     transaction.on_commit(lambda: _enqueue("run", job_id))
     job.refresh_from_db()

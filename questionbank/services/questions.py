@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
 
@@ -21,7 +22,9 @@ class QuestionActionDenied(PermissionError):
 
 class DuplicateQuestion(ValueError):
     def __init__(self, existing: Question):
-        super().__init__(f"专题“{existing.topic}”中已有相同题干和选项的题目（编号 {existing.pk}）。")
+        super().__init__(
+            _("专题“{topic}”中已有相同题干和选项的题目（编号 {pk}）。").format(topic=existing.topic, pk=existing.pk)
+        )
         self.existing = existing
 
 
@@ -70,12 +73,12 @@ def find_duplicate(*, topic: Topic, fingerprint: str, exclude_pk: int | None = N
 
 def topic_create(*, actor: User, name: str, parent: Topic | None = None, order: int = 0) -> Topic:
     if not can_manage_topics(actor):
-        raise QuestionActionDenied("只有组织者或管理员可以添加专题。")
+        raise QuestionActionDenied(_("只有组织者或管理员可以添加专题。"))
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValueError("专题名称不能为空，且不超过 100 字。")
+        raise ValueError(_("专题名称不能为空，且不超过 100 字。"))
     if Topic.objects.filter(parent=parent, name=name).exists():
-        raise ValueError(f"“{name}”已存在。")
+        raise ValueError(_("“{name}”已存在。").format(name=name))
     return Topic.objects.create(name=name, parent=parent, order=order, created_by=actor)
 
 
@@ -110,9 +113,9 @@ def question_create(
     """Create a draft (or, for reviewers with publish=True, a published question with revision 1).
     `content` must come from content_clean."""
     if not can_author(author):
-        raise QuestionActionDenied("只有教师、组织者或管理员可以出题。")
+        raise QuestionActionDenied(_("只有教师、组织者或管理员可以出题。"))
     if publish and not can_review(author):
-        raise QuestionActionDenied("只有审核人可以直接发布题目。")
+        raise QuestionActionDenied(_("只有审核人可以直接发布题目。"))
     fingerprint = question_fingerprint(stem=content.stem, options=content.options)
     if not allow_duplicate and (dup := find_duplicate(topic=topic, fingerprint=fingerprint)):
         raise DuplicateQuestion(dup)
@@ -152,9 +155,9 @@ def question_update(
     actor None = a trusted system caller (the import command), which may still not edit retired questions."""
     question = _locked(question)
     if question.status == QuestionStatus.RETIRED:
-        raise QuestionActionDenied("已停用的题目不能修改。")
+        raise QuestionActionDenied(_("已停用的题目不能修改。"))
     if actor is not None and not can_edit(actor, question):
-        raise QuestionActionDenied("您不能修改这道题（只能修改自己的草稿，已发布的题目须由审核人修改）。")
+        raise QuestionActionDenied(_("您不能修改这道题（只能修改自己的草稿，已发布的题目须由审核人修改）。"))
     new = content.as_dict() | {"topic_id": topic.pk}
     if new == content_of(question):
         return question
@@ -167,7 +170,12 @@ def question_update(
     question.fingerprint = fingerprint
     if question.status == QuestionStatus.PUBLISHED:
         _snapshot(question, actor)
-        _log(question, actor, ReviewAction.EDIT, f"修改后生成第 {question.current_revision.number} 版")
+        _log(
+            question,
+            actor,
+            ReviewAction.EDIT,
+            _("修改后生成第 {number} 版").format(number=question.current_revision.number),
+        )
     question.save()
     return question
 
@@ -176,9 +184,9 @@ def question_update(
 def question_submit(*, actor: User, question: Question) -> Question:
     question = _locked(question)
     if question.author_id != actor.pk and not can_review(actor):
-        raise QuestionActionDenied("只能提交自己出的题目。")
+        raise QuestionActionDenied(_("只能提交自己出的题目。"))
     if question.status != QuestionStatus.DRAFT:
-        raise QuestionActionDenied("只有草稿可以提交审核。")
+        raise QuestionActionDenied(_("只有草稿可以提交审核。"))
     question.status = QuestionStatus.PENDING
     question.save(update_fields=["status", "updated_at"])
     _log(question, actor, ReviewAction.SUBMIT)
@@ -188,10 +196,10 @@ def question_submit(*, actor: User, question: Question) -> Question:
 @transaction.atomic
 def question_approve(*, actor: User, question: Question, comment: str = "") -> Question:
     if not can_review(actor):
-        raise QuestionActionDenied("您没有审核题目的权限。")
+        raise QuestionActionDenied(_("您没有审核题目的权限。"))
     question = _locked(question)
     if question.status != QuestionStatus.PENDING:
-        raise QuestionActionDenied("只有待审的题目可以通过。")
+        raise QuestionActionDenied(_("只有待审的题目可以通过。"))
     question.status = QuestionStatus.PUBLISHED
     question.review_comment = comment.strip()
     _snapshot(question, actor)
@@ -203,13 +211,13 @@ def question_approve(*, actor: User, question: Question, comment: str = "") -> Q
 @transaction.atomic
 def question_return(*, actor: User, question: Question, comment: str) -> Question:
     if not can_review(actor):
-        raise QuestionActionDenied("您没有审核题目的权限。")
+        raise QuestionActionDenied(_("您没有审核题目的权限。"))
     comment = (comment or "").strip()
     if not comment:
-        raise QuestionActionDenied("退回时请填写审核意见，告诉出题人需要修改什么。")
+        raise QuestionActionDenied(_("退回时请填写审核意见，告诉出题人需要修改什么。"))
     question = _locked(question)
     if question.status != QuestionStatus.PENDING:
-        raise QuestionActionDenied("只有待审的题目可以退回。")
+        raise QuestionActionDenied(_("只有待审的题目可以退回。"))
     question.status = QuestionStatus.DRAFT
     question.review_comment = comment
     question.save(update_fields=["status", "review_comment", "updated_at"])
@@ -221,10 +229,10 @@ def question_return(*, actor: User, question: Question, comment: str) -> Questio
 def question_retire(*, actor: User, question: Question, comment: str = "") -> Question:
     """Retired questions are never drawn again; their revisions stay for old papers and results."""
     if not can_review(actor):
-        raise QuestionActionDenied("您没有停用题目的权限。")
+        raise QuestionActionDenied(_("您没有停用题目的权限。"))
     question = _locked(question)
     if question.status != QuestionStatus.PUBLISHED:
-        raise QuestionActionDenied("只有已发布的题目可以停用。")
+        raise QuestionActionDenied(_("只有已发布的题目可以停用。"))
     question.status = QuestionStatus.RETIRED
     question.save(update_fields=["status", "updated_at"])
     _log(question, actor, ReviewAction.RETIRE, comment.strip())
