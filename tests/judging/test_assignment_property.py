@@ -25,12 +25,15 @@ def instances(draw, max_entries=12, max_judges=9, max_schools=5):
     return entries, judges, k, forbidden, groups
 
 
+METHODS = st.sampled_from(["min_cost", "max_flow"])
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_every_plan_gives_k_judges_balanced_and_conflict_free(instance):
+@given(instances(), METHODS)
+def test_every_plan_gives_k_judges_balanced_and_conflict_free(instance, method):
     entries, judges, k, forbidden, groups = instance
     try:
-        plan = plan_assignment(entries=entries, judges=judges, k=k, forbidden=forbidden, groups=groups)
+        plan = plan_assignment(entries=entries, judges=judges, k=k, forbidden=forbidden, groups=groups, method=method)
     except AssignmentInfeasible as exc:
         assert exc.message  # reported in words, never a half plan
         return
@@ -62,13 +65,13 @@ def _brute_force_feasible(entries, judges, k, forbidden, groups):
     return False
 
 
-@settings(max_examples=200, deadline=None)
-@given(instances(max_entries=4, max_judges=4, max_schools=3))
-def test_planner_reports_infeasible_exactly_when_no_valid_plan_exists(instance):
+@settings(max_examples=300, deadline=None)
+@given(instances(max_entries=4, max_judges=4, max_schools=3), METHODS)
+def test_planner_reports_infeasible_exactly_when_no_valid_plan_exists(instance, method):
     entries, judges, k, forbidden, groups = instance
     expected = _brute_force_feasible(entries, judges, k, forbidden, groups)
     try:
-        plan_assignment(entries=entries, judges=judges, k=k, forbidden=forbidden, groups=groups)
+        plan_assignment(entries=entries, judges=judges, k=k, forbidden=forbidden, groups=groups, method=method)
         found = True
     except AssignmentInfeasible:
         found = False
@@ -91,3 +94,34 @@ def test_loads_differ_by_at_most_one():
     plan = plan_assignment(entries=list(range(10)), judges=["a", "b", "c", "d"], k=3)
     loads = sorted(sum(j in js for js in plan.values()) for j in "abcd")
     assert loads == [7, 7, 8, 8]
+
+
+@pytest.mark.parametrize("method", ["min_cost", "max_flow"])
+def test_soft_costs_steer_judges_to_other_districts_when_possible(method):
+    # two district-A entries, judges a1, a2 from A and b1, b2 from B: balance allows loads 0 or 1,
+    # so both entries can go to B judges
+    cost = {(e, j): 1 for e in range(2) for j in ("a1", "a2")}
+    plan = plan_assignment(entries=[0, 1], judges=["a1", "a2", "b1", "b2"], k=1, soft_cost=cost, method=method)
+    assert sorted(j for js in plan.values() for j in js) == ["b1", "b2"]
+
+
+@pytest.mark.parametrize("method", ["min_cost", "max_flow"])
+def test_soft_costs_never_block_a_feasible_plan(method):
+    cost = {(e, j): 1 for e in range(4) for j in ("a1", "a2")}
+    plan = plan_assignment(entries=[0, 1, 2, 3], judges=["a1", "a2", "b1", "b2"], k=1, soft_cost=cost, method=method)
+    assert sorted(j for js in plan.values() for j in js) == ["a1", "a2", "b1", "b2"]
+
+
+def test_a_large_round_is_planned_quickly():
+    import random
+    import time
+
+    rng = random.Random(7)
+    entries = list(range(1500))
+    judges = [f"j{i}" for i in range(30)]
+    school = {e: rng.randrange(50) for e in entries} | {j: rng.randrange(50) for j in judges}
+    forbidden = {(e, j) for e in entries for j in judges if school[e] == school[j]}
+    started = time.monotonic()
+    plan = plan_assignment(entries=entries, judges=judges, k=3, forbidden=forbidden)
+    assert time.monotonic() - started < 20
+    assert verify_plan(plan, entries=entries, judges=judges, k=3, forbidden=forbidden) == []
