@@ -136,6 +136,9 @@ def attempt_start(*, user: User, contest_id: int, now: datetime | None = None) -
         if existing is None:
             raise
         return existing, False
+    from .tasks import schedule_deadline_finalisation
+
+    transaction.on_commit(lambda: schedule_deadline_finalisation(attempt=attempt))
     return attempt, True
 
 

@@ -212,3 +212,24 @@ def test_concurrent_starts_from_two_devices_get_one_attempt(topic):
     assert not failures
     assert len(set(results)) == 1
     assert Attempt.objects.filter(contest=contest, user=student).count() == 1
+
+
+def test_each_new_attempt_gets_a_deferred_finalisation_at_its_deadline(
+    tree, contest, settings, django_capture_on_commit_callbacks
+):
+    from competitions.tasks import finalize_attempt_at_deadline
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = finalize_attempt_at_deadline.get_backend()
+    backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt, _ = attempt_start(user=tree.student_a, contest_id=contest.pk)
+    [result] = backend.results
+    assert result.task.run_after == attempt.deadline + timedelta(seconds=1)
+    assert result.kwargs == {"attempt_id": attempt.pk}
+    # run early it does nothing; at the deadline it finalises
+    assert finalize_attempt_at_deadline.call(attempt_id=attempt.pk) is False
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    assert finalize_attempt_at_deadline.call(attempt_id=attempt.pk) is True
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.FINALISED
