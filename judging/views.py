@@ -106,6 +106,12 @@ def entry_edit(request, pk):
     form_values = {
         "title": request.POST.get("title") if request.method == "POST" else (latest.title if latest else ""),
         "body": request.POST.get("body") if request.method == "POST" else (latest.body_text if latest else ""),
+        "pledge": request.POST.get("pledge") == "on"
+        if request.method == "POST"
+        else bool(entry and entry.pledge_accepted_at),
+        "consent": request.POST.get("consent") == "on"
+        if request.method == "POST"
+        else bool(entry and entry.consent_public),
         "team": request.POST.get("team")
         if request.method == "POST"
         else (",".join(u.username for u in entry.team_members.all()) if entry else ""),

@@ -133,3 +133,22 @@ def test_consistency_report_shows_each_judges_distance_from_consensus():
     assert report[harsh.username]["bias"] == Decimal("-10.00")
     assert report[lenient.username]["distance"] == Decimal("10.00")
     assert report[lenient.username]["mean"] == Decimal("80.00") and report[lenient.username]["sd"] == Decimal("0.00")
+
+
+def test_the_next_round_judges_only_the_advanced_entries():
+    w = judged_world()
+    nxt = services.round_create(actor=w.organiser, contest=w.contest, name="市级复评", judges_per_entry=2)
+    services.round_set_panel(actor=w.organiser, rnd=nxt, judge_ids=[j.pk for j in w.judges])
+    advanced = services.round_advance(actor=w.organiser, rnd=w.round, next_round=nxt, top_n=1)
+    services.round_open(actor=w.organiser, rnd=nxt)
+    plan = services.round_assign_auto(actor=w.organiser, rnd=nxt)
+    assert set(plan) == set(advanced)
+    assert set(Assignment.objects.filter(round=nxt).values_list("entry_id", flat=True)) == set(advanced)
+
+
+def test_a_later_round_cannot_open_before_the_previous_one_closes():
+    w = World(schools=2, judges=3, k=2)
+    w.open_and_assign()
+    nxt = services.round_create(actor=w.organiser, contest=w.contest, name="决赛")
+    with pytest.raises(JudgingError, match="上一轮评审尚未结束"):
+        services.round_open(actor=w.organiser, rnd=nxt)
