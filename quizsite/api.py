@@ -57,3 +57,6 @@ api.add_router("/", competitions_router)
 from judging.api import router as judging_router  # noqa: E402
 
 api.add_router("/judging", judging_router)
+from results.api import router as results_router  # noqa: E402
+
+api.add_router("/", results_router)

@@ -246,7 +246,8 @@ def certificate_revoke(request, code: str):
 def batch_start(request, pk: int):
     scope = request_scope(request)
     template = get_object_or_404(selectors.templates_visible(scope), pk=pk)
-    org = Organization.objects.filter(pk=request.POST.get("org") or 0).first()
+    org_id = request.POST.get("org", "")
+    org = Organization.objects.filter(pk=int(org_id)).first() if org_id.isdigit() else None
     if org is None or not scope.can_view_org(org):
         messages.error(request, _("请选择您有权限的班级、学校或区域。"))
         return redirect("results:template_detail", pk=template.pk)

@@ -94,10 +94,8 @@ def stats_contest_xlsx(request, kind: str, pk: int):
 def stats_trends(request):
     scope = request_scope(request)
     model = sources.contest_model(sources.KNOWLEDGE_CONTEST)
-    try:
-        year = int(request.GET.get("year") or date.today().year)
-    except ValueError:
-        year = date.today().year
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
     contests = [] if model is None else selectors.contests_for_stats(scope, model).filter(opens_at__year=year)
     rows = statistics.knowledge_trends(contests, scope)
     chart = charts.horizontal_bars(

@@ -281,3 +281,11 @@ def test_students_cannot_open_certificate_management(client, tree, template):
     client.force_login(tree.student_a)
     assert client.get(reverse("results:template_list")).status_code == 403
     assert client.get(reverse("results:template_detail", args=[template.pk])).status_code == 403
+
+
+def test_malformed_zip_scope_is_refused_with_a_message(client, tree, template):
+    client.force_login(tree.city_organiser)
+    for bad in ("abc", "", "99999"):
+        response = client.post(reverse("results:batch_start", args=[template.pk]), {"org": bad}, follow=True)
+        assert response.status_code == 200
+        assert "请选择您有权限的" in response.content.decode()
