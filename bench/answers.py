@@ -7,7 +7,7 @@ Prints answers/s, p50/p99 latency, lost answers (acknowledged with 200 but not w
 afterwards; must be 0) and the ratio to the bare app.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qs_bench .venv/bin/python bench/answers.py \
-        --students 100 --seconds 20
+        --students 40 --seconds 20
 
 The load generator is a small keep-alive HTTP/1.1 client on asyncio (one connection per student,
 each sending its next save as soon as the previous one is acknowledged: a closed loop). It runs on the
@@ -298,7 +298,7 @@ def summary(latencies: list[float], elapsed: float) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--students", type=int, default=100)
+    parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--rounds", type=int, default=4, help="alternate app / bare measurements this many times")
