@@ -1,6 +1,6 @@
 """Uploaded works: type detection by content (magic bytes), size limits, and removal of metadata
 (document author fields, audio/video tags) before anything is stored where judges can fetch it.
-WebM tags are not rewritten (EBML would need a full parser); judges get the file under a neutral name."""
+Media tags are blanked in place (same sizes), so no sample offset moves."""
 
 from __future__ import annotations
 
@@ -183,7 +183,75 @@ def strip_wav(data: bytes) -> bytes:
     return bytes(buf)
 
 
-MEDIA_STRIPPERS = {"mp3": strip_mp3, "mp4": strip_mp4, "m4a": strip_mp4, "wav": strip_wav}
+_EBML_SEGMENT, _EBML_INFO, _EBML_TAGS, _EBML_TITLE = 0x18538067, 0x1549A966, 0x1254C36B, 0x7BA9
+_EBML_VOID = 0xEC
+
+
+def _vint(buf, pos: int, *, keep_marker: bool) -> tuple[int, int]:
+    """Read an EBML variable-length integer; returns (value, length). Value -1 means unknown size."""
+    first = buf[pos]
+    length = 1
+    while length <= 8 and not first & (0x80 >> (length - 1)):
+        length += 1
+    if length > 8 or pos + length > len(buf):
+        raise ValueError("bad vint")
+    value = int.from_bytes(buf[pos : pos + length], "big")
+    if keep_marker:
+        return value, length
+    value &= (1 << (7 * length)) - 1
+    if value == (1 << (7 * length)) - 1:
+        return -1, length
+    return value, length
+
+
+def _void_element(buf: bytearray, pos: int, total: int) -> None:
+    """Overwrite `total` bytes at pos with an EBML Void element of the same length."""
+    n = min(8, total - 1)
+    payload = total - 1 - n
+    buf[pos] = _EBML_VOID
+    buf[pos + 1 : pos + 1 + n] = (payload | (1 << (7 * n))).to_bytes(n, "big")
+    buf[pos + 1 + n : pos + total] = bytes(payload)
+
+
+def _void_children(buf: bytearray, start: int, end: int, targets: set[int], descend: set[int]) -> None:
+    pos = start
+    while pos < end:
+        elem_id, id_len = _vint(buf, pos, keep_marker=True)
+        size, size_len = _vint(buf, pos + id_len, keep_marker=False)
+        if size < 0:
+            return  # unknown-size element (live recordings): nothing after it can be located safely
+        body = pos + id_len + size_len
+        if body + size > end:
+            return
+        if elem_id in targets:
+            _void_element(buf, pos, id_len + size_len + size)
+        elif elem_id in descend:
+            _void_children(buf, body, body + size, targets, descend)
+        pos = body + size
+
+
+def strip_webm(data: bytes) -> bytes:
+    """Replace the Tags element and the Info title with Void elements of equal length. Elements after
+    an unknown-size cluster (as MediaRecorder writes) cannot be reached and are left as they are."""
+    buf = bytearray(data)
+    try:
+        pos = 0
+        while pos < len(buf):
+            elem_id, id_len = _vint(buf, pos, keep_marker=True)
+            size, size_len = _vint(buf, pos + id_len, keep_marker=False)
+            body = pos + id_len + size_len
+            end = len(buf) if size < 0 else min(len(buf), body + size)
+            if elem_id == _EBML_SEGMENT:
+                _void_children(buf, body, end, {_EBML_TAGS, _EBML_TITLE}, {_EBML_INFO})
+            if size < 0:
+                break
+            pos = end
+    except (ValueError, IndexError):
+        pass  # malformed tail: keep what was cleaned so far
+    return bytes(buf)
+
+
+MEDIA_STRIPPERS = {"mp3": strip_mp3, "mp4": strip_mp4, "m4a": strip_mp4, "wav": strip_wav, "webm": strip_webm}
 
 
 def check_and_clean(*, data: bytes, filename: str, allowed: set[str], max_bytes: int) -> tuple[str, bytes]:

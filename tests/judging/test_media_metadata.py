@@ -58,3 +58,21 @@ def test_audio_only_mp4_with_a_generic_brand_counts_as_m4a():
     data = box(b"ftyp", b"isom\x00\x00\x00\x00isom") + box(b"mdat", b"\x00" * 8)
     kind, _out = check_and_clean(data=data, filename="song.m4a", allowed={"mp3", "m4a", "wav"}, max_bytes=10**6)
     assert kind == "m4a"
+
+
+def ebml(elem_id: int, payload: bytes) -> bytes:
+    id_bytes = elem_id.to_bytes((elem_id.bit_length() + 7) // 8, "big")
+    return id_bytes + (len(payload) | (1 << 56)).to_bytes(8, "big") + payload
+
+
+def test_webm_title_and_tags_become_void_elements_of_the_same_length():
+    header = ebml(0x1A45DFA3, ebml(0x4282, b"webm"))
+    info = ebml(0x1549A966, ebml(0x2AD7B1, b"\x0f\x42\x40") + ebml(0x7BA9, NAME))
+    tags = ebml(0x1254C36B, ebml(0x7373, ebml(0x67C8, ebml(0x45A3, b"ARTIST") + ebml(0x4487, NAME))))
+    cluster = ebml(0x1F43B675, b"\x00" * 32)
+    segment = ebml(0x18538067, info + cluster + tags)
+    data = header + segment
+    kind, out = check_and_clean(data=data, filename="v.webm", allowed={"webm"}, max_bytes=10**6)
+    assert kind == "webm" and len(out) == len(data)
+    assert NAME not in out and b"ARTIST" not in out
+    assert cluster in out and b"\x2a\xd7\xb1" in out  # timecode scale and media kept
