@@ -23,6 +23,7 @@ import asyncio
 import contextvars
 import json
 import logging
+import os
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,7 +42,8 @@ INFO_TTL_S = 5.0
 
 
 def min_interval() -> float:
-    return float(getattr(settings, "LEADERBOARD_MIN_INTERVAL_S", 0.5))
+    value = getattr(settings, "LEADERBOARD_MIN_INTERVAL_S", None) or os.environ.get("LEADERBOARD_MIN_INTERVAL_S")
+    return float(value or 0.5)
 
 
 def _dumps(obj) -> str:
@@ -138,7 +140,11 @@ class Hub:
             version, head, me_map = await sync_to_async(self._read_one, thread_sensitive=False)(info, viewer, ids)
         me_text = _dumps(me_map.get(viewer.me_id)) if viewer.me_id else "null"
         viewer.last_version, viewer.last_me = version, me_text
-        await viewer.send_frame(head + me_text + "}")
+        try:
+            await viewer.send_frame(head + me_text + "}")
+        except Exception:  # the client left during its own handshake
+            log.debug("snapshot to a closing viewer failed", exc_info=True)
+            return
         if group and self._is_future(info.freeze_at):
             self._arm_freeze_timer(group, info)
 

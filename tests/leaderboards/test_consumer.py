@@ -250,3 +250,20 @@ async def test_resync_request_gets_a_fresh_snapshot(ws_app):
     again = await comm.receive_json_from(timeout=5)
     assert again["version"] == snap["version"] and again["entries"] == snap["entries"]
     await comm.disconnect()
+
+
+async def test_origin_validator_for_apps_refuses_foreign_origins_and_admits_clients_without_one(settings):
+    from leaderboards.origin import browser_origin_validator
+    from quizsite.routing import websocket_urlpatterns
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    app = browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+    tree, contest = await db(setup_contest)()
+    token = await db(token_issue)(user=tree.student_a)
+    bearer = (b"authorization", f"Bearer {token}".encode())
+    foreign = WebsocketCommunicator(app, url(contest), headers=[(b"origin", b"http://evil.example"), bearer])
+    assert not (await foreign.connect(timeout=5))[0]
+    native = WebsocketCommunicator(app, url(contest), headers=[bearer])
+    assert (await native.connect(timeout=5))[0]
+    assert (await native.receive_json_from(timeout=5))["type"] == "leaderboard"
+    await native.disconnect()
