@@ -21,6 +21,8 @@ from ..models import KIND_FILE_TYPES, Entry, EntryVersion, SubmissionContest
 from ..selectors import student_is_eligible, student_school_and_district
 from .errors import JudgingError
 
+MAX_BODY_CHARS = 100_000  # far above any essay limit; stops pasted junk from filling the database
+
 
 def _new_code(contest: SubmissionContest) -> str:
     """A random 4-digit code (not the submission order, which would hint at who submitted when)."""
@@ -110,6 +112,8 @@ def entry_save(
 
     body_html = ""
     count = 0
+    if len(body or "") > MAX_BODY_CHARS:
+        raise JudgingError("essay_too_large", _("正文过长（超过 %(n)s 个字符）。") % {"n": MAX_BODY_CHARS}, 413)
     if contest.is_essay:
         body_html = text.sanitise_html(body)
         count = text.char_count(body)
