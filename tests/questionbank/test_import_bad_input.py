@@ -174,3 +174,11 @@ def test_choice_answer_not_among_options(teacher, unchanged):
     rows[0][6] = "D"
     report = check(xlsx_bytes(rows), "xlsx", teacher)
     assert report.rows[0].errors == [("答案", "答案“D”不是已有选项（可用 A–C）。")]
+
+
+def test_too_many_rows_is_a_file_error(teacher, unchanged, monkeypatch):
+    monkeypatch.setattr("questionbank.importers.readers.MAX_ROWS", 3)
+    for data, fmt in ((xlsx_bytes(sheet_rows()), "xlsx"), (csv_bytes(sheet_rows()), "csv")):
+        report = check(data, fmt, teacher)
+        assert "一次最多导入 3 道题" in report.file_error
+        refuse_write(report, teacher)
