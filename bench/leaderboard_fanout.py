@@ -29,6 +29,7 @@ import json
 import multiprocessing as mp
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -327,6 +328,13 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=15)
     parser.add_argument("--interval", type=float, default=0.7)
     parser.add_argument("--storm", type=float, default=5.0, help="seconds of answers as fast as possible")
+    parser.add_argument("--profile", help="run our server under cProfile, write the stats to this file")
+    parser.add_argument(
+        "--server",
+        choices=["daphne", "uvicorn"],
+        default="daphne",
+        help="ASGI server for our app (uvicorn --ws websockets must be importable, e.g. via PYTHONPATH)",
+    )
     args = parser.parse_args()
 
     redis_url = os.environ.get("REDIS_URL")
@@ -342,8 +350,14 @@ def main() -> None:
 
     port = free_port()
     env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=redis_url, LEADERBOARD_PREFIX=prefix, PYTHONUNBUFFERED="1")
+    profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
+    if args.server == "uvicorn":
+        serve = ["-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), "--ws", "websockets"]
+        serve += ["--no-access-log", "--log-level", "warning", "quizsite.asgi:application"]
+    else:
+        serve = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
+        [sys.executable, *profile, *serve],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -405,9 +419,9 @@ def main() -> None:
             "storm_answers_s": answers / storm_s,
         }
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT) if args.profile else server.terminate()
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
 
@@ -449,6 +463,7 @@ def main() -> None:
     cost_b = b["cpu"] / max(1, b["messages"])
     print()
     print(f"viewers                      {args.viewers} ({args.procs} client processes, same machine)")
+    print(f"our server                   {args.server}")
     print(f"payload                      {len(frame.encode())} bytes (top 20)")
     print(f"{'':28} {'ours':>12} {'bare websockets':>16}")
     print(f"{'delivered / expected':28} {o['messages']:>5}/{o['expected']:<6} {b['messages']:>8}/{b['expected']:<7}")
