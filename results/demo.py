@@ -109,7 +109,7 @@ def seed(ctx, stdout) -> None:
         body="{name} 同学：\n参加「{contest}」，成绩合格。\n特发此证。",
         min_score=Decimal(60),
     )
-    issued = len(certificates_generate(template=award)) + len(certificates_generate(template=participation))
+    issued = certificates_generate(template=award).total + certificates_generate(template=participation).total
     stdout.write(f"统计与证书：往期竞赛《{contest.title}》，证书 {issued} 张（重复运行验证码不变）。")
 
     from judging.models import SubmissionContest

@@ -130,71 +130,99 @@ def certificate_template_save(
 # --- issuing -----------------------------------------------------------------------------------
 
 
-def _student_classes(holder_ids: list[int]) -> dict[int, Organization]:
-    rows = Membership.objects.filter(user_id__in=holder_ids, role=Role.STUDENT).select_related("org__parent")
-    return {m.user_id: m.org for m in rows if m.org_id}
+@dataclass(frozen=True)
+class IssueResult:
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
 
 
-def _school_of(org: Organization | None) -> Organization | None:
-    if org is None:
-        return None
-    if org.kind in (OrgKind.SCHOOL, OrgKind.STATION):
-        return org
-    parent = org.parent
-    if parent is not None and parent.kind in (OrgKind.SCHOOL, OrgKind.STATION):
-        return parent
-    return None
+CHUNK = 5000  # ids per IN (...) list: well inside SQLite's and PostgreSQL's parameter limits
+SNAPSHOT_FIELDS = ("holder_name", "school_name", "contest_title", "award_text", "score", "rank", "org_id", "org_path")
 
 
-def certificates_issue(*, template: CertificateTemplate, eligible: list[Eligible]) -> list[Certificate]:
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def _holder_places(holder_ids: list[int]) -> tuple[dict[int, str], dict[int, Organization], dict[int, str]]:
+    """(holder → display name, holder → class, class id → school name) in a few queries per 5,000
+    holders, reading plain values rather than model instances."""
+    names: dict[int, str] = {}
+    class_of: dict[int, int] = {}
+    for chunk in _chunks(holder_ids):
+        for pk, real_name, username in User.objects.filter(pk__in=chunk).values_list("pk", "real_name", "username"):
+            names[pk] = real_name or username
+        class_of.update(
+            Membership.objects.filter(user_id__in=chunk, role=Role.STUDENT, org__isnull=False).values_list(
+                "user_id", "org_id"
+            )
+        )
+    orgs = Organization.objects.only("pk", "name", "kind", "path", "parent_id").in_bulk(set(class_of.values()))
+    parents = Organization.objects.only("pk", "name", "kind").in_bulk({o.parent_id for o in orgs.values()} - {None})
+    school_name: dict[int, str] = {}
+    for org in orgs.values():
+        if org.kind in (OrgKind.SCHOOL, OrgKind.STATION):
+            school_name[org.pk] = org.name
+        else:
+            parent = parents.get(org.parent_id)
+            school_name[org.pk] = parent.name if parent and parent.kind in (OrgKind.SCHOOL, OrgKind.STATION) else ""
+    holder_class = {uid: orgs[oid] for uid, oid in class_of.items() if oid in orgs}
+    return names, holder_class, school_name
+
+
+def certificates_issue(*, template: CertificateTemplate, eligible: list[Eligible]) -> IssueResult:
     """Issue (or refresh) one certificate per eligible holder. Idempotent: the same (template, holder,
-    kind) always keeps its row and its code; a revoked certificate stays revoked. A constant number of
-    queries regardless of how many holders."""
+    kind) always keeps its row and its code; a revoked certificate stays revoked; rows whose snapshot
+    did not change are not written. The number of queries grows only per 5,000 holders."""
     if not eligible:
-        return []
-    holder_ids = [e.holder_id for e in eligible]
-    users = User.objects.in_bulk(holder_ids)
-    classes = _student_classes(holder_ids)
+        return IssueResult(0, 0, 0)
+    holder_ids = list(dict.fromkeys(e.holder_id for e in eligible))
+    names, holder_class, school_name = _holder_places(holder_ids)
     contest_title = template.contest_title
-    existing = {c.holder_id: c for c in Certificate.objects.filter(template=template, kind=template.kind)}
-    to_create, to_update = [], []
+    existing = {
+        row["holder_id"]: row
+        for row in Certificate.objects.filter(template=template, kind=template.kind).values(
+            "pk", "holder_id", *SNAPSHOT_FIELDS
+        )
+    }
+    now = timezone.now()
+    to_create, to_update, unchanged = [], [], 0
     for e in eligible:
-        user = users.get(e.holder_id)
-        if user is None:
+        name = names.get(e.holder_id)
+        if name is None:
             continue
-        org = classes.get(e.holder_id)
-        school = _school_of(org)
-        fields = {
-            "holder_name": user.display_name,
-            "school_name": school.name if school else "",
+        org = holder_class.get(e.holder_id)
+        snapshot = {
+            "holder_name": name,
+            "school_name": school_name.get(org.pk, "") if org else "",
             "contest_title": contest_title,
             "award_text": e.award_text,
-            "score": e.score,
+            "score": None if e.score is None else Decimal(e.score).quantize(Decimal("0.01")),
             "rank": e.rank,
-            "org": org,
+            "org_id": org.pk if org else None,
             "org_path": org.path if org else "",
         }
-        cert = existing.get(e.holder_id)
-        if cert is None:
-            cert = Certificate(
-                template=template,
-                holder=user,
-                kind=template.kind,
-                code=certificate_code_for(template_id=template.pk, holder_id=user.pk, kind=template.kind),
-                **fields,
+        row = existing.get(e.holder_id)
+        if row is None:
+            code = certificate_code_for(template_id=template.pk, holder_id=e.holder_id, kind=template.kind)
+            to_create.append(
+                Certificate(template=template, holder_id=e.holder_id, kind=template.kind, code=code, **snapshot)
             )
-            to_create.append(cert)
+        elif any(row[k] != v for k, v in snapshot.items()):
+            to_update.append(Certificate(pk=row["pk"], updated_at=now, **snapshot))
         else:
-            for k, v in fields.items():
-                setattr(cert, k, v)
-            cert.updated_at = timezone.now()
-            to_update.append(cert)
+            unchanged += 1
     with transaction.atomic():
-        Certificate.objects.bulk_create(to_create, batch_size=500)
-        Certificate.objects.bulk_update(
-            to_update, [*fields.keys(), "updated_at"] if to_update else ["updated_at"], batch_size=500
-        )
-    return to_create + to_update
+        Certificate.objects.bulk_create(to_create, batch_size=1000)
+        # bulk_update builds one CASE per column per batch: small batches keep each statement cheap
+        Certificate.objects.bulk_update(to_update, [*SNAPSHOT_FIELDS, "updated_at"], batch_size=200)
+    return IssueResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
 def certificate_issue(
@@ -206,7 +234,7 @@ def certificate_issue(
     return Certificate.objects.get(template=template, holder=holder, kind=template.kind)
 
 
-def certificates_generate(*, template: CertificateTemplate) -> list[Certificate]:
+def certificates_generate(*, template: CertificateTemplate) -> IssueResult:
     """Issue every certificate the template's contest currently warrants (see results.sources)."""
     from .sources import eligible_for_template
 

@@ -215,7 +215,11 @@ def template_generate(request, pk: int):
     except services.CertificateError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已生成或更新 %(n)d 张证书；已有证书的验证码保持不变。") % {"n": len(issued)})
+        messages.success(
+            request,
+            _("新生成 %(new)d 张，更新 %(upd)d 张，未变 %(same)d 张；已有证书的验证码保持不变。")
+            % {"new": issued.created, "upd": issued.updated, "same": issued.unchanged},
+        )
     return redirect("results:template_detail", pk=template.pk)
 
 
