@@ -71,6 +71,24 @@ def contests_managed_by(user: User) -> QuerySet[Contest]:
     return Contest.objects.filter(q)
 
 
+def contests_for_teacher(user: User) -> list[Contest]:
+    """Published contests open to some class this teacher teaches (for their results pages)."""
+    scope = scope_for(user)
+    ancestor_ids: set[int] = set()
+    for m in scope.memberships:
+        if m.role == Role.TEACHER and m.org_id:
+            ancestor_ids.update(m.org.ancestor_ids())
+    if not ancestor_ids:
+        return []
+    qs = (
+        Contest.objects.filter(status=ContestStatus.PUBLISHED)
+        .filter(Q(audience_orgs__in=ancestor_ids) | Q(audience_orgs__isnull=True, owner_org__in=ancestor_ids))
+        .distinct()
+        .order_by("-opens_at", "-id")
+    )
+    return list(qs[:200])
+
+
 def contest_visible_to(*, user: User, contest: Contest) -> bool:
     """Students in the audience, and organisers/teachers whose scope overlaps the owner region."""
     scope = scope_for(user)

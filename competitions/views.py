@@ -35,7 +35,10 @@ def contest_list(request):
     now = timezone.now()
     taking = [{"contest": c, "status": c.window_status(now)} for c in selectors.contests_for_student(request.user)]
     managed = selectors.contests_managed_by(request.user).select_related("owner_org")[:200]
-    return render(request, "competitions/contest_list.html", {"taking": taking, "managed": managed})
+    teaching = selectors.contests_for_teacher(request.user)
+    return render(
+        request, "competitions/contest_list.html", {"taking": taking, "managed": managed, "teaching": teaching}
+    )
 
 
 @login_required

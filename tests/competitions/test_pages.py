@@ -132,3 +132,10 @@ def test_organiser_creates_contest_in_region_and_publish_names_shortfall(tree, t
     data["owner_org"] = tree.district_a.pk
     assert login(tree.organiser_b).post("/contests/new/", data).status_code == 200
     assert login(tree.organiser_b).post(f"/contests/{contest.pk}/publish/").status_code == 404
+
+
+def test_teacher_finds_contests_of_their_classes_with_a_results_link(tree, contest):
+    page = login(tree.teacher_a).get("/contests/").content.decode()
+    assert contest.title in page and f"/contests/{contest.pk}/results/" in page
+    other = login(tree.student_a).get("/contests/").content.decode()
+    assert "班级成绩" not in other
