@@ -30,6 +30,7 @@ from datetime import datetime
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from . import source
@@ -44,6 +45,19 @@ INFO_TTL_S = 5.0
 def min_interval() -> float:
     value = getattr(settings, "LEADERBOARD_MIN_INTERVAL_S", None) or os.environ.get("LEADERBOARD_MIN_INTERVAL_S")
     return float(value or 0.5)
+
+
+def _off_loop(fn):
+    """Run a blocking read in the default thread pool (not the single thread-sensitive one) and give back
+    any database connection it opened, so pool threads never hold connections."""
+
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return sync_to_async(call, thread_sensitive=False)
 
 
 def _dumps(obj) -> str:
@@ -133,11 +147,11 @@ class Hub:
         if fresh:
             version, head = cached[0], cached[1]
             frozen = info.is_frozen()
-            me_map = await sync_to_async(me_for, thread_sensitive=False)(
+            me_map = await _off_loop(me_for)(
                 info=info, scope=viewer.board_scope, ids=ids, frozen=frozen and not viewer.live
             )
         else:
-            version, head, me_map = await sync_to_async(self._read_one, thread_sensitive=False)(info, viewer, ids)
+            version, head, me_map = await _off_loop(self._read_one)(info, viewer, ids)
         me_text = _dumps(me_map.get(viewer.me_id)) if viewer.me_id else "null"
         viewer.last_version, viewer.last_me = version, me_text
         try:
@@ -224,7 +238,7 @@ class Hub:
             viewers = [v for v in viewers if v not in stale]
             if not viewers:
                 return
-            result = await sync_to_async(self._read_group, thread_sensitive=False)(info, group, viewers)
+            result = await _off_loop(self._read_group)(info, group, viewers)
             await self._send_all(group, viewers, *result)
         except Exception:
             log.exception("leaderboard refresh failed for contest %s/%s", group.contest_id, group.scope)

@@ -4,6 +4,7 @@ import asyncio
 import logging
 
 from asgiref.sync import sync_to_async
+from django.db import connections
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,16 @@ def _run(fn, *args) -> None:
     except RuntimeError:
         fn(*args)
         return
-    # sent from async code: do the database and Redis work off the event loop
-    loop.create_task(sync_to_async(fn, thread_sensitive=False)(*args))
+
+    # sent from async code: do the database and Redis work off the event loop, in a pool thread that
+    # must not keep the database connection it opened
+    def call():
+        try:
+            fn(*args)
+        finally:
+            connections.close_all()
+
+    loop.create_task(sync_to_async(call, thread_sensitive=False)())
 
 
 def on_attempt_scored(sender, *, contest_id: int, attempt_id: int, **kwargs) -> None:

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 import websockets
+from django.db import connections
 
 from tests.conftest import start_daphne
 from tests.factories import Tree, make_student
@@ -62,7 +63,13 @@ async def recv_until(ws, predicate, timeout=10):
 
 
 def db(fn, *args, **kw):
-    return asyncio.to_thread(fn, *args, **kw)
+    def call():
+        try:
+            return fn(*args, **kw)
+        finally:
+            connections.close_all()
+
+    return asyncio.to_thread(call)
 
 
 async def test_viewers_on_both_processes_see_a_change_made_in_another_process(cluster_settings):
