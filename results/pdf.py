@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import os
+from functools import lru_cache
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -34,6 +36,17 @@ def _register_font() -> None:
     if not _font_registered:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
         _font_registered = True
+
+
+@lru_cache(maxsize=32)
+def _seal_bytes(name: str) -> bytes | None:
+    """A zip renders thousands of PDFs with the same seal: read it once. Uploads get a new name, so
+    a replaced seal is a new cache key."""
+    try:
+        with default_storage.open(name, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
 
 
 def site_url() -> str:
@@ -134,13 +147,13 @@ def certificate_pdf(cert: Certificate) -> bytes:
     c.setFont(FONT, 18)
     c.drawRightString(right, 130, template.issuer)
     c.drawRightString(right, 100, _chinese_date(template.issue_date))
-    if template.seal:
+    seal = _seal_bytes(template.seal.name) if template.seal else None
+    if seal:
         try:
-            with template.seal.open("rb") as fh:
-                img = ImageReader(io.BytesIO(fh.read()))
+            img = ImageReader(io.BytesIO(seal))
             c.drawImage(img, right - 150, 70, width=120, height=120, mask="auto", preserveAspectRatio=True)
         except (OSError, ValueError):
-            pass  # a missing or unreadable seal file must not stop the certificate from printing
+            pass  # an unreadable seal image must not stop the certificate from printing
 
     # QR code and verification code (bottom left)
     url = verification_url(cert.code)

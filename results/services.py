@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -328,29 +328,31 @@ def certificate_batch_build(*, batch_id: int) -> CertificateBatch:
     certs = Certificate.objects.filter(
         template=batch.template, org_path__startswith=batch.org.path, revoked_at=None
     ).select_related("template")
-    buf = io.BytesIO()
     done = 0
-    try:
-        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            names: set[str] = set()
-            for cert in certs.iterator(chunk_size=200):
-                name = certificate_filename(cert)
-                if name in names:
-                    name = name.replace(".pdf", f"-{cert.code}.pdf")
-                names.add(name)
-                zf.writestr(name, certificate_pdf(cert))
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    CertificateBatch.objects.filter(pk=batch.pk).update(done=done)
-        batch.file.save(f"certificates-{batch.pk}.zip", ContentFile(buf.getvalue()), save=False)
-        batch.status = BatchStatus.DONE
-        batch.done = done
-        batch.total = max(batch.total, done)
-        batch.finished_at = timezone.now()
-        batch.save(update_fields=["file", "status", "done", "total", "finished_at"])
-    except Exception:
-        CertificateBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED, error=_("生成失败，请稍后重试。"), finished_at=timezone.now()
-        )
-        raise
+    # a district's zip can hold tens of thousands of PDFs (~5 KB each): spool to disk, not memory
+    with tempfile.TemporaryFile() as spool:
+        try:
+            with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                names: set[str] = set()
+                for cert in certs.iterator(chunk_size=200):
+                    name = certificate_filename(cert)
+                    if name in names:
+                        name = name.replace(".pdf", f"-{cert.code}.pdf")
+                    names.add(name)
+                    zf.writestr(name, certificate_pdf(cert))
+                    done += 1
+                    if done % PROGRESS_EVERY == 0:
+                        CertificateBatch.objects.filter(pk=batch.pk).update(done=done)
+            spool.seek(0)
+            batch.file.save(f"certificates-{batch.pk}.zip", File(spool), save=False)
+            batch.status = BatchStatus.DONE
+            batch.done = done
+            batch.total = max(batch.total, done)
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["file", "status", "done", "total", "finished_at"])
+        except Exception:
+            CertificateBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.FAILED, error=_("生成失败，请稍后重试。"), finished_at=timezone.now()
+            )
+            raise
     return batch
