@@ -120,15 +120,22 @@ def contest_analysis(request, pk: int):
     )
 
 
-@role_required(Role.ORGANISER)
+@role_required(Role.ORGANISER, Role.TEACHER)
 def contest_export(request, pk: int):
+    """Results of the classes in the caller's scope; organisers of the owner region also get the
+    item analysis sheet."""
     from openpyxl import Workbook
 
-    contest = managed_contest(request, pk)
+    contest = viewable_contest(request, pk)
+    scope = request_scope(request)
+    is_manager = scope.manages(contest.owner_org)
     wb = Workbook()
     wb.remove(wb.active)
     headers = ["单位", "参赛人数", "应参赛人数", "参与率", "平均分", "优秀率"]
-    for level, title in (("district", "按区县"), ("school", "按学校"), ("class", "按班级")):
+    levels = (("district", "按区县"), ("school", "按学校"), ("class", "按班级"))
+    if not (scope.managed_paths or scope.is_admin):
+        levels = (("class", "按班级"),)
+    for level, title in levels:
         rows, total = reports.results_by_org(contest=contest, user=request.user, level=level)
         ws = wb.create_sheet(title)
         ws.append(headers)
@@ -136,7 +143,7 @@ def contest_export(request, pk: int):
             ws.append([r.name, r.participants, r.enrolled, r.participation_rate, r.average_score, r.excellence_rate])
     ws = wb.create_sheet("试题分析")
     ws.append(["题目版本", "题型", "题干", "作答人数", "难度系数(通过率)", "区分度", "提示"])
-    for item in reports.item_analysis(contest=contest):
+    for item in reports.item_analysis(contest=contest) if is_manager else []:
         ws.append(
             [
                 item.revision_id,

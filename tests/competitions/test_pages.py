@@ -82,6 +82,14 @@ def test_results_pages_are_scoped(tree, contest):
     assert "五（2）班" in teacher_page and "五（1）班" not in teacher_page
     export = login(tree.city_organiser).get(f"/contests/{contest.pk}/export.xlsx")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    teacher_book = load_workbook(BytesIO(login(tree.teacher_b).get(f"/contests/{contest.pk}/export.xlsx").content))
+    names = [row[0].value for row in teacher_book["按班级"].iter_rows(min_row=2)]
+    assert names == ["五（2）班", "合计"]
+    assert teacher_book["试题分析"].max_row == 1
 
 
 def test_organiser_creates_contest_in_region_and_publish_names_shortfall(tree, topic):
