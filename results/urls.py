@@ -14,6 +14,7 @@ urlpatterns = [
     path("showcase/<int:pk>/works/<int:item_id>/withdraw/", showcase.showcase_withdraw, name="showcase_withdraw"),
     path("stats/", stats.stats_index, name="stats_index"),
     path("stats/trends/", stats.stats_trends, name="stats_trends"),
+    path("stats/trends/export.xlsx", stats.stats_trends_xlsx, name="stats_trends_xlsx"),
     path("stats/<str:kind>/<int:pk>/", stats.stats_contest, name="stats_contest"),
     path("stats/<str:kind>/<int:pk>/export.xlsx", stats.stats_contest_xlsx, name="stats_contest_xlsx"),
     path("certificates/mine/", certs.my_certificates, name="my_certificates"),

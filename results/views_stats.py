@@ -11,7 +11,7 @@ from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 
 from . import charts, selectors, sources, statistics
-from .xlsx import stats_workbook
+from .xlsx import stats_workbook, trends_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -90,14 +90,18 @@ def stats_contest_xlsx(request, kind: str, pk: int):
     return response
 
 
-@role_required(Role.ORGANISER)
-def stats_trends(request):
+def _trend_rows(request) -> tuple[int, list[dict]]:
     scope = request_scope(request)
     model = sources.contest_model(sources.KNOWLEDGE_CONTEST)
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
     contests = [] if model is None else selectors.contests_for_stats(scope, model).filter(opens_at__year=year)
-    rows = statistics.knowledge_trends(contests, scope)
+    return year, statistics.knowledge_trends(contests, scope)
+
+
+@role_required(Role.ORGANISER)
+def stats_trends(request):
+    year, rows = _trend_rows(request)
     chart = charts.horizontal_bars(
         [(r["contest"].title, r["excellence_rate"]) for r in rows], title=_("各次竞赛优秀率")
     )
@@ -109,3 +113,12 @@ def stats_trends(request):
         "results/stats_trends.html",
         {"rows": rows, "year": year, "chart": chart, "participants_chart": participants_chart},
     )
+
+
+@role_required(Role.ORGANISER)
+def stats_trends_xlsx(request):
+    year, rows = _trend_rows(request)
+    response = HttpResponse(trends_workbook(rows, year), content_type=XLSX)
+    name = f"{year}年知识竞赛趋势.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"trends.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response

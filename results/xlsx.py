@@ -113,3 +113,35 @@ def stats_workbook(stats: ContestStats) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def trends_workbook(rows: list[dict], year: int) -> bytes:
+    """One sheet: every knowledge contest of the year with participants, average and excellence rate."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年度趋势"
+    ws.append([f"{year} 年知识竞赛趋势"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["竞赛", "开始日期", "参与人数", "平均分", "优秀率"])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for r in rows:
+        contest = r["contest"]
+        ws.append(
+            [
+                safe_text(contest.title),
+                contest.opens_at.date(),
+                r["participants"],
+                None if r["average"] is None else round(r["average"], 2),
+                r["excellence_rate"],
+            ]
+        )
+        ws.cell(row=ws.max_row, column=2).number_format = "yyyy-mm-dd"
+        ws.cell(row=ws.max_row, column=4).number_format = "0.00"
+        ws.cell(row=ws.max_row, column=5).number_format = PERCENT
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 12
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

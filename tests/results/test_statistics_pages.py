@@ -132,3 +132,44 @@ def test_dashboard_query_count_does_not_grow_with_the_number_of_schools(client):
     large = _dashboard_queries(client, contest)
     assert large == small, (small, large)
     assert small <= 14, small
+
+
+def test_trends_export_lists_each_contest_of_the_year_for_the_region(client, city):  # noqa: F811
+    make_knowledge_contest(owner=city.district_b, title="海安市竞赛")
+    client.force_login(city.organiser_a)
+    response = client.get(reverse("results:stats_trends_xlsx"), {"year": city.contest.opens_at.year})
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in ws[2]] == ["竞赛", "开始日期", "参与人数", "平均分", "优秀率"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in rows] == [city.contest.title]
+    assert rows[0][2] == 3 and rows[0][3] == pytest.approx(66.67)
+
+
+def test_submission_dashboard_query_count_does_not_grow_with_the_number_of_schools(client):
+    from .factories import award, make_entry, make_submission_contest
+
+    tree = Tree()
+    contest = make_submission_contest(owner=tree.city)
+    client.force_login(tree.city_organiser)
+    url = reverse("results:stats_contest", args=["submission", contest.pk])
+
+    def grow(start, n):
+        for i in range(start, start + n):
+            school = SchoolFactory(name=f"征文学校{i:03d}", parent=tree.town_a if i % 2 else tree.town_b)
+            klass = ClassFactory(parent=school, grade=5)
+            entry = make_entry(contest, make_student(klass), klass, code=f"ZW-{i:04d}")
+            award(entry, "merit", i + 1)
+
+    def queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(0, 3)
+    queries()
+    small = queries()
+    grow(3, 30)
+    assert queries() == small
