@@ -4,11 +4,12 @@ the server; judges reach entries only through their own Assignment."""
 from __future__ import annotations
 
 import json
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,21 +46,57 @@ def _managed_contest(request, pk) -> SubmissionContest:
     return contest
 
 
-def _file_response(version, *, download_name: str) -> FileResponse:
-    """Serve a stored work with a neutral name and a type that never executes in the browser."""
-    if not version or not version.file or version.file_type not in CONTENT_TYPES:
-        raise Http404
-    inline = version.file_type in INLINE_TYPES
-    response = FileResponse(
-        version.file.open("rb"),
-        content_type=CONTENT_TYPES[version.file_type],
-        as_attachment=not inline,
-        filename=f"{download_name}.{version.file_type}",
-    )
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _secure_headers(response, *, download_name: str, version, inline: bool):
+    response["Content-Type"] = CONTENT_TYPES[version.file_type]
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{download_name}.{version.file_type}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
+    response["Accept-Ranges"] = "bytes" if inline else "none"
     return response
+
+
+def _read_range(handle, start: int, length: int, chunk: int = 64 * 1024):
+    try:
+        handle.seek(start)
+        while length > 0:
+            data = handle.read(min(chunk, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+    finally:
+        handle.close()
+
+
+def _file_response(version, *, download_name: str, range_header: str = ""):
+    """Serve a stored work with a neutral name and a type that never executes in the browser. Audio and
+    video answer byte ranges (tablet browsers need them to play and seek)."""
+    if not version or not version.file or version.file_type not in CONTENT_TYPES:
+        raise Http404
+    inline = version.file_type in INLINE_TYPES
+    match = _RANGE.match(range_header.strip()) if inline and range_header else None
+    if match and (match.group(1) or match.group(2)):
+        size = version.file.size
+        first, last = match.group(1), match.group(2)
+        if first:
+            start, end = int(first), min(int(last), size - 1) if last else size - 1
+        else:  # suffix range: the last N bytes
+            start, end = max(0, size - int(last)), size - 1
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        response = StreamingHttpResponse(_read_range(version.file.open("rb"), start, end - start + 1), status=206)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+        return _secure_headers(response, download_name=download_name, version=version, inline=inline)
+    response = FileResponse(version.file.open("rb"))
+    return _secure_headers(response, download_name=download_name, version=version, inline=inline)
 
 
 @role_required(Role.STUDENT, Role.JUDGE, Role.ORGANISER)
@@ -175,7 +212,9 @@ def entry_file(request, pk):
     is_member = entry.author_id == request.user.pk or entry.team_members.filter(pk=request.user.pk).exists()
     if not (is_member or selectors.can_manage_contest(request.user, entry.contest)):
         raise PermissionDenied
-    return _file_response(entry.saved_version(), download_name=entry.code)
+    return _file_response(
+        entry.saved_version(), download_name=entry.code, range_header=request.headers.get("Range", "")
+    )
 
 
 # --- judges ----------------------------------------------------------------------------------
@@ -251,7 +290,11 @@ def judge_file(request, pk):
     assignment = selectors.judge_assignment(request.user, pk)
     if assignment is None:
         raise Http404
-    return _file_response(assignment.entry.saved_version(), download_name=assignment.entry.code)
+    return _file_response(
+        assignment.entry.saved_version(),
+        download_name=assignment.entry.code,
+        range_header=request.headers.get("Range", ""),
+    )
 
 
 # --- organisers ------------------------------------------------------------------------------

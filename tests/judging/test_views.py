@@ -153,6 +153,16 @@ def test_video_is_served_inline_with_a_video_type(client):
     assert "attachment" not in resp.get("Content-Disposition", "")
     assert f"{entry.code}.mp4" in resp["Content-Disposition"]
     assert "<video" in client.get(reverse("judging:judge_score", args=[a.pk])).content.decode()
+    assert resp["Accept-Ranges"] == "bytes"
+    full = b"".join(resp.streaming_content)
+    part = client.get(reverse("judging:judge_file", args=[a.pk]), HTTP_RANGE="bytes=4-11")
+    assert part.status_code == 206 and part["Content-Range"] == f"bytes 4-11/{len(full)}"
+    assert b"".join(part.streaming_content) == full[4:12] == b"ftypmp42"
+    assert part["X-Content-Type-Options"] == "nosniff" and part["Content-Type"] == "video/mp4"
+    tail = client.get(reverse("judging:judge_file", args=[a.pk]), HTTP_RANGE="bytes=-4")
+    assert b"".join(tail.streaming_content) == full[-4:]
+    bad = client.get(reverse("judging:judge_file", args=[a.pk]), HTTP_RANGE=f"bytes={len(full) + 5}-")
+    assert bad.status_code == 416
 
 
 def test_organiser_dashboard_shows_identities_progress_and_flags(client, world):
