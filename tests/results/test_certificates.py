@@ -313,3 +313,21 @@ def test_malformed_zip_scope_is_refused_with_a_message(client, tree, template):
         response = client.post(reverse("results:batch_start", args=[template.pk]), {"org": bad}, follow=True)
         assert response.status_code == 200
         assert "请选择您有权限的" in response.content.decode()
+
+
+def test_pdf_does_not_fail_on_rare_characters_or_placeholder_typos(tree, template):
+    tree.student_a.real_name = "𠮷野 Zoë 😀"
+    tree.student_a.save()
+    template.body = "{name} 同学 {unknown}"
+    template.save()
+    cert = certificate_issue(template=template, holder=tree.student_a, award_text="一等奖")
+    data = certificate_pdf(cert)
+    assert cert.code in pdf_text(data)
+
+
+def test_chart_labels_are_escaped():
+    from results.charts import horizontal_bars, vertical_bars
+
+    svg = horizontal_bars([("<script>x</script>", 0.5)], title="<b>t</b>") + vertical_bars([("<img>", 3)], title="a&b")
+    assert "<script>" not in svg and "<img>" not in svg and "<b>" not in svg
+    assert "&lt;scrip" in svg
