@@ -26,6 +26,8 @@ from .models import (
     ContestStatus,
     CountingRule,
     FinishReason,
+    FixedQuestion,
+    PaperMode,
     new_display_token,
 )
 from .paper import CHOICE_TYPES, LETTERS, paper_draw, paper_shortfalls, to_original_keys
@@ -39,6 +41,37 @@ from .signals import attempt_scored, contest_changed
 def contest_check_manage(*, actor: User, contest: Contest) -> None:
     if not scope_for(actor).manages(contest.owner_org):
         raise errors.NotAllowed("只有主办单位所在地区的组织者可以管理此竞赛。")
+
+
+def contest_save(*, actor: User, form, rule_formset) -> Contest:
+    """Save a contest definition from validated forms (ContestForm + rule formset). Refused, with
+    nothing written, when the actor does not manage the owner region or when the paper cannot be drawn
+    from the bank for some audience grade band (the shortfall is named)."""
+    with transaction.atomic():
+        contest = form.save(commit=False)
+        contest.time_limit_s = form.cleaned_data["time_limit_min"] * 60
+        if contest.pk is None:
+            contest.created_by = actor
+        contest_check_manage(actor=actor, contest=contest)
+        contest.save()
+        form.save_m2m()
+        rule_formset.instance = contest
+        rule_formset.save()
+        contest.fixed_questions.all().delete()
+        if contest.paper_mode == PaperMode.FIXED:
+            FixedQuestion.objects.bulk_create(
+                FixedQuestion(
+                    contest=contest,
+                    revision_id=q.current_revision_id,
+                    points=form.cleaned_data["fixed_points"],
+                    order=i,
+                )
+                for i, q in enumerate(form.cleaned_data["fixed_question_ids"])
+            )
+        problems = paper_shortfalls(contest)
+        if problems:
+            raise errors.PaperUnsatisfiable("无法保存：" + "；".join(problems))
+    return contest
 
 
 def contest_publish(*, actor: User, contest: Contest) -> Contest:

@@ -4,7 +4,6 @@ results by school/district with participation and excellence rates, item analysi
 from io import BytesIO
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -14,8 +13,7 @@ from accounts.permissions import request_scope, role_required
 
 from . import errors, reports, services
 from .forms import ContestForm, RuleFormSet
-from .models import Contest, ContestStatus, FixedQuestion
-from .paper import paper_shortfalls
+from .models import Contest, ContestStatus
 
 
 def managed_contest(request, pk: int) -> Contest:
@@ -31,32 +29,13 @@ def contest_save(request, contest: Contest | None):
     form = ContestForm(request.POST or None, instance=contest, managed_orgs=managed)
     formset = RuleFormSet(request.POST or None, instance=contest or Contest(), prefix="rules")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.time_limit_s = form.cleaned_data["time_limit_min"] * 60
-            if saved.pk is None:
-                saved.created_by = request.user
-            saved.save()
-            form.save_m2m()
-            formset.instance = saved
-            formset.save()
-            saved.fixed_questions.all().delete()
-            if saved.paper_mode == "fixed":
-                FixedQuestion.objects.bulk_create(
-                    FixedQuestion(
-                        contest=saved,
-                        revision_id=q.current_revision_id,
-                        points=form.cleaned_data["fixed_points"],
-                        order=i,
-                    )
-                    for i, q in enumerate(form.cleaned_data["fixed_question_ids"])
-                )
-        problems = paper_shortfalls(saved)
-        if problems:
-            messages.warning(request, "已保存为草稿，但暂时无法发布：" + "；".join(problems))
+        try:
+            saved = services.contest_save(actor=request.user, form=form, rule_formset=formset)
+        except errors.CompetitionError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, "已保存。")
-        return redirect(saved.get_absolute_url())
+            return redirect(saved.get_absolute_url())
     return render(request, "competitions/contest_form.html", {"form": form, "formset": formset, "contest": contest})
 
 

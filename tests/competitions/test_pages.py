@@ -126,16 +126,21 @@ def test_organiser_creates_contest_in_region_and_publish_names_shortfall(tree, t
         "rules-0-order": "0",
     }
     response = client.post("/contests/new/", data)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    # the bank has 1 easy single-choice question; the rule asks for 3: refused, nothing written
+    assert response.status_code == 200
+    assert "还差 2 道" in response.content.decode()
     from competitions.models import Contest
 
+    assert not Contest.objects.filter(title="如东县安全知识竞赛").exists()
+    make_question(topic=topic, qtype=QuestionType.SINGLE, difficulty="easy")
+    make_question(topic=topic, qtype=QuestionType.SINGLE, difficulty="easy")
+    response = client.post("/contests/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
     contest = Contest.objects.get(title="如东县安全知识竞赛")
-    assert contest.time_limit_s == 1200 and contest.rules.count() == 1
+    assert contest.time_limit_s == 1200 and contest.rules.count() == 1 and contest.status == "draft"
     client.post(f"/contests/{contest.pk}/publish/")
     contest.refresh_from_db()
-    assert contest.status == "draft"
-    detail = client.get(contest.get_absolute_url()).content.decode()
-    assert "还差 2 道" in detail
+    assert contest.status == "published"
     # another district's organiser cannot own a contest in 如东县 nor publish this one
     data["owner_org"] = tree.district_a.pk
     assert login(tree.organiser_b).post("/contests/new/", data).status_code == 200
