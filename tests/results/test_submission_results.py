@@ -79,3 +79,12 @@ def test_award_certificates_wait_for_publication(essay):
     template = make_template(target=essay.contest, org=essay.city, kind=CertificateKind.AWARD)
     with pytest.raises(CertificateError, match="奖项尚未公布"):
         certificates_generate(template=template)
+
+
+def test_team_members_of_an_awarded_entry_get_their_own_certificates(essay):
+    essay.e1.team_members.add(essay.extra[1])
+    template = make_template(target=essay.contest, org=essay.city, kind=CertificateKind.AWARD)
+    certificates_generate(template=template)
+    team_cert = Certificate.objects.get(holder=essay.extra[1])
+    assert team_cert.award_text == "一等奖"
+    assert team_cert.code != Certificate.objects.get(holder=essay.student_a).code
