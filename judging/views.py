@@ -20,9 +20,10 @@ from accounts.permissions import request_scope, role_required
 
 from . import selectors, services
 from .export import contest_workbook
-from .files import CONTENT_TYPES, INLINE_TYPES
+from .files import CONTENT_TYPES, EXTENSIONS, INLINE_TYPES
 from .forms import AdvanceForm, AwardTiersForm, ContestForm, CriterionFormSet, RoundForm
 from .models import (
+    KIND_FILE_TYPES,
     Assignment,
     Entry,
     JudgeConflict,
@@ -170,9 +171,6 @@ def entry_edit(request, pk):
 
 
 def _accept_types(contest):
-    from .files import EXTENSIONS
-    from .models import KIND_FILE_TYPES
-
     return {ext for t in KIND_FILE_TYPES.get(contest.kind, ()) for ext in EXTENSIONS[t]}
 
 
