@@ -148,7 +148,7 @@ def round_open(*, actor: User, rnd: Round, now=None) -> Round:
     if earlier.exclude(status=RoundStatus.CLOSED).exists():
         raise JudgingError("previous_round_open", _("上一轮评审尚未结束。"), 409)
     if not earlier.exists():
-        entry_ids = [e.pk for e in contest.entries.all() if e.saved_version() is not None]
+        entry_ids = contest.entries.filter(versions__is_autosave=False).distinct().values_list("pk", flat=True)
         RoundEntry.objects.bulk_create(
             [RoundEntry(round=rnd, entry_id=eid) for eid in entry_ids], ignore_conflicts=True
         )

@@ -95,3 +95,15 @@ def test_judging_cannot_start_before_the_deadline():
     w.contest.save()
     with pytest.raises(JudgingError, match="尚未截止"):
         services.round_open(actor=w.organiser, rnd=w.round)
+
+
+def test_an_entry_with_only_an_autosaved_draft_is_not_judged():
+    from judging.models import EntryVersion, RoundEntry
+
+    w = World(schools=3, judges=3, k=2)
+    EntryVersion.objects.filter(entry=w.entries[0]).update(is_autosave=True)
+    w.open_and_assign()
+    assert set(RoundEntry.objects.filter(round=w.round).values_list("entry_id", flat=True)) == {
+        w.entries[1].pk,
+        w.entries[2].pk,
+    }
