@@ -16,8 +16,9 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from accounts.selectors import scope_for
 
+from .errors import CertificateError
 from .models import CertificateKind, CertificateTemplate
-from .services import CertificateError, certificates_generate
+from .services import certificates_generate
 
 PAST_TITLE = "往期：校园安全知识竞赛（统计演示）"
 ISSUER = "共青团南通市委员会"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organization, OrgKind, Role, User
 from accounts.selectors import Scope
 
+from .errors import CertificateError
 from .models import (
     BatchStatus,
     Certificate,
@@ -33,18 +34,6 @@ from .models import (
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are typed in by hand
 CODE_LENGTH = 12
-
-
-class CertificateError(Exception):
-    """A refused certificate operation; `message` is shown to the user as is."""
-
-    code = "certificate_error"
-
-    def __init__(self, message: str, *, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 @dataclass(frozen=True)

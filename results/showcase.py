@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import Scope
 
+from .errors import ShowcaseError
 from .models import ShowcaseItem
-from .services import CertificateError
 
 PAGE_SIZE = 10
 
@@ -62,10 +62,10 @@ def showcase_feature(*, actor: User, scope: Scope, contest, entry_ids: list[int]
     if entry_ids is not None:
         chosen = list(candidates.filter(pk__in=entry_ids))
         if len(chosen) != len(set(entry_ids)):
-            raise CertificateError(_("只能展示已公布获奖的作品。"))
+            raise ShowcaseError(_("只能展示已公布获奖的作品。"))
         refused = [e.code for e in chosen if not e.consent_public]
         if refused:
-            raise CertificateError(_("作品 %(codes)s 的作者未同意公开展示。") % {"codes": "、".join(refused)})
+            raise ShowcaseError(_("作品 %(codes)s 的作者未同意公开展示。") % {"codes": "、".join(refused)})
     else:
         chosen = list(candidates.filter(consent_public=True))
     with transaction.atomic():

@@ -12,8 +12,8 @@ from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 
 from . import showcase
+from .errors import ShowcaseError
 from .models import ShowcaseItem
-from .services import CertificateError
 from .sources import SUBMISSION_CONTEST, contest_model
 
 
@@ -82,7 +82,7 @@ def showcase_feature(request, pk: int):
     try:
         ids = None if request.POST.get("all") else [int(entry_id or 0)]
         n = showcase.showcase_feature(actor=request.user, scope=scope, contest=contest, entry_ids=ids)
-    except (ValueError, CertificateError) as exc:
+    except (ValueError, ShowcaseError) as exc:
         messages.error(request, getattr(exc, "message", _("请求无效。")))
     else:
         messages.success(request, _("已展示 %(n)d 件作品。") % {"n": n})

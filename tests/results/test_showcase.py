@@ -3,8 +3,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.selectors import scope_for
+from results.errors import ShowcaseError
 from results.models import ShowcaseItem
-from results.services import CertificateError
 from results.showcase import showcase_feature, showcase_withdraw
 from tests.factories import Tree, make_student
 
@@ -40,7 +40,7 @@ def test_feature_all_shows_only_consenting_award_winners(client, setup):
 
 def test_featuring_a_work_without_consent_is_refused(setup):
     t = setup
-    with pytest.raises(CertificateError, match="未同意公开展示"):
+    with pytest.raises(ShowcaseError, match="未同意公开展示"):
         showcase_feature(
             actor=t.city_organiser, scope=scope_for(t.city_organiser), contest=t.contest, entry_ids=[t.no_consent.pk]
         )
@@ -50,7 +50,7 @@ def test_featuring_a_work_without_consent_is_refused(setup):
 def test_unpublished_awards_are_not_shown(setup):
     t = setup
     t.consenting.awards.update(published_at=None)
-    with pytest.raises(CertificateError, match="已公布获奖"):
+    with pytest.raises(ShowcaseError, match="已公布获奖"):
         showcase_feature(
             actor=t.city_organiser, scope=scope_for(t.city_organiser), contest=t.contest, entry_ids=[t.consenting.pk]
         )
