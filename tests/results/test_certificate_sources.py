@@ -172,3 +172,18 @@ def test_pdf_with_a_seal_image_renders(tree, contest):
     certificates_generate(template=template)
     data = certificate_pdf(Certificate.objects.get())
     assert b"/Subtype /Image" in data
+
+
+def test_template_pages_render_for_organiser_and_teacher(client, tree, contest):
+    client.force_login(tree.city_organiser)
+    url = reverse("results:template_create", args=["competitions.contest", contest.pk, "participation"])
+    body = client.get(url).content.decode()
+    assert "证书正文" in body and "印章图片" in body and 'type="date"' in body
+    template = make_template(target=contest, org=tree.city, kind=CertificateKind.PARTICIPATION)
+    assert client.get(url).status_code == 302  # an existing template opens its edit page
+    assert client.get(reverse("results:template_edit", args=[template.pk])).status_code == 200
+    client.force_login(tree.teacher_a)
+    body = client.get(reverse("results:template_list")).content.decode()
+    assert contest.title in body
+    assert "新建" not in body
+    assert client.get(reverse("results:template_edit", args=[template.pk])).status_code == 403
