@@ -152,3 +152,14 @@ def test_teacher_finds_contests_of_their_classes_with_a_results_link(tree, conte
     assert contest.title in page and f"/contests/{contest.pk}/results/" in page
     other = login(tree.student_a).get("/contests/").content.decode()
     assert "班级成绩" not in other
+
+
+def test_admin_lists_contests_and_attempts_for_superusers(tree, contest):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    login(tree.student_a).post(f"/contests/{contest.pk}/start/")
+    client = login(admin)
+    assert client.get("/admin/competitions/contest/").status_code == 200
+    attempt = Attempt.objects.get(user=tree.student_a)
+    assert client.get(f"/admin/competitions/attempt/{attempt.pk}/change/").status_code == 200
