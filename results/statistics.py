@@ -399,3 +399,32 @@ def knowledge_trends(contests, scope: Scope) -> list[dict]:
             }
         )
     return out
+
+
+def submission_trends(contests, scope: Scope) -> list[dict]:
+    """Entries and published awards of each essay/works contest within the user's region: two grouped
+    queries for all contests together."""
+    from judging.models import Award, Entry
+
+    contests = list(contests)
+    if not contests:
+        return []
+    paths = [""] if scope.is_admin else scope.managed_paths
+    entries = dict(
+        Entry.objects.filter(contest__in=contests, versions__is_autosave=False)
+        .filter(_path_q("school__path", paths))
+        .values_list("contest_id")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    awards = dict(
+        Award.objects.filter(contest__in=contests, published_at__isnull=False)
+        .filter(_path_q("entry__school__path", paths))
+        .values_list("contest_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {"contest": c, "entries": entries.get(c.pk, 0), "awards": awards.get(c.pk, 0)}
+        for c in sorted(contests, key=lambda c: c.opens_at)
+    ]

@@ -90,13 +90,20 @@ def stats_contest_xlsx(request, kind: str, pk: int):
     return response
 
 
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
+
+
+def _contests_of_year(scope, label: str, year: int):
+    model = sources.contest_model(label)
+    return [] if model is None else selectors.contests_for_stats(scope, model).filter(opens_at__year=year)
+
+
 def _trend_rows(request) -> tuple[int, list[dict]]:
     scope = request_scope(request)
-    model = sources.contest_model(sources.KNOWLEDGE_CONTEST)
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
-    contests = [] if model is None else selectors.contests_for_stats(scope, model).filter(opens_at__year=year)
-    return year, statistics.knowledge_trends(contests, scope)
+    year = _year(request)
+    return year, statistics.knowledge_trends(_contests_of_year(scope, sources.KNOWLEDGE_CONTEST, year), scope)
 
 
 @role_required(Role.ORGANISER)
@@ -108,10 +115,18 @@ def stats_trends(request):
     participants_chart = charts.vertical_bars(
         [(r["contest"].title[:6], r["participants"]) for r in rows], title=_("各次竞赛参与人数")
     )
+    scope = request_scope(request)
+    essay_rows = statistics.submission_trends(_contests_of_year(scope, sources.SUBMISSION_CONTEST, year), scope)
     return render(
         request,
         "results/stats_trends.html",
-        {"rows": rows, "year": year, "chart": chart, "participants_chart": participants_chart},
+        {
+            "rows": rows,
+            "essay_rows": essay_rows,
+            "year": year,
+            "chart": chart,
+            "participants_chart": participants_chart,
+        },
     )
 
 

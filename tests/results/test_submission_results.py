@@ -88,3 +88,15 @@ def test_team_members_of_an_awarded_entry_get_their_own_certificates(essay):
     team_cert = Certificate.objects.get(holder=essay.extra[1])
     assert team_cert.award_text == "一等奖"
     assert team_cert.code != Certificate.objects.get(holder=essay.student_a).code
+
+
+def test_yearly_trends_list_essay_contests_with_entries_and_published_awards(client, essay):
+    client.force_login(essay.organiser_a)
+    body = client.get(reverse("results:stats_trends"), {"year": essay.contest.opens_at.year}).content.decode()
+    assert essay.contest.title in body
+    from results.statistics import submission_trends
+
+    rows = submission_trends([essay.contest], scope_for(essay.organiser_a))
+    assert (rows[0]["entries"], rows[0]["awards"]) == (2, 2)  # 如东县 only
+    rows = submission_trends([essay.contest], scope_for(essay.city_organiser))
+    assert (rows[0]["entries"], rows[0]["awards"]) == (3, 2)  # the unpublished award is not counted
