@@ -35,7 +35,7 @@ from questionbank.answers import validate_answer_shape
 
 from . import errors
 
-ANSWER_PATH = re.compile(r"^/api/v1/attempts/(\d{1,18})/answers/(\d{1,18})/?$")
+ANSWER_PATH = re.compile(r"^/api/v1/attempts/(\d{1,18})/answers/(\d{1,18})$")
 MAX_BODY = 64 * 1024
 TOKEN_TTL_S = 30.0
 ATTEMPT_CACHE_SIZE = 100_000
