@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import source
 from .services import LeaderboardError, leaderboard_rebuild
@@ -113,14 +114,14 @@ def leaderboard_snapshot(*, contest_id: int, user, scope: str = INDIVIDUAL, limi
     """The board as `user` may see it, with their own entry: `{version, frozen, entries, me, ...}`.
     For the JSON API (GET /api/v1/contests/{id}/leaderboard) and the pages."""
     if scope not in SCOPES:
-        raise LeaderboardError("invalid_scope", "scope 只能是 individual、school 或 district。", 422)
+        raise LeaderboardError("invalid_scope", _("scope 只能是 individual、school 或 district。"), 422)
     limit = max(1, min(int(limit), MAX_LIMIT))
     info = source.contest_info(contest_id)
     if info is None:
-        raise LeaderboardError("not_found", "竞赛不存在。", 404)
+        raise LeaderboardError("not_found", _("竞赛不存在。"), 404)
     access = source.viewer_access(user, info)
     if access is None:
-        raise LeaderboardError("forbidden", "您无权查看该竞赛的排行榜。", 403)
+        raise LeaderboardError("forbidden", _("您无权查看该竞赛的排行榜。"), 403)
     live = access == LIVE_ACCESS
     pair = board_pair(info=info, scope=scope, limit=limit, need_live=live)
     me = None

@@ -9,6 +9,7 @@ import time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import source
 from .store import FROZEN, LIVE, get_store, notify_channel, redis_url
@@ -43,7 +44,7 @@ def leaderboard_rebuild(*, contest_id: int, variant: str = LIVE, wait: bool = Tr
             if store.try_lock(lock, REBUILD_LOCK_TTL_S):
                 break
         else:
-            raise LeaderboardError("rebuild_timeout", "排行榜正在重建，请稍后再试。", 503)
+            raise LeaderboardError("rebuild_timeout", _("排行榜正在重建，请稍后再试。"), 503)
     try:
         store.unbuild(contest_id, variant)
         if variant == FROZEN:
@@ -109,13 +110,13 @@ def leaderboard_reveal(*, contest_id: int, user) -> None:
 
     info = source.contest_info(contest_id)
     if info is None:
-        raise LeaderboardError("not_found", "竞赛不存在。", 404)
+        raise LeaderboardError("not_found", _("竞赛不存在。"), 404)
     if source.viewer_access(user, info) != source.LIVE_ACCESS:
-        raise LeaderboardError("forbidden", "只有主办方组织者可以揭榜。", 403)
+        raise LeaderboardError("forbidden", _("只有主办方组织者可以揭榜。"), 403)
     if timezone.now() < info.closes_at:
-        raise LeaderboardError("contest_open", "竞赛尚未结束，结束后才能揭晓最终排名。", 409)
+        raise LeaderboardError("contest_open", _("竞赛尚未结束，结束后才能揭晓最终排名。"), 409)
     with transaction.atomic():
-        state, _ = BoardState.objects.select_for_update().get_or_create(contest_id=contest_id)
+        state, _created = BoardState.objects.select_for_update().get_or_create(contest_id=contest_id)
         if state.revealed_at is None:
             state.revealed_at = timezone.now()
             state.revealed_by = user
@@ -130,10 +131,10 @@ def display_token_rotate(*, contest_id: int, user) -> str:
 
     contest = Contest.objects.select_related("owner_org").filter(pk=contest_id).first()
     if contest is None:
-        raise LeaderboardError("not_found", "竞赛不存在。", 404)
+        raise LeaderboardError("not_found", _("竞赛不存在。"), 404)
     info = source.contest_info(contest_id)
     if source.viewer_access(user, info) != source.LIVE_ACCESS:
-        raise LeaderboardError("forbidden", "只有主办方组织者可以更换大屏链接。", 403)
+        raise LeaderboardError("forbidden", _("只有主办方组织者可以更换大屏链接。"), 403)
     with transaction.atomic():
         token = contest_rotate_display_token(actor=user, contest=contest)
         transaction.on_commit(lambda: leaderboard_notify(contest_id=contest_id, kind="contest"))

@@ -7,13 +7,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import source
 from .services import LeaderboardError, display_token_rotate, leaderboard_reveal
 from .store import SCOPES
 
-SCOPE_LABELS = {"individual": "个人榜", "school": "学校榜", "district": "区县榜"}
+SCOPE_LABELS = {
+    "individual": gettext_lazy("个人榜"),
+    "school": gettext_lazy("学校榜"),
+    "district": gettext_lazy("区县榜"),
+}
 
 
 def _info_or_404(contest_id: int) -> source.ContestInfo:
@@ -93,7 +99,7 @@ def manage(request, contest_id: int):
 def reveal(request, contest_id: int):
     try:
         leaderboard_reveal(contest_id=contest_id, user=request.user)
-        messages.success(request, "已揭晓最终排名。")
+        messages.success(request, _("已揭晓最终排名。"))
     except LeaderboardError as exc:
         if exc.status == 403:
             raise PermissionDenied from exc
@@ -106,7 +112,7 @@ def reveal(request, contest_id: int):
 def rotate_display_link(request, contest_id: int):
     try:
         display_token_rotate(contest_id=contest_id, user=request.user)
-        messages.success(request, "已更换大屏链接，旧链接立即失效。")
+        messages.success(request, _("已更换大屏链接，旧链接立即失效。"))
     except LeaderboardError as exc:
         if exc.status == 403:
             raise PermissionDenied from exc

@@ -59,3 +59,12 @@ def test_student_of_the_region_sees_the_board_page(client, tree):
     page = client.get(reverse("leaderboards:board", args=[contest.pk]), {"scope": "school"})
     assert page.status_code == 200
     assert "学校榜" in page.content.decode()
+
+
+def test_my_rank_snippet_points_at_the_contest_board(tree):
+    from django.template.loader import render_to_string
+
+    contest = make_contest(tree.city)
+    html = render_to_string("leaderboards/_my_rank.html", {"contest_id": contest.pk})
+    assert f'data-ws="/ws/contests/{contest.pk}/leaderboard/?scope=individual"' in html
+    assert "leaderboard-myrank.js" in html and "我的排名" in html
