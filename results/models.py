@@ -17,6 +17,13 @@ class CertificateKind(models.TextChoices):
     PARTICIPATION = "participation", _("参与证书")
 
 
+class BatchStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
 class CertificateTemplate(models.Model):
     """The organiser's wording for one kind of certificate of one contest.
 
@@ -61,6 +68,10 @@ class CertificateTemplate(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # background generation (a contest may warrant 100,000 certificates)
+    generation_status = models.CharField(max_length=8, choices=BatchStatus.choices, blank=True)
+    generation_message = models.CharField(max_length=200, blank=True)
+    generation_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("证书模板")
@@ -132,13 +143,6 @@ class RevocationLog(models.Model):
         verbose_name = _("证书撤销记录")
         verbose_name_plural = _("证书撤销记录")
         ordering = ["-at", "-id"]
-
-
-class BatchStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    RUNNING = "running", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
 
 
 class CertificateBatch(models.Model):

@@ -7,7 +7,7 @@ import hmac
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -228,6 +228,58 @@ def certificates_generate(*, template: CertificateTemplate) -> IssueResult:
     from .sources import eligible_for_template
 
     return certificates_issue(template=template, eligible=eligible_for_template(template))
+
+
+GENERATION_STALE = timedelta(minutes=30)  # a worker that died mid-run does not block the template for ever
+
+
+def certificates_generate_start(*, scope: Scope, template: CertificateTemplate) -> CertificateTemplate:
+    """Queue generation in the task worker (enqueued after commit). Refused while a run is under way."""
+    if not scope.manages(template.org):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        locked = CertificateTemplate.objects.select_for_update().get(pk=template.pk)
+        busy = locked.generation_status in (BatchStatus.PENDING, BatchStatus.RUNNING)
+        if busy and locked.generation_started_at and now - locked.generation_started_at < GENERATION_STALE:
+            raise CertificateError(_("证书正在生成中，请稍候。"))
+        locked.generation_status = BatchStatus.PENDING
+        locked.generation_message = ""
+        locked.generation_started_at = now
+        locked.save(update_fields=["generation_status", "generation_message", "generation_started_at"])
+        transaction.on_commit(lambda: _enqueue_generation(locked.pk))
+    return locked
+
+
+def _enqueue_generation(template_id: int) -> None:
+    from .tasks import generate_certificates
+
+    generate_certificates.enqueue(template_id)
+
+
+def certificates_generate_run(*, template_id: int) -> CertificateTemplate:
+    """The worker's side: generate and record the outcome on the template for the page to show."""
+    CertificateTemplate.objects.filter(pk=template_id).update(generation_status=BatchStatus.RUNNING)
+    template = CertificateTemplate.objects.get(pk=template_id)
+    try:
+        result = certificates_generate(template=template)
+    except CertificateError as exc:
+        status, message = BatchStatus.FAILED, exc.message
+    except Exception:
+        CertificateTemplate.objects.filter(pk=template_id).update(
+            generation_status=BatchStatus.FAILED, generation_message=_("生成失败，请稍后重试。")
+        )
+        raise
+    else:
+        status = BatchStatus.DONE
+        message = _("新生成 %(new)d 张，更新 %(upd)d 张，未变 %(same)d 张；已有证书的验证码保持不变。") % {
+            "new": result.created,
+            "upd": result.updated,
+            "same": result.unchanged,
+        }
+    CertificateTemplate.objects.filter(pk=template_id).update(generation_status=status, generation_message=message)
+    template.generation_status, template.generation_message = status, message
+    return template
 
 
 # --- revocation --------------------------------------------------------------------------------

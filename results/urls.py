@@ -23,6 +23,11 @@ urlpatterns = [
     path("certificates/templates/<int:tid>/edit/", certs.template_edit, name="template_edit"),
     path("certificates/templates/<int:pk>/", certs.template_detail, name="template_detail"),
     path("certificates/templates/<int:pk>/generate/", certs.template_generate, name="template_generate"),
+    path(
+        "certificates/templates/<int:pk>/generation/",
+        certs.template_generation_status,
+        name="template_generation_status",
+    ),
     path("certificates/templates/<int:pk>/batches/", certs.batch_start, name="batch_start"),
     path("certificates/batches/<int:pk>/status/", certs.batch_status, name="batch_status"),
     path("certificates/batches/<int:pk>/download/", certs.batch_download, name="batch_download"),

@@ -207,20 +207,26 @@ def template_detail(request, pk: int):
 @role_required(Role.ORGANISER)
 def template_generate(request, pk: int):
     scope = request_scope(request)
-    template = get_object_or_404(CertificateTemplate, pk=pk)
-    if not scope.manages(template.org):
-        raise PermissionDenied
+    template = get_object_or_404(selectors.templates_visible(scope), pk=pk)
     try:
-        issued = services.certificates_generate(template=template)
+        services.certificates_generate_start(scope=scope, template=template)
     except services.CertificateError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("新生成 %(new)d 张，更新 %(upd)d 张，未变 %(same)d 张；已有证书的验证码保持不变。")
-            % {"new": issued.created, "upd": issued.updated, "same": issued.unchanged},
-        )
+        messages.success(request, _("已开始在后台生成证书，完成后本页会自动刷新。"))
     return redirect("results:template_detail", pk=template.pk)
+
+
+@role_required(*STAFF_ROLES)
+def template_generation_status(request, pk: int):
+    template = get_object_or_404(selectors.templates_visible(request_scope(request)), pk=pk)
+    return JsonResponse(
+        {
+            "status": template.generation_status,
+            "status_label": template.get_generation_status_display(),
+            "message": template.generation_message,
+        }
+    )
 
 
 @require_POST

@@ -67,7 +67,9 @@ def test_award_template_without_top_n_is_refused_with_a_message(tree, contest):
         certificates_generate(template=template)
 
 
-def test_organiser_creates_template_and_generates_from_the_page(client, tree, contest):
+def test_organiser_creates_template_and_generates_from_the_page(
+    client, tree, contest, django_capture_on_commit_callbacks
+):
     client.force_login(tree.city_organiser)
     listing = client.get(reverse("results:template_list")).content.decode()
     assert contest.title in listing
@@ -86,9 +88,40 @@ def test_organiser_creates_template_and_generates_from_the_page(client, tree, co
     template = CertificateTemplate.objects.get()
     assert response.status_code == 302
     assert (template.issue_date, template.top_n, template.contest) == (datetime.date(2026, 12, 1), 1, contest)
-    client.post(reverse("results:template_generate", args=[template.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("results:template_generate", args=[template.pk]))
     cert = Certificate.objects.get()
     assert cert.holder == tree.student_b
+    status = client.get(reverse("results:template_generation_status", args=[template.pk])).json()
+    assert status["status"] == "done"
+    assert "新生成 1 张" in status["message"]
+    page = client.get(reverse("results:template_detail", args=[template.pk])).content.decode()
+    assert "新生成 1 张" in page
+
+
+def test_generation_failure_is_shown_and_a_running_generation_is_not_started_twice(
+    client, tree, django_capture_on_commit_callbacks
+):
+    open_contest = make_knowledge_contest(owner=tree.city, closes_at=timezone.now() + timedelta(hours=1))
+    template = make_template(target=open_contest, org=tree.city, kind=CertificateKind.PARTICIPATION)
+    client.force_login(tree.city_organiser)
+    url = reverse("results:template_generate", args=[template.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    template.refresh_from_db()
+    assert (template.generation_status, template.generation_message) == ("failed", "竞赛尚未结束，结束后才能生成证书。")
+    CertificateTemplate.objects.filter(pk=template.pk).update(
+        generation_status="running", generation_started_at=timezone.now()
+    )
+    response = client.post(url, follow=True)
+    assert "证书正在生成中" in response.content.decode()
+
+
+def test_district_organiser_cannot_generate_city_certificates(client, tree, contest):
+    template = make_template(target=contest, org=tree.city, top_n=1)
+    client.force_login(tree.organiser_a)
+    assert client.post(reverse("results:template_generate", args=[template.pk])).status_code == 403
+    assert not Certificate.objects.exists()
 
 
 def test_template_body_with_an_unknown_placeholder_is_refused(client, tree, contest):
