@@ -106,6 +106,7 @@ def attempt_take(request, pk: int):
         "contest": attempt.contest,
         "questions": questions,
         "remaining_s": payload["remaining_s"],
+        "remaining_display": "{:02d}:{:02d}".format(*divmod(payload["remaining_s"], 60)),
         "api_token": page_api_token(request),
     }
     return render(request, "competitions/attempt_take.html", context)
