@@ -16,6 +16,15 @@
   var inflight = {};  // question id -> true while a PUT is on the wire
   var retryDelay = 1000;
   var finished = false;
+  // Answers not yet acknowledged survive a reload on this device (e.g. saved while offline).
+  var storeKey = "contest-pending-" + attemptId;
+
+  function remember() {
+    try {
+      if (Object.keys(pending).length) window.localStorage.setItem(storeKey, JSON.stringify(pending));
+      else window.localStorage.removeItem(storeKey);
+    } catch (e) { /* private mode: memory only */ }
+  }
 
   function setState(text, isError) {
     saveState.textContent = text;
@@ -89,6 +98,7 @@
       inflight[qid] = false;
       if (r.status === 200) {
         if (pending[qid] === answer) delete pending[qid];
+        remember();
         retryDelay = 1000;
         syncRemaining(r.body.remaining_s);
         setState(Object.keys(pending).length ? "正在保存…" : "已保存");
@@ -96,6 +106,7 @@
         return;
       }
       delete pending[qid];
+      remember();
       if (r.body.code === "deadline_passed" || r.body.code === "attempt_finished") {
         finish(r.body.message);
       } else {
@@ -118,6 +129,7 @@
     markSheet(qid, isAnswered(answer));
     if (answer === null) return;
     pending[qid] = answer;
+    remember();
     window.clearTimeout(timers[qid]);
     var delay = event.type === "input" ? 600 : 0;
     timers[qid] = window.setTimeout(function () { send(qid); }, delay);
@@ -176,6 +188,27 @@
   }
   document.addEventListener("visibilitychange", function () { if (!document.hidden) resync(); });
   window.setInterval(resync, 60000);
+  function restore() {
+    var saved;
+    try { saved = JSON.parse(window.localStorage.getItem(storeKey) || "{}"); } catch (e) { saved = {}; }
+    Object.keys(saved).forEach(function (qid) {
+      var section = form.querySelector('.question[data-qid="' + qid + '"]');
+      if (!section) return;
+      var answer = saved[qid];
+      var inputs = section.querySelectorAll("input");
+      for (var i = 0; i < inputs.length; i++) {
+        var input = inputs[i];
+        if (input.type === "text") input.value = answer[i] || "";
+        else if (section.dataset.type === "true_false") input.checked = String(answer) === input.value;
+        else input.checked = answer.indexOf(input.value) !== -1;
+      }
+      markSheet(qid, isAnswered(answer));
+      pending[qid] = answer;
+      send(qid);
+    });
+  }
+
+  restore();
   window.setInterval(tick, 250);
   tick();
 })();

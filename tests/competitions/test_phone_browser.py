@@ -71,3 +71,31 @@ def test_student_takes_a_contest_on_a_phone_through_to_the_result(live_daphne, p
     page.wait_for_selector("#result")
     assert page.locator("#score").inner_text().startswith("100")
     assert "答案与解析" in page.content()
+
+
+def test_answer_given_offline_is_kept_and_saved_when_the_network_returns(live_daphne, phone_page):
+    page = phone_page
+    tree = Tree()
+    topic = make_topic()
+    tf = make_question(topic=topic, qtype=QuestionType.TRUE_FALSE, answer=True)
+    contest = make_contest(owner_org=tree.city, fixed=[(tf, "10")], title="离线测试")
+    page.goto(f"{live_daphne}/accounts/login/")
+    page.get_by_label("用户名").fill("stu_a")
+    page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_daphne}{contest.get_absolute_url()}")
+    page.get_by_role("button", name="开始答题").click()
+    page.wait_for_selector("#paper")
+
+    page.context.set_offline(True)
+    page.get_by_label("错误").check()
+    page.locator("#save-state", has_text="网络中断").wait_for()
+    attempt_id = page.locator("#paper").get_attribute("data-attempt")
+    assert page.evaluate(f"localStorage.getItem('contest-pending-{attempt_id}')") == f'{{"{tf.pk}":false}}'
+    assert AttemptItem.objects.get(attempt_id=attempt_id).answer is None
+
+    with page.expect_response(lambda r: "/answers/" in r.url and r.status == 200, timeout=20000):
+        page.context.set_offline(False)
+    page.locator("#save-state", has_text="已保存").wait_for()
+    assert AttemptItem.objects.get(attempt_id=attempt_id).answer is False
+    assert page.evaluate(f"localStorage.getItem('contest-pending-{attempt_id}')") is None
