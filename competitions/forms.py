@@ -109,3 +109,11 @@ RuleFormSet = inlineformset_factory(
     extra=3,
     can_delete=True,
 )
+
+
+class PublishedContestForm(forms.ModelForm):
+    """What may still change once students have the paper: wording, boards and results policy."""
+
+    class Meta:
+        model = Contest
+        fields = ["title", "description", "score_policy", "review_policy", "excellence_percent", "freeze_minutes"]

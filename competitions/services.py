@@ -74,6 +74,17 @@ def contest_save(*, actor: User, form, rule_formset) -> Contest:
     return contest
 
 
+def contest_update_published(*, actor: User, form) -> Contest:
+    """Save the fields a published contest may still change (PublishedContestForm) and tell
+    listeners (leaderboards read freeze_minutes) after commit."""
+    contest = form.instance
+    contest_check_manage(actor=actor, contest=contest)
+    with transaction.atomic():
+        contest = form.save()
+        transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    return contest
+
+
 def contest_publish(*, actor: User, contest: Contest) -> Contest:
     """Publish after checking the paper can be drawn for every audience grade band."""
     contest_check_manage(actor=actor, contest=contest)

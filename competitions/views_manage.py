@@ -12,7 +12,7 @@ from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 
 from . import errors, reports, services
-from .forms import ContestForm, RuleFormSet
+from .forms import ContestForm, PublishedContestForm, RuleFormSet
 from .models import Contest, ContestStatus
 
 
@@ -48,9 +48,17 @@ def contest_create(request):
 def contest_edit(request, pk: int):
     contest = managed_contest(request, pk)
     if contest.status != ContestStatus.DRAFT:
-        messages.error(request, "已发布的竞赛不能修改试卷设置。")
-        return redirect(contest.get_absolute_url())
+        return published_contest_edit(request, contest)
     return contest_save(request, contest)
+
+
+def published_contest_edit(request, contest: Contest):
+    form = PublishedContestForm(request.POST or None, instance=contest)
+    if request.method == "POST" and form.is_valid():
+        services.contest_update_published(actor=request.user, form=form)
+        messages.success(request, "已保存。")
+        return redirect(contest.get_absolute_url())
+    return render(request, "competitions/contest_form.html", {"form": form, "formset": None, "contest": contest})
 
 
 @role_required(Role.ORGANISER)

@@ -163,3 +163,40 @@ def test_admin_lists_contests_and_attempts_for_superusers(tree, contest):
     assert client.get("/admin/competitions/contest/").status_code == 200
     attempt = Attempt.objects.get(user=tree.student_a)
     assert client.get(f"/admin/competitions/attempt/{attempt.pk}/change/").status_code == 200
+
+
+def test_published_contest_edit_changes_only_safe_fields_and_notifies(
+    tree, contest, django_capture_on_commit_callbacks
+):
+    from competitions.signals import contest_changed
+
+    seen = []
+
+    def on_changed(sender, **kwargs):
+        seen.append(kwargs["contest_id"])
+
+    contest_changed.connect(on_changed)
+    client = login(tree.city_organiser)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/contests/{contest.pk}/edit/",
+                {
+                    "title": "新标题",
+                    "description": "",
+                    "score_policy": "after_close",
+                    "review_policy": "never",
+                    "excellence_percent": 90,
+                    "freeze_minutes": 15,
+                    "time_limit_min": 1,
+                    "paper_mode": "fixed",
+                },
+            )
+    finally:
+        contest_changed.disconnect(on_changed)
+    assert response.status_code == 302
+    contest.refresh_from_db()
+    assert (contest.title, contest.freeze_minutes, contest.review_policy) == ("新标题", 15, "never")
+    assert contest.time_limit_s == 1800  # not editable once published
+    assert seen == [contest.pk]
+    assert login(tree.organiser_b).get(f"/contests/{contest.pk}/edit/").status_code == 404
