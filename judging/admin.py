@@ -4,6 +4,7 @@ judging pages, which are scoped to their region; scores and awards are changed o
 from django.contrib import admin
 
 from .models import (
+    Assignment,
     Award,
     Criterion,
     Entry,
@@ -12,7 +13,10 @@ from .models import (
     JudgePairRule,
     JudgingLog,
     Round,
+    RoundEntry,
     Rubric,
+    Score,
+    ScoreItem,
     SubmissionContest,
 )
 
@@ -101,3 +105,57 @@ class JudgingLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit views of rows that only services write (assignment, scoring, round membership)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoundEntry)
+class RoundEntryAdmin(ReadOnlyAdmin):
+    list_display = ["round", "entry", "flagged", "advanced"]
+    list_filter = ["flagged", "advanced"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["round", "entry", "judge", "source", "created_at"]
+    list_filter = ["source"]
+
+
+class ScoreItemInline(admin.TabularInline):
+    model = ScoreItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["criterion", "points"]
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ["assignment", "status", "total", "submitted_at"]
+    list_filter = ["status"]
+    inlines = [ScoreItemInline]
+
+
+@admin.register(ScoreItem)
+class ScoreItemAdmin(ReadOnlyAdmin):
+    list_display = ["score", "criterion", "points"]
+
+
+@admin.register(EntryVersion)
+class EntryVersionAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "number", "title", "char_count", "file_type", "created_at"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["rubric", "name", "max_points", "weight"]
