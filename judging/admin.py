@@ -3,6 +3,8 @@ judging pages, which are scoped to their region; scores and awards are changed o
 
 from django.contrib import admin
 
+from quizsite.admin_mixins import ReadOnlyAdmin
+
 from .models import (
     Assignment,
     Award,
@@ -93,31 +95,9 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(JudgingLog)
-class JudgingLogAdmin(admin.ModelAdmin):
+class JudgingLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "contest", "actor", "action"]
     list_filter = ["action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit views of rows that only services write (assignment, scoring, round membership)."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RoundEntry)

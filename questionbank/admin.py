@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from quizsite.admin_mixins import ReadOnlyAdmin
+
 from .importers.readers import FORMATS, ImportFileError, detect_format
 from .models import ImportJob, Question, QuestionRevision, ReviewLog, Topic
 from .services import QuestionActionDenied, can_author, question_approve, question_retire
@@ -128,18 +130,11 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionRevision)
-class QuestionRevisionAdmin(admin.ModelAdmin):
+class QuestionRevisionAdmin(ReadOnlyAdmin):
+    """Revisions are immutable."""
+
     list_display = ["id", "question", "number", "qtype", "topic", "created_at"]
     search_fields = ["stem"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # revisions are immutable
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportJob)
@@ -155,15 +150,6 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewLog)
-class ReviewLogAdmin(admin.ModelAdmin):
+class ReviewLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "question", "actor", "action"]
     list_filter = ["action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
