@@ -16,6 +16,7 @@ Close codes: 4400 bad scope, 4403 not allowed / display link rotated, 4404 no su
 
 from __future__ import annotations
 
+import functools
 import json
 from urllib.parse import parse_qs
 
@@ -48,6 +49,23 @@ def _authenticate(contest_id: int, session_user, bearer: str | None, token: str 
     return access, user, None, info
 
 
+def daphne_protocol(send):
+    """The autobahn protocol behind an ASGI `send` when the server is daphne, else None. Lets the hub
+    frame a board once and hand the same prepared frame to every local socket (autobahn's
+    prepareMessage / sendPreparedMessage, made for broadcasting) instead of framing it per viewer through
+    the ASGI send chain. Falls back to plain ASGI sends with any other server or in tests."""
+    for _ in range(6):
+        if isinstance(send, functools.partial):
+            proto = send.args[0] if send.args else None
+            if getattr(send.func, "__name__", "") == "handle_reply" and hasattr(proto, "sendPreparedMessage"):
+                return proto
+            return None
+        send = getattr(getattr(send, "__self__", None), "real_send", None)
+        if send is None:
+            return None
+    return None
+
+
 class LeaderboardConsumer(AsyncWebsocketConsumer):
     # No channel layer: with RedisPubSubChannelLayer every consumer would otherwise open its own Redis
     # subscription; this app fans out through one subscription per process (leaderboards.hub).
@@ -62,6 +80,7 @@ class LeaderboardConsumer(AsyncWebsocketConsumer):
     last_me: str = ""
     ready: bool = False
     hub = None
+    fast = None  # daphne's protocol object, when available
 
     async def connect(self):
         from .hub import get_hub
@@ -96,6 +115,7 @@ class LeaderboardConsumer(AsyncWebsocketConsumer):
                 scope=self.board_scope, user_id=user.pk, school_id=school_id, district_id=district_id
             )
         await self.accept()
+        self.fast = daphne_protocol(self.base_send)
         self.hub = get_hub()
         self._last_resync = 0.0
         await self.hub.register(self)
