@@ -139,7 +139,8 @@ def attempt_submit(request, pk: int):
         attempt = services.attempt_for_user(user=request.user, attempt_id=pk)
     except errors.AttemptNotFound as exc:
         raise Http404 from exc
-    if attempt.is_active:
+    if attempt.is_active and request.POST.get("autosaved") != "1":
+        # the plain-form path (or autosaves still pending): store what the form carries first
         questions = selectors.attempt_payload(attempt)["questions"]
         for question_id, answer in answers_from_form(request.POST, questions).items():
             try:
@@ -149,6 +150,7 @@ def attempt_submit(request, pk: int):
             except (errors.DeadlinePassed, errors.AttemptFinished):
                 messages.warning(request, errors.DeadlinePassed.default_message)
                 break
+    if attempt.is_active:
         services.attempt_submit(user=request.user, attempt_id=pk)
     return redirect("competitions:attempt_result", pk=pk)
 

@@ -170,7 +170,17 @@
   function submitNow() {
     form.dataset.confirmed = "1";
     setState("正在交卷…");
-    flush().then(function () { form.submit(); });
+    flush().then(function () {
+      if (!Object.keys(pending).length) {
+        // every answer is acknowledged: the server need not re-save the form's copies
+        var flag = document.createElement("input");
+        flag.type = "hidden";
+        flag.name = "autosaved";
+        flag.value = "1";
+        form.appendChild(flag);
+      }
+      form.submit();
+    });
   }
   if (dialog) {
     document.getElementById("confirm-cancel").addEventListener("click", function () { dialog.close(); });
