@@ -238,7 +238,8 @@ def leaderboard_page(*, contest: Contest, scope: str = "individual", limit: int 
     now = timezone.now()
     frozen = leaderboard_frozen(contest, now)
     qs = counted_attempts(contest)
-    version = qs.count()
+    # grows with every finalised attempt, so a client can tell the board may have moved
+    version = Attempt.objects.filter(contest=contest, state=AttemptState.FINALISED).count()
     public = qs
     if frozen:
         public = qs.filter(finished_at__lt=contest.closes_at - timedelta(minutes=contest.freeze_minutes))
