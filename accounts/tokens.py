@@ -35,3 +35,19 @@ async def atoken_user(raw: str | None) -> User | None:
     from asgiref.sync import sync_to_async
 
     return await sync_to_async(token_user)(raw)
+
+
+# Pages that call the API with a bearer token (the contest paper's autosave) keep it under this session
+# key; logging out revokes it, so a token copied from a page dies with the session.
+PAGE_TOKEN_SESSION_KEY = "contest_api_token"  # noqa: S105 - a session key name, not a secret
+
+
+def token_revoke(raw: str | None) -> None:
+    if raw:
+        ApiToken.objects.filter(key_hash=_hash(raw)).delete()
+
+
+def revoke_page_token_on_logout(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is not None:
+        token_revoke(session.get(PAGE_TOKEN_SESSION_KEY))

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import request_scope
-from accounts.tokens import token_issue, token_user
+from accounts.tokens import PAGE_TOKEN_SESSION_KEY, token_issue, token_user
 
 from . import errors, selectors, services
 from .models import Contest
 
-SESSION_TOKEN_KEY = "contest_api_token"  # noqa: S105 - a session key name, not a secret
+SESSION_TOKEN_KEY = PAGE_TOKEN_SESSION_KEY
 
 
 def page_api_token(request) -> str:

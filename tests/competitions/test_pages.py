@@ -200,3 +200,14 @@ def test_published_contest_edit_changes_only_safe_fields_and_notifies(
     assert contest.time_limit_s == 1800  # not editable once published
     assert seen == [contest.pk]
     assert login(tree.organiser_b).get(f"/contests/{contest.pk}/edit/").status_code == 404
+
+
+def test_paper_page_token_dies_when_the_student_logs_out(tree, contest):
+    client = login(tree.student_a)
+    response = client.post(f"/contests/{contest.pk}/start/")
+    client.get(response.url)
+    raw = client.session["contest_api_token"]
+    api = Client()
+    assert api.get("/api/v1/contests", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    client.post("/accounts/logout/")
+    assert api.get("/api/v1/contests", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
