@@ -248,6 +248,9 @@ class Hub:
     async def refresh(self, group: Group) -> None:
         group.running = True
         group.dirty = False
+        # the window runs from the start of a push: pushes start ≥ min_interval apart, and a push that took
+        # long does not delay the next change further
+        group.last_sent = self.loop.time()
         try:
             info = await self.info(group.contest_id)
             viewers = [v for v in group.viewers if v.ready]
@@ -266,7 +269,6 @@ class Hub:
         except Exception:
             log.exception("leaderboard refresh failed for contest %s/%s", group.contest_id, group.scope)
         finally:
-            group.last_sent = self.loop.time()
             group.running = False
             if group.dirty:
                 self.schedule(group)
