@@ -90,6 +90,7 @@ def viewer_proc(url: str, count: int, ready_q, cmd_q, result_q, origin: str | No
 
     async def main():
         records: list[tuple[float, int]] = []
+        storm_versions: list[int] = []
         phase = {"name": "connect"}
         counts: dict[str, int] = {}
         closed = 0
@@ -126,6 +127,8 @@ def viewer_proc(url: str, count: int, ready_q, cmd_q, result_q, origin: str | No
                     counts[phase["name"]] = counts.get(phase["name"], 0) + 1
                     if m and phase["name"] == "latency":
                         records.append((t, int(m.group(1))))
+                    elif m and phase["name"] in ("storm", "tail"):
+                        storm_versions.append(int(m.group(1)))
             except websockets.ConnectionClosed:
                 pass
             if phase["name"] != "done":
@@ -145,7 +148,7 @@ def viewer_proc(url: str, count: int, ready_q, cmd_q, result_q, origin: str | No
         lost = closed
         for t in tasks:
             t.cancel()
-        result_q.put({"records": records, "counts": counts, "lost": lost})
+        result_q.put({"records": records, "counts": counts, "lost": lost, "storm_versions": storm_versions})
 
     asyncio.run(main())
 
@@ -178,10 +181,11 @@ class Viewers:
     def stop(self) -> dict:
         for q in self.cmd_qs:
             q.put("stop")
-        out = {"records": [], "counts": {}, "lost": 0}
+        out = {"records": [], "counts": {}, "lost": 0, "storm_versions": []}
         for _ in self.procs:
             r = self.result_q.get(timeout=300)
             out["records"].extend(r["records"])
+            out["storm_versions"].extend(r.get("storm_versions", []))
             out["lost"] += r["lost"]
             for k, v in r["counts"].items():
                 out["counts"][k] = out["counts"].get(k, 0) + v
@@ -390,12 +394,14 @@ def main() -> None:
 
         viewers.phase("storm")
         storm_start = time.monotonic()
+        storm_wall = time.time()
         answers = 0
         while time.monotonic() - storm_start < args.storm:
             u = users[answers % len(users)]
             score_one(contest, u, classes[answers % len(classes)], (answers * 37) % 100, 10 + answers)
             answers += 1
         storm_s = time.monotonic() - storm_start
+        storm_wall_end = storm_wall + storm_s
         viewers.phase("tail")
         time.sleep(1.5)
         ours = viewers.stop()
@@ -415,7 +421,11 @@ def main() -> None:
             "cpu": cpu1 - cpu0,
             "rss_per_conn": (rss1 - rss0) / max(1, connected),
             "lost": ours["lost"],
-            "storm_msgs_per_viewer_s": ours["counts"].get("storm", 0) / max(1, connected) / storm_s,
+            # pushes whose board changed during the storm (by version time), per viewer per second: client
+            # lag cannot shift messages between phases this way
+            "storm_msgs_per_viewer_s": sum(storm_wall <= v / 1e6 <= storm_wall_end for v in ours["storm_versions"])
+            / max(1, connected)
+            / storm_s,
             "storm_answers_s": answers / storm_s,
         }
     finally:
