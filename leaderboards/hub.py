@@ -224,6 +224,11 @@ class Hub:
         group.timer = None
         if self.groups.get((group.contest_id, group.scope)) is not group:
             return
+        # running from now, not from when the task first runs: a notification in between must not start a
+        # second push. The window runs from the start of a push, so pushes start ≥ min_interval apart and
+        # a long push does not delay the next change further.
+        group.running = True
+        group.last_sent = self.loop.time()
         # a fresh context: the notification may have been scheduled from a sync_to_async thread, whose
         # context would make thread-sensitive calls here think they are nested and refuse to run
         task = self.loop.create_task(self.refresh(group), context=contextvars.Context())
@@ -246,11 +251,8 @@ class Hub:
         self.schedule(group)
 
     async def refresh(self, group: Group) -> None:
-        group.running = True
+        """One push to every ready viewer of the group. Started only by _fire, which marks it running."""
         group.dirty = False
-        # the window runs from the start of a push: pushes start ≥ min_interval apart, and a push that took
-        # long does not delay the next change further
-        group.last_sent = self.loop.time()
         try:
             info = await self.info(group.contest_id)
             viewers = [v for v in group.viewers if v.ready]
