@@ -40,10 +40,14 @@ def home(request):
     sections = []
     if scope.has_role(Role.STUDENT):
         from competitions.selectors import contests_open_for_student
+        from judging.selectors import submission_contests_open_for_student
 
-        sections.append(
-            ("student", {"contests": contests_open_for_student(request.user), "klass": scope.student_class})
-        )
+        student = {
+            "contests": contests_open_for_student(request.user),
+            "submission_contests": submission_contests_open_for_student(request.user),
+            "klass": scope.student_class,
+        }
+        sections.append(("student", student))
     if scope.has_role(Role.TEACHER):
         sections.append(("teacher", {"classes": classes_taught_by(request.user)}))
     if scope.has_role(Role.JUDGE):

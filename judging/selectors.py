@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgKind, Role, User
 from accounts.selectors import org_district, org_school, scope_for
@@ -94,6 +95,12 @@ def judge_orgs(user_ids) -> dict[int, tuple[Organization | None, Organization | 
 
 
 # --- judge side (blind) -----------------------------------------------------------------------
+
+
+def submission_contests_open_for_student(user: User) -> list[SubmissionContest]:
+    """Essay/works contests taking entries now from this student (for the home page)."""
+    now = timezone.now()
+    return [c for c in contests_for_student(user) if c.is_open(now)]
 
 
 def judge_queue_summary(user: User) -> dict:
