@@ -84,3 +84,34 @@ def test_big_screen_shows_answers_as_they_arrive(screen_server, screen_page, set
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
     if os.environ.get("LB_SCREENSHOT"):
         page.screenshot(path=os.environ["LB_SCREENSHOT"])
+
+
+def test_big_screen_reconnects_after_its_server_dies_and_resyncs(
+    screen_page, settings, django_db_setup, django_db_blocker
+):
+    """kill -9 of the server process: the page shows it is reconnecting, retries with backoff, and on the
+    restarted server resumes from a fresh snapshot that includes what was scored meanwhile."""
+    url = os.environ["REDIS_URL"]
+    settings.REDIS_URL = url
+    settings.LEADERBOARD_PREFIX = PREFIX
+    env = {"REDIS_URL": url, "LEADERBOARD_PREFIX": PREFIX, "LEADERBOARD_MIN_INTERVAL_S": "0.3"}
+    tree = Tree()
+    contest = make_contest(tree.city)
+    finish_attempt(contest, tree.student_a, score=70, time_used_s=300)
+    proc, base = start_daphne(env_extra=env)
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        page = screen_page
+        page.goto(f"{base}/leaderboards/contests/{contest.pk}/screen/?display={contest.display_token}")
+        page.wait_for_selector("#lb-board .row .name:text('张小明')")
+        proc.kill()
+        proc.wait(timeout=10)
+        page.wait_for_function("document.getElementById('lb-screen').dataset.status === 'reconnecting'")
+        finish_attempt(contest, tree.student_b, score=95, time_used_s=200)  # scored while the screen is away
+        proc, _ = start_daphne(env_extra=env, port=port)
+        page.wait_for_function("document.getElementById('lb-total').textContent === '2'", timeout=30000)
+        assert page.locator("#lb-board .row.top1 .name").inner_text() == "李小红"
+        assert page.locator("#lb-screen").get_attribute("data-status") == "live"
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
