@@ -267,3 +267,30 @@ async def test_origin_validator_for_apps_refuses_foreign_origins_and_admits_clie
     assert (await native.connect(timeout=5))[0]
     assert (await native.receive_json_from(timeout=5))["type"] == "leaderboard"
     await native.disconnect()
+
+
+async def test_public_board_switches_to_frozen_at_the_freeze_instant_not_on_an_answer(ws_app):
+    def setup():
+        tree = Tree()
+        closes = timezone.now() + timedelta(minutes=10, seconds=2)
+        return tree, make_contest(tree.city, closes_at=closes, freeze_minutes=10)
+
+    tree, contest = await db(setup)()
+    freeze_us = int((contest.closes_at - timedelta(minutes=10)).timestamp() * 1_000_000)
+    token = await db(token_issue)(user=tree.teacher_a)
+    public, ok, _ = await connect(ws_app, url(contest), token=token)
+    assert ok
+    p0 = await public.receive_json_from(timeout=5)
+    assert p0["frozen"] is False
+    await db(finish_attempt)(contest, tree.student_a, score=60, time_used_s=100)  # before the freeze
+    p1 = await public.receive_json_from(timeout=5)
+    assert [e["name"] for e in p1["entries"]] == ["张小明"]
+
+    # the timer pushes the frozen board at the freeze instant, with the freeze instant as its version
+    frozen = await public.receive_json_from(timeout=5)
+    assert frozen["frozen"] is True and frozen["version"] == freeze_us
+    assert frozen["entries"] == p1["entries"]
+
+    await db(finish_attempt)(contest, tree.student_b, score=99, time_used_s=10)  # after the freeze
+    assert await public.receive_nothing(timeout=1.0)
+    await public.disconnect()
