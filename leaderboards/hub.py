@@ -20,6 +20,7 @@ answer, so even the timing of messages leaks nothing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
@@ -116,6 +117,7 @@ class Hub:
         self.groups: dict[tuple[int, str], Group] = {}
         self.infos: dict[int, tuple[source.ContestInfo | None, float]] = {}
         self.listener: asyncio.Task | None = None
+        self.listen_stop = False
         self.tasks: set[asyncio.Task] = set()
 
     # --- viewers --------------------------------------------------------------------------------
@@ -153,9 +155,8 @@ class Hub:
                 if handle:
                     handle.cancel()
             del self.groups[key]
-        if not self.groups and self.listener is not None:
-            self.listener.cancel()
-            self.listener = None
+        if not self.groups:
+            self.listen_stop = True
 
     async def send_snapshot(self, viewer, group: Group | None = None) -> None:
         group = group or self.groups.get((viewer.contest_id, viewer.board_scope))
@@ -335,14 +336,19 @@ class Hub:
     # --- the one Redis subscription of this process ---------------------------------------------
 
     def _ensure_listener(self) -> None:
-        if self.listener is None and redis_url():
-            self.listener = self.loop.create_task(self._listen())
+        if not redis_url():
+            return
+        self.listen_stop = False  # also revives a listener that was asked to stop but has not yet
+        if self.listener is None or self.listener.done():
+            self.listener = self.loop.create_task(self._listen(), context=contextvars.Context())
 
     async def _listen(self) -> None:
+        """The process's one subscription. It stops by itself (listen_stop) when the last viewer left
+        rather than by cancellation: redis-py can swallow a cancellation that lands while it connects."""
         import redis.asyncio as aioredis
 
         backoff = 0.2
-        while True:
+        while not self.listen_stop:
             client = aioredis.Redis.from_url(redis_url(), decode_responses=True)
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
@@ -351,8 +357,9 @@ class Hub:
                 # anything published before the subscription took effect: catch up once
                 for group in list(self.groups.values()):
                     self.schedule(group)
-                async for message in pubsub.listen():
-                    if message.get("type") != "message":
+                while not self.listen_stop:
+                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                    if not message or message.get("type") != "message":
                         continue
                     try:
                         data = json.loads(message["data"])
@@ -366,11 +373,14 @@ class Hub:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:
-                try:
-                    await pubsub.aclose()
-                    await client.aclose()
-                except Exception:  # noqa: S110 - closing a broken connection may fail again
-                    pass
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await asyncio.wait_for(_close_quietly(pubsub, client), 2)
+
+
+async def _close_quietly(pubsub, client) -> None:
+    for closer in (pubsub.aclose, client.aclose):
+        with contextlib.suppress(Exception):  # closing a broken connection may fail again
+            await closer()
 
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
