@@ -8,7 +8,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.api import api_auth
-from quizsite.api import api, error_response
+from leaderboards.services import LeaderboardError
+from quizsite.api import ApiError, api, error_response
 
 from . import errors, selectors, services
 from .models import Contest
@@ -116,4 +117,7 @@ def leaderboard(request, contest_id: int, query: Query[LeaderboardQuery]):
     contest = Contest.objects.filter(pk=contest_id).select_related("owner_org").first()
     if contest is None or not selectors.contest_visible_to(user=request.user, contest=contest):
         raise errors.ContestNotFound()
-    return selectors.leaderboard_page(contest=contest, scope=query.scope, limit=query.limit, user=request.user)
+    try:
+        return selectors.leaderboard_page(contest=contest, scope=query.scope, limit=query.limit, user=request.user)
+    except LeaderboardError as exc:
+        raise ApiError(exc.code, str(exc.message), exc.status) from exc

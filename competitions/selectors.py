@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,7 +12,6 @@ from accounts.selectors import scope_for
 
 from .models import Attempt, AttemptState, Contest, ContestStatus, ReviewPolicy, ScorePolicy
 from .paper import CHOICE_TYPES, display_options, to_display_keys
-from .ranking import DB_ORDERING
 
 # --- who may take part -------------------------------------------------------------------------
 
@@ -231,72 +229,32 @@ def counted_attempts(contest: Contest) -> QuerySet[Attempt]:
     return Attempt.objects.filter(contest=contest, counts=True, state=AttemptState.FINALISED)
 
 
-def leaderboard_page(*, contest: Contest, scope: str = "individual", limit: int = 50, user: User | None = None) -> dict:
-    """{version, frozen, entries: [{rank, name, school, district, score, time_used_s}], me}.
-    Individual entries follow ranking.DB_ORDERING; school/district entries rank by average score, then
-    average time. While frozen, public entries only include attempts finished before the freeze."""
-    now = timezone.now()
-    frozen = leaderboard_frozen(contest, now)
-    qs = counted_attempts(contest)
-    # grows with every finalised attempt, so a client can tell the board may have moved
-    version = Attempt.objects.filter(contest=contest, state=AttemptState.FINALISED).count()
-    public = qs
-    if frozen:
-        public = qs.filter(finished_at__lt=contest.closes_at - timedelta(minutes=contest.freeze_minutes))
-    limit = max(1, min(int(limit), 500))
-    me = None
-    if scope == "individual":
-        rows = list(public.select_related("user").order_by(*DB_ORDERING)[:limit])
-        labels = org_labels(r.class_org_id for r in rows)
-        entries = []
-        for rank, row in enumerate(rows, start=1):
-            school, district = labels.get(row.class_org_id, ("", ""))
-            entries.append(
-                {
-                    "rank": rank,
-                    "name": row.user.display_name,
-                    "school": school,
-                    "district": district,
-                    "score": float(row.score),
-                    "time_used_s": row.time_used_s,
-                }
-            )
-        if user is not None and user.is_authenticated:
-            mine = qs.filter(user=user).first()
-            if mine is not None:
-                better = qs.filter(
-                    Q(score__gt=mine.score)
-                    | Q(score=mine.score, time_used_s__lt=mine.time_used_s)
-                    | Q(score=mine.score, time_used_s=mine.time_used_s, finished_at__lt=mine.finished_at)
-                    | Q(score=mine.score, time_used_s=mine.time_used_s, finished_at=mine.finished_at, pk__lt=mine.pk)
-                ).count()
-                school, district = org_labels([mine.class_org_id]).get(mine.class_org_id, ("", ""))
-                me = {
-                    "rank": better + 1,
-                    "name": user.display_name,
-                    "school": school,
-                    "district": district,
-                    "score": float(mine.score),
-                    "time_used_s": mine.time_used_s,
-                }
-        return {"version": version, "frozen": frozen, "entries": entries, "me": me}
+CONTRACT_ENTRY_FIELDS = ("rank", "name", "school", "district", "score", "time_used_s")
+AGGREGATE_EXTRA_FIELDS = ("participants", "enrolled", "participation_rate")
 
-    rows = list(public.values_list("class_org_id", "score", "time_used_s"))
-    labels = org_labels(r[0] for r in rows)
-    groups: dict[tuple[str, str], list] = {}
-    for class_id, score, used in rows:
-        school, district = labels.get(class_id, ("", ""))
-        key = (school, district) if scope == "school" else ("", district)
-        groups.setdefault(key, []).append((score, used))
-    aggregated = []
-    for (school, district), values in groups.items():
-        avg = (sum((v[0] for v in values), Decimal(0)) / len(values)).quantize(Decimal("0.01"))
-        avg_time = int(sum(v[1] for v in values) / len(values))
-        name = school if scope == "school" else district
-        aggregated.append((avg, avg_time, name, school, district))
-    aggregated.sort(key=lambda a: (-a[0], a[1], a[2]))
-    entries = [
-        {"rank": i, "name": a[2], "school": a[3], "district": a[4], "score": float(a[0]), "time_used_s": a[1]}
-        for i, a in enumerate(aggregated[:limit], start=1)
-    ]
-    return {"version": version, "frozen": frozen, "entries": entries, "me": None}
+
+def _contract_entry(entry: dict | None, scope: str) -> dict | None:
+    if entry is None:
+        return None
+    row = {field: entry.get(field) for field in CONTRACT_ENTRY_FIELDS}
+    if scope != "individual":
+        # an aggregate row is named after its school or district
+        row["school" if scope == "school" else "district"] = entry.get("name")
+        row.update({field: entry.get(field) for field in AGGREGATE_EXTRA_FIELDS})
+    return row
+
+
+def leaderboard_page(*, contest: Contest, scope: str = "individual", limit: int = 50, user: User | None = None) -> dict:
+    """{version, frozen, entries: [{rank, name, school, district, score, time_used_s}], me} for the JSON API.
+
+    The board itself (ranking, school/district aggregates, freeze, versions) is the live leaderboard's, so the
+    API, the pages and the WebSocket push can never disagree. Raises leaderboards.services.LeaderboardError."""
+    from leaderboards.selectors import leaderboard_snapshot
+
+    snapshot = leaderboard_snapshot(contest_id=contest.pk, user=user, scope=scope, limit=limit)
+    return {
+        "version": snapshot["version"],
+        "frozen": snapshot["frozen"],
+        "entries": [_contract_entry(e, scope) for e in snapshot["entries"]],
+        "me": _contract_entry(snapshot["me"], scope),
+    }

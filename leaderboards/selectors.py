@@ -75,6 +75,8 @@ def me_for(*, info: ContestInfo, scope: str, ids: list[int], frozen: bool) -> di
     frozen_me = board_me(contest_id=info.id, scope=scope, ids=ids, variant=FROZEN)
     if scope != INDIVIDUAL:
         return frozen_me
+    # during a freeze public viewers read only the frozen board, so the live one may not be built yet
+    board_read(contest_id=info.id, scope=scope, limit=1)
     live_me = board_me(contest_id=info.id, scope=scope, ids=ids)
     out: dict[int, dict | None] = {}
     for ident in ids:

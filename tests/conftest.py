@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -199,6 +200,35 @@ def tablet_page(chromium_browser):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def lb_prefix(settings):
+    """Every test gets its own leaderboard key namespace (and pub/sub channel): database ids are reused
+    between tests, and runs sharing a Redis server must never see each other's boards. Only this test's
+    keys are deleted afterwards."""
+    prefix = f"lbtest-{uuid.uuid4().hex[:12]}"
+    settings.LEADERBOARD_PREFIX = prefix
+    yield prefix
+    drop_leaderboard_prefix(prefix)
+
+
+def drop_leaderboard_prefix(prefix: str) -> None:
+    from leaderboards.store import memory
+
+    for key in [k for k in memory._boards if k[0] == prefix]:
+        memory._boards.pop(key, None)
+    url = os.environ.get("REDIS_URL")
+    if url:
+        import redis
+
+        try:
+            client = redis.Redis.from_url(url)
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        except redis.RedisError:
+            pass
 
 
 @pytest.fixture(autouse=True)

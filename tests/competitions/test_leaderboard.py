@@ -76,7 +76,9 @@ def test_frozen_board_hides_late_finishers_but_me_stays_live(tree, contest):
     board = leaderboard_page(contest=contest, scope="individual", limit=10, user=late)
     assert board["frozen"] is True
     assert [e["name"] for e in board["entries"]] == ["早"]
-    assert board["me"]["rank"] == 1
+    # the student sees their own current score, but no live rank: it would leak others' late answers
+    assert board["me"]["score"] == 99.0
+    assert board["me"]["rank"] is None
 
 
 def test_leaderboard_api_shape_and_visibility(tree, contest):

@@ -1,36 +1,14 @@
 import os
-import uuid
 
 import pytest
 
+from tests.conftest import drop_leaderboard_prefix as drop_prefix  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
-def lb_prefix(settings):
-    """Every test gets its own key namespace (and pub/sub channel), so runs sharing a Redis server
-    never see each other's boards; only this test's keys are deleted afterwards."""
-    prefix = f"lbtest-{uuid.uuid4().hex[:12]}"
-    settings.LEADERBOARD_PREFIX = prefix
+def lb_fast_pushes(settings, lb_prefix):
     settings.LEADERBOARD_MIN_INTERVAL_S = 0.2
-    yield prefix
-    drop_prefix(prefix)
-
-
-def drop_prefix(prefix: str) -> None:
-    from leaderboards.store import memory
-
-    for key in [k for k in memory._boards if k[0] == prefix]:
-        memory._boards.pop(key, None)
-    url = os.environ.get("REDIS_URL")
-    if url:
-        import redis
-
-        try:
-            client = redis.Redis.from_url(url)
-            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-            if keys:
-                client.delete(*keys)
-        except redis.RedisError:
-            pass
+    return lb_prefix
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
