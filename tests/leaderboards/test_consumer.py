@@ -7,7 +7,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
@@ -24,9 +23,11 @@ db = sync_to_async
 @pytest.fixture
 def ws_app(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
+    from leaderboards.origin import browser_origin_validator
     from quizsite.routing import websocket_urlpatterns
 
-    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+    # the same stack as quizsite/asgi.py, built after ALLOWED_HOSTS is set
+    return browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
 
 
 def url(contest, scope="individual", query=""):
