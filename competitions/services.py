@@ -111,6 +111,7 @@ def contest_rotate_display_token(*, actor: User, contest: Contest) -> str:
     contest_check_manage(actor=actor, contest=contest)
     contest.display_token = new_display_token()
     contest.save(update_fields=["display_token", "updated_at"])
+    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
     return contest.display_token
 
 

@@ -135,7 +135,5 @@ def display_token_rotate(*, contest_id: int, user) -> str:
     info = source.contest_info(contest_id)
     if source.viewer_access(user, info) != source.LIVE_ACCESS:
         raise LeaderboardError("forbidden", _("只有主办方组织者可以更换大屏链接。"), 403)
-    with transaction.atomic():
-        token = contest_rotate_display_token(actor=user, contest=contest)
-        transaction.on_commit(lambda: leaderboard_notify(contest_id=contest_id, kind="contest"))
-    return token
+    # contest_rotate_display_token sends contest_changed on commit, which notifies open screens
+    return contest_rotate_display_token(actor=user, contest=contest)

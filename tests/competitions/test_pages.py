@@ -211,3 +211,11 @@ def test_paper_page_token_dies_when_the_student_logs_out(tree, contest):
     assert api.get("/api/v1/contests", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
     client.post("/accounts/logout/")
     assert api.get("/api/v1/contests", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_student_contest_page_shows_live_my_rank_box(tree, contest):
+    client = login(tree.student_a)
+    html = client.get(contest.get_absolute_url()).content.decode()
+    assert "data-lb-my-rank" in html
+    assert f"/ws/contests/{contest.pk}/leaderboard/?scope=individual" in html
+    assert "我的排名" in html
