@@ -24,6 +24,7 @@ seed: migrate
 
 # Compiled messages are committed (so no GNU gettext is needed); this regenerates them.
 messages: install
+	rm -f locale/zh_Hans/LC_MESSAGES/django.po  # rebuilt from scratch: no fuzzy merges in an identity catalogue
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) scripts/fill_source_translations.py locale/zh_Hans/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages -l zh_Hans --ignore '.venv/*'
