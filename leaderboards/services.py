@@ -88,6 +88,10 @@ def leaderboard_apply_attempt(*, contest_id: int, attempt_id: int) -> None:
     if _apply_user(store, contest_id, user_id) is None:
         # not built (first answer, or Redis flushed): the rebuild reads this committed attempt too
         leaderboard_rebuild(contest_id=contest_id)
+    if store.is_built(contest_id, FROZEN) and source.attempt_finished_before_freeze(attempt_id):
+        # scored after the frozen board was built but finished before the freeze (e.g. an expired attempt
+        # finalised later by the sweep): it belongs on the public board
+        leaderboard_rebuild(contest_id=contest_id, variant=FROZEN)
     leaderboard_notify(contest_id=contest_id)
 
 

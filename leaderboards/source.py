@@ -209,6 +209,14 @@ def counted_row_for_user(contest_id: int, user_id: int) -> BoardRow | None:
     return _row(attempt, OrgIndex.for_paths([attempt.class_org.path if attempt.class_org_id else ""]))
 
 
+def attempt_finished_before_freeze(attempt_id: int) -> bool:
+    attempt = Attempt.objects.filter(pk=attempt_id).select_related("contest").first()
+    if attempt is None or attempt.finished_at is None:
+        return False
+    info = contest_info(attempt.contest_id)
+    return bool(info and info.freeze_at and attempt.finished_at < info.freeze_at)
+
+
 def user_id_of_attempt(attempt_id: int) -> int | None:
     return Attempt.objects.filter(pk=attempt_id).values_list("user_id", flat=True).first()
 

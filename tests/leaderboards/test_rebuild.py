@@ -69,3 +69,26 @@ def test_rolled_back_score_never_reaches_the_board(backend):
     entries = board_read(contest_id=contest.pk, scope=INDIVIDUAL, limit=10).entries
     assert [e["name"] for e in entries] == ["张小明"]
     assert get_store().me_many(contest.pk, INDIVIDUAL, [tree.student_b.pk])[tree.student_b.pk] is None
+
+
+def test_attempt_finished_before_the_freeze_but_scored_later_reaches_the_frozen_board(backend):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from leaderboards.store import FROZEN
+
+    tree = Tree()
+    now = timezone.now()
+    contest = make_contest(tree.city, closes_at=now + timedelta(minutes=10), freeze_minutes=30)
+    early = make_student(tree.class_a, real_name="早交卷")
+    finish_attempt(contest, early, score=50, time_used_s=100, finished_at=now - timedelta(hours=1))
+    frozen = board_read(contest_id=contest.pk, scope=INDIVIDUAL, limit=10, variant=FROZEN)
+    assert [e["name"] for e in frozen.entries] == ["早交卷"]
+    # an attempt whose deadline passed before the freeze, finalised only now by the sweep
+    swept = make_student(tree.class_b, real_name="超时未归")
+    finish_attempt(contest, swept, score=80, time_used_s=1800, finished_at=now - timedelta(minutes=45))
+    late = make_student(tree.class_b, real_name="封榜后交卷")
+    finish_attempt(contest, late, score=99, time_used_s=60, finished_at=now - timedelta(minutes=1))
+    frozen = board_read(contest_id=contest.pk, scope=INDIVIDUAL, limit=10, variant=FROZEN)
+    assert [e["name"] for e in frozen.entries] == ["超时未归", "早交卷"]
