@@ -374,7 +374,7 @@ def test_oversized_file_is_refused_before_reading(client, tree, settings):
 
 
 def test_too_many_rows_is_refused(client, tree, monkeypatch):
-    monkeypatch.setattr(roster, "MAX_ROWS", 3)
+    monkeypatch.setattr(roster.reading, "MAX_ROWS", 3)
     client.force_login(tree.organiser_a)
     rows = [[f"学生{i}", f"{6000 + i}", "如东县实验小学", "五年级", "1班", "", ""] for i in range(4)]
     response = upload(client, csv_upload(rows))
