@@ -1,29 +1,22 @@
-"""Thin pages: parse input, call one service or selector, render. Every view checks permissions on
-the server; judges reach entries only through their own Assignment."""
+"""Organisers (scoped to their region): contests, rubrics, rounds, assignment, awards, export."""
 
 from __future__ import annotations
 
-import json
-import re
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Organization, Role, User
 from accounts.permissions import request_scope, role_required
 
-from . import selectors, services
-from .export import contest_workbook
-from .files import CONTENT_TYPES, EXTENSIONS, INLINE_TYPES
-from .forms import AdvanceForm, AwardTiersForm, ContestForm, CriterionFormSet, RoundForm
-from .models import (
-    KIND_FILE_TYPES,
+from .. import selectors, services
+from ..export import contest_workbook
+from ..forms import AdvanceForm, AwardTiersForm, ContestForm, CriterionFormSet, RoundForm
+from ..models import (
     Assignment,
     Entry,
     JudgeConflict,
@@ -32,270 +25,9 @@ from .models import (
     Round,
     RoundStatus,
     Score,
-    ScoreStatus,
-    SubmissionContest,
 )
-from .services import JudgingError
-
-ORGANISER_ROLES = (Role.ORGANISER, Role.ADMIN)
-
-
-def _managed_contest(request, pk) -> SubmissionContest:
-    contest = get_object_or_404(SubmissionContest.objects.select_related("owner_org"), pk=pk)
-    if not selectors.can_manage_contest(request.user, contest):
-        raise PermissionDenied
-    return contest
-
-
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-def _secure_headers(response, *, download_name: str, version, inline: bool):
-    response["Content-Type"] = CONTENT_TYPES[version.file_type]
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{download_name}.{version.file_type}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    response["Accept-Ranges"] = "bytes" if inline else "none"
-    return response
-
-
-def _read_range(handle, start: int, length: int, chunk: int = 64 * 1024):
-    try:
-        handle.seek(start)
-        while length > 0:
-            data = handle.read(min(chunk, length))
-            if not data:
-                break
-            length -= len(data)
-            yield data
-    finally:
-        handle.close()
-
-
-def _file_response(version, *, download_name: str, range_header: str = ""):
-    """Serve a stored work with a neutral name and a type that never executes in the browser. Audio and
-    video answer byte ranges (tablet browsers need them to play and seek)."""
-    if not version or not version.file or version.file_type not in CONTENT_TYPES:
-        raise Http404
-    inline = version.file_type in INLINE_TYPES
-    match = _RANGE.match(range_header.strip()) if inline and range_header else None
-    if match and (match.group(1) or match.group(2)):
-        size = version.file.size
-        first, last = match.group(1), match.group(2)
-        if first:
-            start, end = int(first), min(int(last), size - 1) if last else size - 1
-        else:  # suffix range: the last N bytes
-            start, end = max(0, size - int(last)), size - 1
-        if start > end or start >= size:
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
-        response = StreamingHttpResponse(_read_range(version.file.open("rb"), start, end - start + 1), status=206)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
-        return _secure_headers(response, download_name=download_name, version=version, inline=inline)
-    response = FileResponse(version.file.open("rb"))
-    return _secure_headers(response, download_name=download_name, version=version, inline=inline)
-
-
-@role_required(Role.STUDENT, Role.JUDGE, Role.ORGANISER)
-def index(request):
-    scope = request_scope(request)
-    ctx = {}
-    if scope.has_role(Role.STUDENT):
-        contests = selectors.contests_for_student(request.user)
-        ctx["student_contests"] = [(c, selectors.entry_for_student(request.user, c)) for c in contests]
-    if scope.has_role(Role.JUDGE):
-        ctx["queue"] = selectors.judge_queue_summary(request.user)
-    if scope.has_role(Role.ORGANISER) or scope.is_admin:
-        ctx["managed"] = selectors.managed_contests(request.user)
-    return render(request, "judging/index.html", ctx)
-
-
-# --- students --------------------------------------------------------------------------------
-
-
-@role_required(Role.STUDENT)
-def entry_edit(request, pk):
-    contest = get_object_or_404(SubmissionContest, pk=pk)
-    if not selectors.student_is_eligible(request.user, contest):
-        raise PermissionDenied
-    entry = selectors.entry_for_student(request.user, contest)
-    if request.method == "POST":
-        try:
-            entry, _version = services.entry_save(
-                contest=contest,
-                student=request.user,
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-                upload=request.FILES.get("file"),
-                team_usernames=request.POST.get("team", "").replace("，", ",").split(","),
-                pledge_accepted=request.POST.get("pledge") == "on",
-                consent_public=request.POST.get("consent") == "on",
-            )
-        except JudgingError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("作品已保存（编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
-            return redirect("judging:entry_edit", pk=contest.pk)
-    latest = entry.versions.order_by("-number").first() if entry else None
-    form_values = {
-        "title": request.POST.get("title") if request.method == "POST" else (latest.title if latest else ""),
-        "body": request.POST.get("body") if request.method == "POST" else (latest.body_text if latest else ""),
-        "pledge": request.POST.get("pledge") == "on"
-        if request.method == "POST"
-        else bool(entry and entry.pledge_accepted_at),
-        "consent": request.POST.get("consent") == "on"
-        if request.method == "POST"
-        else bool(entry and entry.consent_public),
-        "team": request.POST.get("team")
-        if request.method == "POST"
-        else (",".join(u.username for u in entry.team_members.all()) if entry else ""),
-    }
-    return render(
-        request,
-        "judging/entry_edit.html",
-        {
-            "contest": contest,
-            "entry": entry,
-            "versions": entry.versions.order_by("-number") if entry else [],
-            "values": form_values,
-            "locked": contest.deadline_passed(),
-            "not_open": timezone.now() < contest.opens_at,
-            "is_author": entry is None or entry.author_id == request.user.pk,
-            "accept": ",".join(f".{t}" for t in sorted(_accept_types(contest))),
-        },
-    )
-
-
-def _accept_types(contest):
-    return {ext for t in KIND_FILE_TYPES.get(contest.kind, ()) for ext in EXTENSIONS[t]}
-
-
-@require_POST
-@role_required(Role.STUDENT)
-def entry_autosave(request, pk):
-    contest = get_object_or_404(SubmissionContest, pk=pk)
-    try:
-        payload = json.loads(request.body or b"{}")
-        if not isinstance(payload, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"code": "invalid_request", "message": _("请求格式不正确。")}, status=400)
-    try:
-        entry, version = services.entry_save(
-            contest=contest,
-            student=request.user,
-            title=str(payload.get("title", ""))[:200],
-            body=str(payload.get("body", "")),
-            autosave=True,
-        )
-    except JudgingError as exc:
-        return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status)
-    return JsonResponse(
-        {
-            "code": "ok",
-            "saved_at": timezone.localtime(version.created_at).strftime("%H:%M:%S"),
-            "chars": version.char_count,
-        }
-    )
-
-
-@role_required(Role.STUDENT, Role.ORGANISER)
-def entry_file(request, pk):
-    """The author (or team member) and the contest's organisers download the stored file."""
-    entry = get_object_or_404(Entry.objects.select_related("contest__owner_org"), pk=pk)
-    is_member = entry.author_id == request.user.pk or entry.team_members.filter(pk=request.user.pk).exists()
-    if not (is_member or selectors.can_manage_contest(request.user, entry.contest)):
-        raise PermissionDenied
-    return _file_response(
-        entry.saved_version(), download_name=entry.code, range_header=request.headers.get("Range", "")
-    )
-
-
-# --- judges ----------------------------------------------------------------------------------
-
-
-@role_required(Role.JUDGE)
-def judge_queue(request):
-    return render(request, "judging/judge_queue.html", {"queue": selectors.judge_queue_summary(request.user)})
-
-
-@role_required(Role.JUDGE)
-def judge_score(request, pk):
-    assignment = selectors.judge_assignment(request.user, pk)
-    if assignment is None:
-        raise Http404
-    rnd = assignment.round
-    criteria = list(rnd.contest.rubric.criteria.all())
-    score = Score.objects.filter(assignment=assignment).prefetch_related("items").first()
-    values = {i.criterion_id: i.points for i in score.items.all()} if score else {}
-    comment = score.comment if score else ""
-    if request.method == "POST":
-        raw = {c.pk: request.POST.get(f"c{c.pk}", "") for c in criteria}
-        submit = request.POST.get("action") == "submit"
-        try:
-            services.score_save(
-                judge=request.user,
-                assignment=assignment,
-                points=raw,
-                comment=request.POST.get("comment", ""),
-                submit=submit,
-            )
-        except JudgingError as exc:
-            messages.error(request, exc.message)
-            values, comment = raw, request.POST.get("comment", "")
-        else:
-            if submit:
-                messages.success(request, _("评分已提交：%(code)s。") % {"code": assignment.entry.code})
-                nxt = _next_unscored(request.user, assignment)
-                return redirect("judging:judge_score", pk=nxt.pk) if nxt else redirect("judging:judge_queue")
-            messages.success(request, _("草稿已保存。"))
-            return redirect("judging:judge_score", pk=assignment.pk)
-    rows = [{"criterion": c, "value": values.get(c.pk, "")} for c in criteria]
-    queue = selectors.judge_queue_summary(request.user)
-    return render(
-        request,
-        "judging/judge_score.html",
-        {
-            "assignment": assignment,
-            "entry": selectors.blind_entry_view(assignment.entry),
-            "rows": rows,
-            "comment": comment,
-            "score": score,
-            "locked": (score is not None and score.status == ScoreStatus.SUBMITTED)
-            or rnd.status != RoundStatus.JUDGING,
-            "queue": queue,
-            "max_total": sum(c.max_points * c.weight for c in criteria),
-        },
-    )
-
-
-def _next_unscored(user, current):
-    return (
-        Assignment.objects.filter(judge=user, round__status=RoundStatus.JUDGING)
-        .exclude(pk=current.pk)
-        .exclude(score__status=ScoreStatus.SUBMITTED)
-        .order_by("round_id", "entry__code")
-        .first()
-    )
-
-
-@role_required(Role.JUDGE)
-def judge_file(request, pk):
-    assignment = selectors.judge_assignment(request.user, pk)
-    if assignment is None:
-        raise Http404
-    return _file_response(
-        assignment.entry.saved_version(),
-        download_name=assignment.entry.code,
-        range_header=request.headers.get("Range", ""),
-    )
-
-
-# --- organisers ------------------------------------------------------------------------------
+from ..services import JudgingError
+from .common import ORGANISER_ROLES, _managed_contest
 
 
 @role_required(*ORGANISER_ROLES)

@@ -1,0 +1,124 @@
+"""Students: write, autosave and view their own entry."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+
+from .. import selectors, services
+from ..files import EXTENSIONS
+from ..models import (
+    KIND_FILE_TYPES,
+    Entry,
+    SubmissionContest,
+)
+from ..services import JudgingError
+from .common import _file_response
+
+
+@role_required(Role.STUDENT)
+def entry_edit(request, pk):
+    contest = get_object_or_404(SubmissionContest, pk=pk)
+    if not selectors.student_is_eligible(request.user, contest):
+        raise PermissionDenied
+    entry = selectors.entry_for_student(request.user, contest)
+    if request.method == "POST":
+        try:
+            entry, _version = services.entry_save(
+                contest=contest,
+                student=request.user,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                upload=request.FILES.get("file"),
+                team_usernames=request.POST.get("team", "").replace("，", ",").split(","),
+                pledge_accepted=request.POST.get("pledge") == "on",
+                consent_public=request.POST.get("consent") == "on",
+            )
+        except JudgingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("作品已保存（编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
+            return redirect("judging:entry_edit", pk=contest.pk)
+    latest = entry.versions.order_by("-number").first() if entry else None
+    form_values = {
+        "title": request.POST.get("title") if request.method == "POST" else (latest.title if latest else ""),
+        "body": request.POST.get("body") if request.method == "POST" else (latest.body_text if latest else ""),
+        "pledge": request.POST.get("pledge") == "on"
+        if request.method == "POST"
+        else bool(entry and entry.pledge_accepted_at),
+        "consent": request.POST.get("consent") == "on"
+        if request.method == "POST"
+        else bool(entry and entry.consent_public),
+        "team": request.POST.get("team")
+        if request.method == "POST"
+        else (",".join(u.username for u in entry.team_members.all()) if entry else ""),
+    }
+    return render(
+        request,
+        "judging/entry_edit.html",
+        {
+            "contest": contest,
+            "entry": entry,
+            "versions": entry.versions.order_by("-number") if entry else [],
+            "values": form_values,
+            "locked": contest.deadline_passed(),
+            "not_open": timezone.now() < contest.opens_at,
+            "is_author": entry is None or entry.author_id == request.user.pk,
+            "accept": ",".join(f".{t}" for t in sorted(_accept_types(contest))),
+        },
+    )
+
+
+def _accept_types(contest):
+    return {ext for t in KIND_FILE_TYPES.get(contest.kind, ()) for ext in EXTENSIONS[t]}
+
+
+@require_POST
+@role_required(Role.STUDENT)
+def entry_autosave(request, pk):
+    contest = get_object_or_404(SubmissionContest, pk=pk)
+    try:
+        payload = json.loads(request.body or b"{}")
+        if not isinstance(payload, dict):
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"code": "invalid_request", "message": _("请求格式不正确。")}, status=400)
+    try:
+        entry, version = services.entry_save(
+            contest=contest,
+            student=request.user,
+            title=str(payload.get("title", ""))[:200],
+            body=str(payload.get("body", "")),
+            autosave=True,
+        )
+    except JudgingError as exc:
+        return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status)
+    return JsonResponse(
+        {
+            "code": "ok",
+            "saved_at": timezone.localtime(version.created_at).strftime("%H:%M:%S"),
+            "chars": version.char_count,
+        }
+    )
+
+
+@role_required(Role.STUDENT, Role.ORGANISER)
+def entry_file(request, pk):
+    """The author (or team member) and the contest's organisers download the stored file."""
+    entry = get_object_or_404(Entry.objects.select_related("contest__owner_org"), pk=pk)
+    is_member = entry.author_id == request.user.pk or entry.team_members.filter(pk=request.user.pk).exists()
+    if not (is_member or selectors.can_manage_contest(request.user, entry.contest)):
+        raise PermissionDenied
+    return _file_response(
+        entry.saved_version(), download_name=entry.code, range_header=request.headers.get("Range", "")
+    )
