@@ -3,15 +3,13 @@ maps to {"code", "message"}; HTML views show `message`. Messages never include a
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import AppError
 
-class CompetitionError(Exception):
+
+class CompetitionError(AppError):
     code = "contest_error"
     status = 400
     default_message = _("操作失败。")
-
-    def __init__(self, message: str | None = None):
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
 
 
 class ContestNotFound(CompetitionError):

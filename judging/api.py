@@ -8,18 +8,12 @@ from ninja import Router, Schema
 from accounts.api import api_auth
 from accounts.models import Role
 from accounts.selectors import scope_for
-from quizsite.api import ApiError, api, error_response
+from quizsite.api import ApiError
 
 from . import selectors, services
 from .models import RoundStatus, Score, ScoreStatus
-from .services import JudgingError
 
 router = Router(tags=["judging"], auth=api_auth)
-
-
-@api.exception_handler(JudgingError)
-def _judging_error(request, exc: JudgingError):
-    return error_response(request, exc.code, exc.message, exc.status)
 
 
 def _require_judge(request):

@@ -6,23 +6,24 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from core.errors import AppError
+
 api = NinjaAPI(title="南通市青少年竞赛平台 API", version="1.0.0", urls_namespace="api")
 
 
-class ApiError(Exception):
-    """Raise from services/endpoints to answer with a JSON error."""
+class ApiError(AppError):
+    """Raise from endpoints to answer with a JSON error (positional form kept for existing callers)."""
 
     def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+        super().__init__(message, code=code, status=status)
 
 
 def error_response(request, code: str, message: str, status: int):
     return api.create_response(request, {"code": code, "message": message}, status=status)
 
 
-@api.exception_handler(ApiError)
-def _api_error(request, exc: ApiError):
+@api.exception_handler(AppError)
+def _app_error(request, exc: AppError):
     return error_response(request, exc.code, exc.message, exc.status)
 
 

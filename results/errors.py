@@ -1,14 +1,10 @@
 """Domain errors of the results app: `message` is Chinese and shown to the user as is."""
 
+from core.errors import AppError
 
-class ResultsError(Exception):
+
+class ResultsError(AppError):
     code = "results_error"
-
-    def __init__(self, message: str, *, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class CertificateError(ResultsError):

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    "quizsite.middleware.AppErrorMiddleware",
     # axes last so it sees the authenticated user and can render the lockout response
     "axes.middleware.AxesMiddleware",
 ]
