@@ -20,6 +20,7 @@ from ..files import EXTENSIONS
 from ..models import (
     KIND_FILE_TYPES,
     Entry,
+    FileStatus,
     SubmissionContest,
 )
 from ..services import JudgingError
@@ -47,7 +48,16 @@ def entry_edit(request, pk):
         except JudgingError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("作品已保存（编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
+            if _version.file_status == FileStatus.FAILED:
+                messages.error(request, _("文件未通过检查：%(reason)s") % {"reason": _version.file_error})
+            elif _version.file_status == FileStatus.PROCESSING:
+                messages.info(
+                    request,
+                    _("作品已保存（编号 %(code)s），文件正在处理，处理完成后评委才能看到。请稍后刷新本页查看结果。")
+                    % {"code": entry.code},
+                )
+            else:
+                messages.success(request, _("作品已保存（编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
             return redirect("judging:entry_edit", pk=contest.pk)
     latest = entry.versions.order_by("-number").first() if entry else None
     form_values = {

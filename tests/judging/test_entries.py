@@ -143,16 +143,37 @@ def test_team_members_refused_when_the_contest_has_no_teams(tree):
 
 
 def make_docx(author="张小明") -> bytes:
+    """A small but well-formed docx whose properties and tracked change name the author."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.'
+            'openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+            "</Relationships>",
+        )
         z.writestr(
             "docProps/core.xml",
             f'<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>{author}</dc:creator>'
             f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy></cp:coreProperties>",
         )
         z.writestr("docProps/app.xml", "<Properties><Company>如东县实验小学</Company></Properties>")
-        z.writestr("word/document.xml", '<w:document><w:ins w:author="张小明">调研报告正文</w:ins></w:document>')
+        z.writestr(
+            "word/document.xml",
+            f'<w:document {w}><w:body><w:p><w:ins w:id="1" w:author="{author}"><w:r><w:t>调研报告正文</w:t>'
+            "</w:r></w:ins></w:p></w:body></w:document>",
+        )
     return buf.getvalue()
 
 
