@@ -38,6 +38,10 @@ class ZipLimits:
     ratio_floor_bytes: int = 1 * MB
 
 
+# xlsx imports (rosters, question banks): a 30 000-row sheet's XML is a few tens of MB
+SPREADSHEET_LIMITS = ZipLimits(max_members=500, max_member_bytes=64 * MB, max_total_bytes=160 * MB)
+
+
 def _too_large(limit: int) -> UploadRejected:
     return UploadRejected(
         _("文件解压后过大（超过 %(mb)s MB），可能是“压缩炸弹”，已拒绝。请精简内容或拆分后再上传。")

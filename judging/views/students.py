@@ -33,6 +33,7 @@ def entry_edit(request, pk):
     if not selectors.student_is_eligible(request.user, contest):
         raise PermissionDenied
     entry = selectors.entry_for_student(request.user, contest)
+    status = 200
     if request.method == "POST":
         try:
             entry, _version = services.entry_save(
@@ -47,6 +48,7 @@ def entry_edit(request, pk):
             )
         except JudgingError as exc:
             messages.error(request, exc.message)
+            status = exc.status  # the form is shown again, with the error's 4xx
         else:
             if _version.file_status == FileStatus.FAILED:
                 messages.error(request, _("文件未通过检查：%(reason)s") % {"reason": _version.file_error})
@@ -86,6 +88,7 @@ def entry_edit(request, pk):
             "is_author": entry is None or entry.author_id == request.user.pk,
             "accept": ",".join(f".{t}" for t in sorted(_accept_types(contest))),
         },
+        status=status,
     )
 
 
