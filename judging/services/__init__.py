@@ -19,7 +19,7 @@ from .judging import (
     score_reopen,
     score_save,
 )
-from .uploads import entry_file_process
+from .uploads import entry_file_process, entry_files_rebuild
 
 __all__ = [
     "JudgingError",
@@ -31,6 +31,7 @@ __all__ = [
     "awards_publish",
     "contest_create",
     "entry_file_process",
+    "entry_files_rebuild",
     "entry_save",
     "round_advance",
     "round_assign_auto",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -19,7 +20,9 @@ from .. import text
 from ..models import KIND_FILE_TYPES, Entry, EntryVersion, FileStatus, SubmissionContest
 from ..selectors import student_is_eligible, student_school_and_district
 from .errors import JudgingError
+from .uploads import entry_file_expire
 
+PROCESSING_TIMEOUT = timedelta(minutes=10)  # far beyond a 50 MB rebuild; a worker killed mid-task never finishes
 MAX_BODY_CHARS = 100_000  # far above any essay limit; stops pasted junk from filling the database
 
 
@@ -137,7 +140,11 @@ def entry_save(
     if not contest.is_essay and not autosave:
         latest_saved = entry.latest_saved_version() if entry is not None else None
         if latest_saved is not None and latest_saved.file_status == FileStatus.PROCESSING:
-            raise JudgingError("file_processing", _("上一次上传的文件仍在处理中，请稍候片刻再保存。"), 409)
+            if latest_saved.created_at <= now - PROCESSING_TIMEOUT:
+                entry_file_expire(version=latest_saved)
+            elif upload is None:
+                # saving without a file would copy the previous file and hide the one being processed
+                raise JudgingError("file_processing", _("上一次上传的文件仍在处理中，请稍候片刻再保存。"), 409)
         if upload is not None:
             try:
                 stored_type = file_checks.precheck(

@@ -4,6 +4,7 @@ worker; and every upload is rebuilt by the task worker, judges seeing it only on
 
 import io
 import tracemalloc
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -160,3 +161,57 @@ def test_entries_still_processing_are_not_put_into_a_judging_round(settings, tmp
     services.round_set_panel(actor=w.organiser, rnd=rnd, judge_ids=[j.pk for j in w.judges])
     with pytest.raises(services.JudgingError, match="没有参评作品"):
         services.round_open(actor=w.organiser, rnd=rnd)
+
+
+@pytest.mark.django_db
+def test_a_processing_upload_blocks_a_save_without_a_file_until_it_is_stale(settings, tmp_path):
+    """If the worker died, the student is not locked out: after ten minutes the upload counts as failed."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    w = World(schools=0, judges=0)
+    contest = doc_contest(w)
+    student, start = w.tree.student_a, timezone.now()
+    _e, stuck = services.entry_save(
+        contest=contest, student=student, title="调研", upload=SimpleUploadedFile("a.docx", hostile_docx()),
+        pledge_accepted=True, now=start,
+    )  # fmt: skip
+    with pytest.raises(services.JudgingError) as caught:
+        services.entry_save(contest=contest, student=student, title="改", pledge_accepted=True, now=start)
+    assert caught.value.status == 409 and "仍在处理中" in caught.value.message
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    later = start + timedelta(minutes=11)
+    _e, fresh = services.entry_save(
+        contest=contest, student=student, title="调研", upload=SimpleUploadedFile("b.docx", hostile_docx()),
+        pledge_accepted=True, now=later,
+    )  # fmt: skip
+    stuck.refresh_from_db()
+    assert stuck.file_status == FileStatus.FAILED and "超时" in stuck.file_error
+    assert fresh.file_status == FileStatus.READY
+
+
+@pytest.mark.django_db
+def test_files_stored_before_the_allow_list_are_rebuilt_by_the_command(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    w = World(schools=0, judges=0)
+    contest = doc_contest(w)
+    entry, first = services.entry_save(
+        contest=contest, student=w.tree.student_a, title="调研", upload=SimpleUploadedFile("a.docx", hostile_docx()),
+        pledge_accepted=True,
+    )  # fmt: skip
+    # as the deny-list left it: the original bytes, shared by a later version saved without a new file
+    first.file.save(f"{contest.pk}/old.docx", ContentFile(hostile_docx()))
+    _e, second = services.entry_save(contest=contest, student=w.tree.student_a, title="调研2", pledge_accepted=True)
+    assert second.file.name == first.file.name and leaks(second.file.read()) != []
+
+    out = io.StringIO()
+    call_command("rebuild_entry_files", "--dry-run", stdout=out)
+    assert "重建 1 个" in out.getvalue() and leaks(EntryVersion.objects.get(pk=second.pk).file.read()) != []
+    call_command("rebuild_entry_files", stdout=io.StringIO())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.file.name == second.file.name != f"judging/{contest.pk}/old.docx"
+    assert leaks(second.file.read()) == []
+    assert first.file_size == second.file.size
