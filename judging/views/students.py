@@ -125,6 +125,20 @@ def entry_autosave(request, pk):
     )
 
 
+@role_required(Role.STUDENT)
+def entry_file_status(request, pk):
+    """The state of the student's latest upload, polled by the entry page while it is processing."""
+    contest = get_object_or_404(SubmissionContest, pk=pk)
+    entry = selectors.entry_for_student(request.user, contest)
+    version = entry.latest_saved_version() if entry else None
+    if version is None:
+        return JsonResponse({"code": "not_found", "message": _("还没有提交作品。")}, status=404)
+    return JsonResponse(
+        {"code": "ok", "status": version.file_status, "label": version.get_file_status_display(),
+         "message": version.file_error},
+    )  # fmt: skip
+
+
 @role_required(Role.STUDENT, Role.ORGANISER)
 def entry_file(request, pk):
     """The author (or team member) and the contest's organisers download the stored file."""

@@ -118,7 +118,9 @@ def test_an_upload_is_processing_until_the_worker_rebuilds_it(client, settings, 
     entry = version.entry
     assert entry.saved_version() is None and selectors.blind_entry_view(entry)["has_file"] is False
     page = client.get(url).content.decode()
-    assert "文件处理中" in page
+    assert "文件处理中" in page and "judging_file_status.js" in page
+    status_url = reverse("judging:entry_file_status", args=[contest.pk])
+    assert client.get(status_url).json() == {"code": "ok", "status": "processing", "label": "处理中", "message": ""}
     with pytest.raises(services.JudgingError) as caught:  # no second save while the first is processing
         services.entry_save(contest=contest, student=w.tree.student_a, title="再改", pledge_accepted=True)
     assert caught.value.status == 409
@@ -128,6 +130,7 @@ def test_an_upload_is_processing_until_the_worker_rebuilds_it(client, settings, 
     assert version.file_status == FileStatus.READY and version.file_type == "docx"
     assert entry.saved_version() == version
     assert "文件处理中" not in client.get(url).content.decode()
+    assert client.get(status_url).json()["status"] == "ready"
 
     contest.closes_at = timezone.now()
     contest.save()
