@@ -32,9 +32,9 @@ class ZipLimits:
     max_members: int = 2000
     max_member_bytes: int = 48 * MB
     max_total_bytes: int = 200 * MB
-    # Text XML compresses about 10:1 and rarely beyond 50:1; bombs are 1000:1 and more. Small members
-    # (a few KB of repeated zeros) may compress better than any ratio without harming anyone.
-    max_ratio: int = 100
+    # Office XML compresses about 10:1, long repetitive tables up to ~100:1; bombs are 300:1 to 1000:1
+    # and more. Small members (a few KB of repeated zeros) may compress better than any ratio harmlessly.
+    max_ratio: int = 200
     ratio_floor_bytes: int = 1 * MB
 
 

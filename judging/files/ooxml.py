@@ -184,14 +184,10 @@ def serialise(root) -> bytes:
 
 
 def _unwrap(el) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    index = parent.index(el)
+    # addprevious is O(1); parent.index()/insert() scan the siblings and make a long body quadratic
     for child in list(el):
-        parent.insert(index, child)
-        index += 1
-    parent.remove(el)
+        el.addprevious(child)
+    _drop(el)
 
 
 def _drop(el) -> None:
@@ -210,7 +206,8 @@ def _drop_identity_fields(root) -> None:
     for fld in list(root.iter(f"{{{W}}}fldSimple")):
         if _field_name(fld.get(f"{{{W}}}instr")) in IDENTITY_FIELDS:
             _drop(fld)
-    for paragraph in root.iter(f"{{{W}}}p"):
+    paragraphs = {next(i.iterancestors(f"{{{W}}}p"), None) for i in root.iter(f"{{{W}}}instrText")} - {None}
+    for paragraph in paragraphs:
         stack: list[dict] = []
         doomed = []
         for run in list(paragraph.iter(f"{{{W}}}r")):
@@ -235,38 +232,34 @@ def _drop_identity_fields(root) -> None:
 
 
 def clean_part(root, *, role: str) -> None:
-    for el in [e for e in root.iter() if e.tag in _DROP]:
+    for el in list(root.iter(*_DROP)):
         _drop(el)
-    for el in [e for e in root.iter() if e.tag in _UNWRAP]:
+    for el in list(root.iter(*_UNWRAP)):
         _unwrap(el)
     if role == "settings":
         for child in list(root):
             if child.tag not in _SETTINGS_KEPT:
                 root.remove(child)
     _drop_identity_fields(root)
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    for el in root.iter(etree.Element):
+        attributes = el.attrib
+        if not attributes:
             continue
-        local_tag = etree.QName(el).localname
-        for name in list(el.attrib):
-            local = etree.QName(name).localname
-            if (
-                local in _IDENTITY_ATTRIBUTES
-                or local.startswith("rsid")
-                or local_tag in ("docPr", "cNvPr")
-                and local in _PICTURE_LABELS
-            ):
-                del el.attrib[name]
-            elif local_tag in ("docPr", "cNvPr") and local == "name":
-                el.set(name, f"Picture {el.get('id', '')}".strip())
+        local_tag = el.tag.rpartition("}")[2]
+        picture = local_tag in ("docPr", "cNvPr")
+        for name in list(attributes):
+            local = name.rpartition("}")[2]
+            if local in _IDENTITY_ATTRIBUTES or local.startswith("rsid") or (picture and local in _PICTURE_LABELS):
+                del attributes[name]
+            elif picture and local == "name":
+                attributes[name] = f"Picture {el.get('id', '')}".strip()
             elif local_tag == "imagedata" and local == "title":
-                del el.attrib[name]
+                del attributes[name]
 
 
 def drop_dangling_references(root, kept_ids: set[str]) -> None:
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for name in list(el.attrib):
-            if name.startswith(f"{{{R}}}") and el.get(name) not in kept_ids:
+    prefix = f"{{{R}}}"
+    for el in root.iter(etree.Element):
+        for name in [n for n in el.attrib if n.startswith(prefix)]:
+            if el.get(name) not in kept_ids:
                 del el.attrib[name]
