@@ -3,13 +3,17 @@
 Sample tables address the media by absolute file offsets, so instead of moving bytes every box that
 is not on the allow-list (udta, meta, ilst, XMP uuid, free/skip with leftovers, unknown boxes) becomes
 a `free` box of the same size filled with zeros. Only audio and video tracks are kept: a timed
-metadata track (GPS from action cameras, camera/phone data) becomes `free`, and its samples inside
-mdat are zeroed too. Creation and modification times in mvhd/tkhd/mdhd, handler names, the compressor
+metadata track (GPS from action cameras, camera/phone data) becomes `free`, and inside mdat every byte
+that no kept sample occupies is zeroed (its samples, and leftovers no table points at). Creation and modification times in mvhd/tkhd/mdhd, handler names, the compressor
 name of video sample entries and data-reference URLs are blanked. Bytes after the last box are cut."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .errors import FileRejected
 
 # container → children kept (a child that is itself a key here is walked; others are kept whole)
 ALLOWED = {
@@ -179,24 +183,43 @@ def _track_handler(buf: bytearray, trak: _Box) -> bytes | None:
     return bytes(buf[hdlr.body + 8 : hdlr.body + 12]) if hdlr and hdlr.end - hdlr.body >= 12 else None
 
 
+def _zero_unreferenced(buf: bytearray, mdats: list[tuple[int, int]], kept: list[tuple[int, int]]) -> None:
+    """Inside mdat, keep only the bytes that audio/video samples occupy; zero everything else (samples of
+    dropped tracks, GPS/telemetry, leftovers no table points at)."""
+    kept.sort()
+    for start, end in mdats:
+        cursor = start
+        for offset, size in kept:
+            if offset + size <= cursor or offset >= end:
+                continue
+            if offset > cursor:
+                buf[cursor:offset] = bytes(offset - cursor)
+            cursor = max(cursor, min(offset + size, end))
+        if cursor < end:
+            buf[cursor:end] = bytes(end - cursor)
+
+
 def strip_mp4(data: bytes) -> bytes:
     buf = bytearray(data)
     boxes, stop = _parse(buf, 0, len(buf), b"")
     mdats = [(b.body, b.end) for b in boxes if b.kind == b"mdat"]
+    kept_samples: list[tuple[int, int]] = []
     for moov in (b for b in boxes if b.kind == b"moov"):
         for trak in (c for c in moov.children if c.kind == b"trak"):
             handler = _track_handler(buf, trak)
             if handler in MEDIA_HANDLERS:
+                stbl = _find(trak, b"mdia", b"minf", b"stbl")
+                kept_samples.extend(_sample_ranges(buf, stbl) if stbl else [])
                 _clean(buf, trak.children, b"trak", handler)
                 trak.kind = b"trak-kept"
-                continue
-            stbl = _find(trak, b"mdia", b"minf", b"stbl")
-            for offset, size in _sample_ranges(buf, stbl) if stbl else []:
-                for start, end in mdats:
-                    if start <= offset < end:
-                        buf[offset : min(offset + size, end)] = bytes(min(offset + size, end) - offset)
-            _free(buf, trak)
-            trak.kind = b"trak-freed"
+            else:
+                _free(buf, trak)
+                trak.kind = b"trak-freed"
+    if not any(b.kind == b"moof" for b in boxes):
+        # fragmented files describe their samples in moof/trun, which is not walked here
+        if not kept_samples:
+            raise FileRejected(_("文件没有可识别的音视频内容。"))
+        _zero_unreferenced(buf, mdats, kept_samples)
     for box in boxes:
         if box.kind not in ALLOWED[b""]:
             _free(buf, box)

@@ -229,7 +229,7 @@ def hostile_mp4() -> tuple[bytes, dict]:
     moov = build(0, 0)
     mdat_body = len(ftyp) + len(moov) + len(leftover) + 8
     moov = build(mdat_body, mdat_body + len(VIDEO_SAMPLES))
-    mdat = box(b"mdat", VIDEO_SAMPLES + GPS_SAMPLE)
+    mdat = box(b"mdat", VIDEO_SAMPLES + GPS_SAMPLE + f"unreferenced {SCHOOL}".encode("utf-16-le"))
     trailer = box(b"uuid", bytes(16) + f"<xmp>{USERNAME}</xmp>".encode()) + box(b"meta", NAME.encode("utf-16-be"))
     data = ftyp + moov + leftover + mdat + trailer + b"junk " + EMAIL.encode()
     return data, {"video_offset": mdat_body, "gps_offset": mdat_body + len(VIDEO_SAMPLES)}

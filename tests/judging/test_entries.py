@@ -12,6 +12,7 @@ from judging.services import JudgingError
 from tests.factories import Tree, make_student
 
 from .factories import ESSAY, make_contest
+from .hostile_media import hostile_mp4
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +244,7 @@ def test_oversized_file_is_refused(tree):
 
 def test_video_contest_accepts_mp4_by_content_not_audio(tree):
     contest = make_contest(tree, open_now=True, kind=ContestKind.VIDEO, code_prefix="SP")
-    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 100
+    mp4 = hostile_mp4()[0]  # a real track in a real box tree
     _e, v = services.entry_save(
         contest=contest,
         student=tree.student_a,
