@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -118,7 +119,7 @@ class ZipBudget:
                     yield chunk
         except UploadRejected:
             raise
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise _corrupt() from exc
 
     def read(self, name: str | zipfile.ZipInfo) -> bytes:

@@ -1,9 +1,11 @@
 """MP3 rebuilt from its MPEG audio frames only.
 
 Frames are found by their headers and copied back to back; everything between or around them (ID3v2 at
-the start or end, ID3v1, APEv2, Lyrics3, cover pictures, junk) is simply not copied. After a gap, a new
-run of frames is accepted only when several consecutive headers chain up, so bytes inside a tag (a JPEG
-cover has many 0xFF bytes) are not taken for audio."""
+the start or end, ID3v1, APEv2, Lyrics3, cover pictures, junk) is simply not copied. A frame counts only
+when the next frame, a tag or the end of the file follows it (a last frame cut short, then a tag, is
+dropped rather than carrying the tag's first bytes). After a gap, a new run of frames is accepted only
+when several consecutive headers chain up, so bytes inside a tag (a JPEG cover has many 0xFF bytes) are
+not taken for audio."""
 
 from __future__ import annotations
 
@@ -56,6 +58,18 @@ def _chains(data: bytes, pos: int, kind, count: int) -> bool:
     return True
 
 
+TAG_MAGIC = (b"ID3", b"3DI", b"TAG", b"APETAGEX", b"LYRICSBEGIN")
+
+
+def _ends_cleanly(data: bytes, end: int, kind) -> bool:
+    """A frame counts only if what follows it is another frame, a tag, or the end of the file: a
+    frame cut short by the encoder and followed by a tag would otherwise carry the tag's first bytes."""
+    if end == len(data) or data.startswith(TAG_MAGIC, end):
+        return True
+    following = frame_at(data, end)
+    return following is not None and following[1] == kind
+
+
 def _skip_leading_id3(data: bytes) -> int:
     pos = 0
     while data[pos : pos + 3] == b"ID3" and pos + 10 <= len(data):
@@ -73,7 +87,7 @@ def mpeg_frames(data: bytes) -> list[tuple[int, int]]:
     pos = _skip_leading_id3(data)
     while pos < len(data):
         frame = frame_at(data, pos)
-        if frame is not None and (kind is None or frame[1] == kind) and (frames or _chains(data, pos, None, 2)):
+        if frame is not None and (kind is None or frame[1] == kind) and _ends_cleanly(data, pos + frame[0], frame[1]):
             kind = frame[1]
             frames.append((pos, frame[0]))
             pos += frame[0]

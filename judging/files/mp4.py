@@ -61,6 +61,7 @@ class _Box:
     header: int
     end: int
     children: list = field(default_factory=list)
+    stop: int = 0  # where parsing the children stopped (end, unless the rest is not a box)
 
     @property
     def body(self) -> int:
@@ -89,7 +90,7 @@ def _parse(buf: bytearray, start: int, end: int, container: bytes, depth: int = 
                 break
         box = _Box(kind, pos, header, pos + size)
         if kind in ALLOWED and kind != b"" and depth < 16:
-            box.children, _stop = _parse(buf, box.body, box.end, kind, depth + 1)
+            box.children, box.stop = _parse(buf, box.body, box.end, kind, depth + 1)
         boxes.append(box)
         pos += size
     return boxes, pos
@@ -167,6 +168,12 @@ def _blank_fields(buf: bytearray, box: _Box, track_handler: bytes | None) -> Non
             buf[entry + 50 : entry + 82] = bytes(32)  # compressorname of the visual sample entry
 
 
+def _zero_tail(buf: bytearray, box: _Box) -> None:
+    """Bytes after a container's last parseable child (terminators, damage) are not content."""
+    if box.kind in ALLOWED and box.stop < box.end:
+        buf[box.stop : box.end] = bytes(box.end - box.stop)
+
+
 def _clean(buf: bytearray, boxes: list[_Box], container: bytes, handler: bytes | None = None) -> None:
     allowed = ALLOWED[container]
     for box in boxes:
@@ -175,6 +182,7 @@ def _clean(buf: bytearray, boxes: list[_Box], container: bytes, handler: bytes |
             continue
         _blank_fields(buf, box, handler)
         if box.kind in ALLOWED:
+            _zero_tail(buf, box)
             _clean(buf, box.children, box.kind, handler)
 
 
@@ -210,6 +218,7 @@ def strip_mp4(data: bytes) -> bytes:
             if handler in MEDIA_HANDLERS:
                 stbl = _find(trak, b"mdia", b"minf", b"stbl")
                 kept_samples.extend(_sample_ranges(buf, stbl) if stbl else [])
+                _zero_tail(buf, trak)
                 _clean(buf, trak.children, b"trak", handler)
                 trak.kind = b"trak-kept"
             else:
@@ -224,6 +233,7 @@ def strip_mp4(data: bytes) -> bytes:
         if box.kind not in ALLOWED[b""]:
             _free(buf, box)
         elif box.kind in ALLOWED:
+            _zero_tail(buf, box)
             for child in box.children:
                 if child.kind in (b"trak-kept", b"trak-freed"):
                     continue

@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from judging import services
-from judging.files import check_and_clean, strip_docx, strip_mp4, strip_pdf, strip_wav
+from judging.files import check_and_clean, strip_docx, strip_mp3, strip_mp4, strip_pdf, strip_wav
 from judging.models import Assignment, ContestKind, FileStatus
 
 from .factories import World, make_contest
@@ -29,6 +29,7 @@ from .hostile_media import (
     hostile_pdf,
     hostile_wav,
     hostile_webm,
+    mp3_frames,
 )
 from .identity import NAME, leaks
 
@@ -124,6 +125,13 @@ def test_mp3_keeps_exactly_its_audio_frames():
     assert mutagen.mp3.MP3(io.BytesIO(out)).tags is None
     with pytest.raises(mutagen.apev2.APENoHeaderError):
         mutagen.apev2.APEv2(io.BytesIO(out))
+
+
+def test_a_last_frame_cut_short_does_not_carry_the_id3v1_tag_after_it():
+    audio = mp3_frames(5)
+    tag = b"TAG" + NAME.encode("gb18030").ljust(30, b"\x00") + b"\x00" * 94 + b"\x0c"
+    out = strip_mp3(audio + audio[:300] + tag)  # an encoder that stopped mid-frame, then a tagger
+    assert out == audio and leaks(out, identity=(NAME,)) == []
 
 
 def test_mp4_keeps_its_video_samples_in_place_and_loses_metadata_and_the_gps_track():
