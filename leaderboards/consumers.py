@@ -6,7 +6,7 @@ Authentication, in this order:
   ?token=<tok>                 the same token for clients that cannot set headers (daphne logs the path
                                without the query string; deploy/nginx-cluster.conf logs $uri only)
   the session cookie           pages of this site
-The Origin check is done before we run (quizsite.asgi wraps websockets in AllowedHostsOriginValidator).
+The Origin check is done before we run (quizsite.asgi wraps every socket in quizsite.origin.browser_origin_validator).
 
 Messages to the client: `{"type": "leaderboard", "scope", "version", "frozen", "live", "entries",
 "participants", "districts", "closes_at", "freeze_at", "revealed", "me"}` — first the snapshot, then a

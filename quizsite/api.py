@@ -62,3 +62,6 @@ api.add_router("/judging", judging_router)
 from results.api import router as results_router  # noqa: E402
 
 api.add_router("/", results_router)
+from leaderboards.api import router as leaderboards_router  # noqa: E402
+
+api.add_router("/", leaderboards_router)

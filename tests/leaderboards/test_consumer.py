@@ -23,7 +23,7 @@ db = sync_to_async
 @pytest.fixture
 def ws_app(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
-    from leaderboards.origin import browser_origin_validator
+    from quizsite.origin import browser_origin_validator
     from quizsite.routing import websocket_urlpatterns
 
     # the same stack as quizsite/asgi.py, built after ALLOWED_HOSTS is set
@@ -254,7 +254,7 @@ async def test_resync_request_gets_a_fresh_snapshot(ws_app):
 
 
 async def test_origin_validator_for_apps_refuses_foreign_origins_and_admits_clients_without_one(settings):
-    from leaderboards.origin import browser_origin_validator
+    from quizsite.origin import browser_origin_validator
     from quizsite.routing import websocket_urlpatterns
 
     settings.ALLOWED_HOSTS = ["testserver"]
