@@ -87,20 +87,22 @@ TEMPLATES = [
 DEFAULT_SQLITE_PATH = BASE_DIR / "db.sqlite3"
 
 
+# WAL lets readers proceed during a write; IMMEDIATE + a busy timeout make writers queue, not fail with
+# "database is locked". Every SQLite database gets them, the default file and any sqlite:/// URL alike.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DEFAULT_SQLITE_PATH,
-            "OPTIONS": {
-                # WAL lets readers proceed during a write; IMMEDIATE + timeout make writers queue, not fail
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": DEFAULT_SQLITE_PATH, "OPTIONS": dict(SQLITE_OPTIONS)}
     config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     if config["ENGINE"] == "django.db.backends.postgresql":
         # psycopg 3 pool instead of persistent connections, which leak under ASGI
         config.setdefault("OPTIONS", {})["pool"] = {
@@ -172,7 +174,7 @@ USE_TZ = True
 
 # --- static and media -----------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
