@@ -24,8 +24,9 @@ def _fail(version: EntryVersion, message: str) -> None:
 def entry_file_expire(*, version: EntryVersion) -> None:
     """A version whose upload has been processing far too long (the worker died) is marked failed, so
     the student can save again."""
+    name = version.incoming.name
     _fail(version, _("文件处理超时，请重新上传。"))
-    _delete(version, version.incoming.name)
+    transaction.on_commit(lambda: _delete(version, name))  # the caller's transaction may still roll back
 
 
 def entry_file_process(*, version_id: int) -> str:

@@ -19,7 +19,7 @@ from judging.files import check_and_clean, strip_docx, strip_mp3, strip_mp4, str
 from judging.models import Assignment, ContestKind, FileStatus
 
 from .factories import World, make_contest
-from .hostile_files import BODY_TEXT, FOOTNOTE_TEXT, HEADER_TEXT, INSERTED_TEXT, PDF_TEXT, hostile_docx
+from .hostile_files import BODY_TEXT, FOOTNOTE_TEXT, HEADER_TEXT, INSERTED_TEXT, PDF_TEXT, hostile_docx, photo_with_exif
 from .hostile_media import (
     GPS_SAMPLE,
     MP3_FRAME_COUNT,
@@ -84,6 +84,31 @@ def test_rebuilt_docx_is_a_consistent_package():
         elif name != "[Content_Types].xml":
             assert f'PartName="/{name}"' in types, name
     assert "https://www.example.org/report" in parts["word/_rels/document.xml.rels"].decode()
+
+
+def test_a_document_as_word_writes_it_still_opens_with_its_content():
+    import docx
+
+    source = docx.Document()  # python-docx's template was saved by Word: theme, settings, custom XML, thumbnail
+    source.core_properties.author, source.core_properties.last_modified_by = NAME, "zhangxiaoming"
+    source.add_heading("家乡的变化", 0)
+    source.add_paragraph(BODY_TEXT).add_run("加粗").bold = True
+    source.add_picture(io.BytesIO(photo_with_exif()))
+    table = source.add_table(rows=2, cols=2)
+    table.cell(1, 1).text = "2026"
+    source.sections[0].header.paragraphs[0].text = HEADER_TEXT
+    source.add_comment(source.paragraphs[1].runs, text="请老师看看", author=NAME, initials="张")
+    buf = io.BytesIO()
+    source.save(buf)
+    assert leaks(buf.getvalue()) != []
+
+    out = strip_docx(buf.getvalue())
+    assert leaks(out) == []
+    rebuilt = docx.Document(io.BytesIO(out))
+    assert [p.text for p in rebuilt.paragraphs][:2] == ["家乡的变化", BODY_TEXT + "加粗"]
+    assert rebuilt.tables[0].cell(1, 1).text == "2026"
+    assert rebuilt.sections[0].header.paragraphs[0].text == HEADER_TEXT
+    assert len(rebuilt.inline_shapes) == 1 and rebuilt.core_properties.author == ""
 
 
 def _targets(rels: bytes):
