@@ -19,6 +19,7 @@ from pikepdf import Array, Dictionary, Name
 
 from .errors import FileRejected
 
+MAX_PAGES = 1000  # a report is tens of pages; a file of 100 000 empty pages only costs the worker time
 PAGE_KEYS = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate", "/UserUnit", "/Group")
 INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 # Keys that describe a file or its history rather than draw anything; removed wherever found in resources.
@@ -96,6 +97,8 @@ def strip_pdf(data: bytes) -> bytes:
     try:
         if source.is_encrypted:
             raise FileRejected(_("PDF 文件已加密，请上传未加密的文件。"))
+        if len(source.pages) > MAX_PAGES:
+            raise FileRejected(_("PDF 页数过多（超过 %(n)s 页），请精简后再上传。") % {"n": MAX_PAGES})
         target = pikepdf.new()
         seen: set = set()
         for page in source.pages:

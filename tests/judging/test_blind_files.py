@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from judging import services
-from judging.files import check_and_clean, strip_docx, strip_mp3, strip_mp4, strip_pdf, strip_wav
+from judging.files import FileRejected, check_and_clean, strip_docx, strip_mp3, strip_mp4, strip_pdf, strip_wav
 from judging.models import Assignment, ContestKind, FileStatus
 
 from .factories import World, make_contest
@@ -133,6 +133,14 @@ def test_pdf_is_rebuilt_without_any_identity_and_keeps_its_pages():
         links = [a for a in pdf.pages[0].get("/Annots", []) if a.get("/Subtype") == pikepdf.Name.Link]
         assert [str(a.A.URI) for a in links] == ["https://www.example.org/report"]
         assert "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root and "/Names" not in pdf.Root
+
+
+def test_a_pdf_with_too_many_pages_is_refused_with_a_reason(monkeypatch):
+    import judging.files.pdf
+
+    monkeypatch.setattr(judging.files.pdf, "MAX_PAGES", 1)
+    with pytest.raises(FileRejected, match="页数过多"):
+        strip_pdf(hostile_pdf())
 
 
 # --- audio and video ----------------------------------------------------------------------------------
