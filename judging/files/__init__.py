@@ -1,17 +1,34 @@
 """Uploaded works: type detection by content (magic bytes), size limits, and rebuilding from an
 allow-list (the parts, keys, boxes and frames that carry the work) before anything is stored where
 judges can fetch it. One module per format; the request runs `precheck`, the task worker
-`check_and_clean`."""
+`check_and_clean`.
 
-from .clean import MEDIA_STRIPPERS, REBUILDERS, check_and_clean
+The rebuilders load on first use, so server processes, which only serve files and run `precheck`,
+never load pikepdf/qpdf (about 15 MB per process; lxml and Pillow arrive with openpyxl anyway)."""
+
+import importlib
+
 from .detect import CONTENT_TYPES, DOCX_LIMITS, EXTENSIONS, INLINE_TYPES, detect_type, precheck
-from .docx import strip_docx
 from .errors import FileRejected
-from .mp3 import strip_mp3
-from .mp4 import strip_mp4
-from .pdf import strip_pdf
-from .riff import strip_wav
-from .webm import strip_webm
+
+_LAZY = {
+    "check_and_clean": "clean",
+    "REBUILDERS": "clean",
+    "MEDIA_STRIPPERS": "clean",
+    "strip_docx": "docx",
+    "strip_pdf": "pdf",
+    "strip_mp3": "mp3",
+    "strip_mp4": "mp4",
+    "strip_wav": "riff",
+    "strip_webm": "webm",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CONTENT_TYPES",

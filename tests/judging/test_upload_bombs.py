@@ -218,3 +218,18 @@ def test_files_stored_before_the_allow_list_are_rebuilt_by_the_command(settings,
     assert first.file.name == second.file.name != f"judging/{contest.pk}/old.docx"
     assert leaks(second.file.read()) == []
     assert first.file_size == second.file.size
+
+
+def test_server_processes_do_not_load_the_rebuilders():
+    """Pages, the API and the request-side checks do not import pikepdf (qpdf); only the worker does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import quizsite.urls, judging.views, judging.services, judging.files;"
+        "from judging.files import precheck, CONTENT_TYPES;"
+        "print(sorted(m for m in ('pikepdf', 'judging.files.pdf', 'judging.files.docx') if m in sys.modules))"
+    )
+    env = {**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "quizsite.settings.test"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
