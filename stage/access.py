@@ -33,7 +33,7 @@ def can_host(user, event: StageEvent) -> bool:
     if user is None or not user.is_authenticated:
         return False
     scope = scope_for(user)
-    return scope.is_admin or (scope.has_role(Role.ORGANISER) and scope.manages(event.org))
+    return scope.is_admin or (scope.has_role(Role.ORGANISER) and scope.manages(event.owner_org))
 
 
 def seat_for_user(event: StageEvent, user) -> JudgeSeat | None:

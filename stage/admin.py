@@ -15,11 +15,11 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(StageEvent)
 class StageEventAdmin(admin.ModelAdmin):
-    list_display = ["title", "date", "venue", "status", "org"]
+    list_display = ["title", "date", "venue", "status", "owner_org"]
     list_filter = ["status", "kind"]
     search_fields = ["title"]
     inlines = [CategoryInline, CriterionInline]
-    raw_id_fields = ["org", "created_by", "current_performer"]
+    raw_id_fields = ["owner_org", "created_by", "current_performer"]
     readonly_fields = ["draw_commitment", "draw_roster_digest", "draw_committed_at", "draw_public_input", "drawn_at"]
 
 

@@ -42,7 +42,9 @@ class StageEvent(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     venue = models.CharField(_("地点"), max_length=200, blank=True)
     date = models.DateField(_("日期"))
-    org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("主办"))
+    owner_org = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("主办")
+    )
     status = models.CharField(_("状态"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # big screen: a secret in the URL, rotated to revoke old screens

@@ -41,14 +41,16 @@ def event_create(
     **rules,
 ) -> StageEvent:
     """rules: any StageEvent rule field (decimals, time_limit_s, warning_s, overtime_*, award_*, …)."""
-    probe = StageEvent(org=org)
+    probe = StageEvent(owner_org=org)
     check_host(actor, probe)
     if not categories or not criteria:
         raise StageError(_("至少需要一个组别和一个评分项。"))
     for spec in criteria:
         if Decimal(spec.min_points) > Decimal(spec.max_points):
             raise StageError(_("评分项“%(name)s”的最低分高于最高分。") % {"name": spec.name})
-    event = StageEvent.objects.create(org=org, title=title, date=date, venue=venue, created_by=actor.user, **rules)
+    event = StageEvent.objects.create(
+        owner_org=org, title=title, date=date, venue=venue, created_by=actor.user, **rules
+    )
     for i, name in enumerate(categories):
         Category.objects.create(event=event, name=name, position=i)
     for i, spec in enumerate(criteria):
