@@ -18,6 +18,10 @@ def ms(dt: datetime) -> int:
     return int(dt.timestamp() * 1000)
 
 
+def _num(value) -> str:
+    return format(value.normalize(), "f")
+
+
 def _performer(p: Performer | None) -> dict | None:
     if p is None:
         return None
@@ -152,7 +156,7 @@ def build(event_id: int, *, role: str, seat_id: int | None = None, now: datetime
             "total": fmt(mine.total, 2) if mine else None,
         }
         data["criteria"] = [
-            {"id": c.pk, "name": c.name, "min": str(c.min_points), "max": str(c.max_points), "weight": str(c.weight)}
+            {"id": c.pk, "name": c.name, "min": _num(c.min_points), "max": _num(c.max_points), "weight": _num(c.weight)}
             for c in event.criteria.all()
         ]
     if role == "host":

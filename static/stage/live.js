@@ -33,6 +33,13 @@
     var self = this;
     global.setInterval(function () { self.ping(); }, 10000);
     global.addEventListener("online", function () { if (!self.isOpen()) self.reconnectNow(); });
+    // the browser knows Wi-Fi is gone before a dead socket times out: stop sending into it
+    global.addEventListener("offline", function () {
+      var s = self.socket;
+      self.socket = null;
+      if (s) { try { s.close(); } catch (e) {} }
+      self.status("reconnecting");
+    });
     global.document.addEventListener("visibilitychange", function () {
       if (global.document.visibilityState === "visible") self.send({ type: "resync" });
     });
@@ -40,10 +47,13 @@
 
   StageLive.prototype.status = function (s, detail) { if (this.h.onStatus) this.h.onStatus(s, detail); };
 
-  StageLive.prototype.isOpen = function () { return !!this.socket && this.socket.readyState === 1; };
+  StageLive.prototype.isOpen = function () {
+    return !!this.socket && this.socket.readyState === 1 && global.navigator.onLine !== false;
+  };
 
   StageLive.prototype.connect = function () {
     var self = this;
+    if (global.navigator.onLine === false) { self.schedule(); return; }
     self.status(self.state ? "reconnecting" : "connecting");
     var socket;
     try { socket = new global.WebSocket(self.url); } catch (e) { self.schedule(); return; }
