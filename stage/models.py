@@ -223,6 +223,7 @@ class AuditAction(models.TextChoices):
     SEAT_REVOKE = "seat_revoke", _("吊销评委链接")
     DISPLAY_ROTATE = "display_rotate", _("更换大屏链接")
     IMPORT = "import", _("导入选手")
+    CONFLICT = "conflict", _("申报回避")
 
 
 class AuditEntry(models.Model):

@@ -66,8 +66,21 @@ def manage(request, event_id: int):
             "categories": event.categories.all(),
             "screen_url": screen_url,
             "uncertifiable": uncertifiable(event),
+            "essay_contests": _essay_contests(request.user),
         },
     )
+
+
+def _essay_contests(user):
+    from accounts.models import Role
+    from accounts.selectors import scope_for
+    from judging.models import SubmissionContest
+
+    scope = scope_for(user)
+    contests = SubmissionContest.objects.all()
+    if not scope.is_admin:
+        contests = contests.filter(scope.orgs_q("owner_org", roles=(Role.ORGANISER,)))
+    return contests.order_by("-pk")[:30]
 
 
 def _after(request, event, fn, ok_message: str):
@@ -116,6 +129,12 @@ def manage_action(request, event_id: int, action: str):
         )
     if action == "seat":
         return _after(request, event, lambda: _seat_from_form(actor, event, post), "已添加评委席位。")
+    if action == "conflict":
+        return _after(request, event, lambda: _conflict_from_form(actor, event, post, now), "已登记回避。")
+    if action == "awards":
+        return _after(
+            request, event, lambda: _awards_from_form(actor, event, post, now), "已从征文比赛获奖名单导入选手。"
+        )
     if action == "commit":
         return _after(
             request,
@@ -182,9 +201,47 @@ def _seat_from_form(actor, event, post):
     name = post.get("name", "").strip() or (user.display_name if user else "")
     if not name:
         raise StageError("请填写评委姓名。")
+    unit_org = services.setup.org_named(post.get("unit", ""))
+    if post.get("unit", "").strip() and unit_org is None:
+        raise StageError("没有找到该名称的学校或辅导站。")
     return services.seat_add(
-        actor=actor, event=event, number=number, name=name, user=user, is_head=bool(post.get("is_head"))
+        actor=actor,
+        event=event,
+        number=number,
+        name=name,
+        user=user,
+        is_head=bool(post.get("is_head")),
+        unit_org=unit_org,
     )
+
+
+def _conflict_from_form(actor, event, post, now):
+    from .errors import StageError
+    from .models import Performer
+
+    seat = JudgeSeat.objects.filter(event=event, number=post.get("seat") or 0).first()
+    performer = Performer.objects.filter(event=event, code=post.get("code", "").strip()).first()
+    if seat is None or performer is None:
+        raise StageError("请填写正确的席位号和报名号。")
+    services.conflict_declare(actor=actor, seat=seat, performer=performer, now=now)
+
+
+def _awards_from_form(actor, event, post, now):
+    from accounts.selectors import scope_for
+    from judging.models import SubmissionContest
+
+    from .errors import StageError
+
+    contest = SubmissionContest.objects.filter(pk=post.get("contest") or 0).first()
+    if contest is None:
+        raise StageError("请选择征文比赛。")
+    if not scope_for(actor.user).manages(contest.owner_org):
+        raise NotAllowed()
+    added = services.performers_from_awards(
+        actor=actor, event=event, contest=contest, category=post.get("category", ""), now=now
+    )
+    if not added:
+        raise StageError("该比赛还没有公布的获奖名单。")
 
 
 @login_required

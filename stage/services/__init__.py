@@ -4,6 +4,7 @@ from .live import event_set_status, performer_go, scoring_open, timer_action
 from .scoring import performer_lock, score_correct, score_submit, scores_reveal
 from .setup import (
     CriterionSpec,
+    conflict_declare,
     display_rotate,
     draw_commit,
     draw_perform,
@@ -17,6 +18,7 @@ from .setup import (
 
 __all__ = [
     "CriterionSpec",
+    "conflict_declare",
     "display_rotate",
     "draw_commit",
     "draw_perform",

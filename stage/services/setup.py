@@ -164,6 +164,31 @@ def seat_add(
     )
 
 
+def org_named(unit: str) -> Organization | None:
+    return _org_named(unit)
+
+
+@transaction.atomic
+def conflict_declare(*, actor: Actor, seat: JudgeSeat, performer: Performer, now: datetime) -> None:
+    """A judge declared in conflict with a performer is skipped for that performer (the aggregation
+    lists the skipped seat). Refused once that judge has scored the performer: correct it instead."""
+    check_host(actor, seat.event)
+    if performer.event_id != seat.event_id:
+        raise NoSuchThing()
+    if seat.scores.filter(performer=performer).exists():
+        raise StageError(_("该评委已为此选手评分，不能再申报回避。"))
+    seat.conflicts.add(performer)
+    audit(
+        event=seat.event,
+        action=AuditAction.CONFLICT,
+        actor=actor,
+        now=now,
+        performer=performer,
+        seat_number=seat.number,
+    )
+    changed(seat.event)
+
+
 @transaction.atomic
 def seat_link_issue(*, actor: Actor, seat: JudgeSeat, now: datetime) -> str:
     """A new link token for the seat (shown once, as a QR); the previous link stops working."""

@@ -160,3 +160,30 @@ async def test_ping_answers_with_server_time(ws_app):
     pong = await until(comm, lambda m: m["type"] == "pong")
     assert pong["t"] == 12345 and abs(pong["server_ms"] - timezone.now().timestamp() * 1000) < 5000
     await comm.disconnect()
+
+
+async def test_host_correction_after_lock_is_marked_on_the_screen(ws_app):
+    st = await db(Stage)(judges=2)
+    p = st.performers[0]
+    await db(st.open)(p)
+    await db(st.score_all)(p, [30, 32])
+    await db(services.performer_lock)(actor=st.host, event_id=st.event.pk, performer_id=p.pk, now=timezone.now())
+    await db(services.scores_reveal)(actor=st.host, event_id=st.event.pk, performer_id=p.pk, now=timezone.now())
+    host_token = await db(token_issue)(user=st.tree.city_organiser)
+    host, ok, _ = await connect(ws_app, st.event, "host", token=host_token)
+    screen, ok2, _ = await connect(ws_app, st.event, "screen", f"&display={st.event.display_token}")
+    before = await screen.receive_json_from(timeout=5)
+    assert before["result"]["final"] == "79.00" and not before["performer"]["corrected"]
+    await host.receive_json_from(timeout=5)
+    points = await db(st.points)(34)
+    await host.send_json_to({"type": "correct", "performer": p.pk, "seat": 2, "points": points, "reason": "", "ref": 1})
+    reply = await until(host, lambda m: m["type"] == "done")
+    assert not reply["ok"] and reply["code"] == "invalid_score"
+    await host.send_json_to(
+        {"type": "correct", "performer": p.pk, "seat": 2, "points": points, "reason": "录入错误", "ref": 2}
+    )
+    assert (await until(host, lambda m: m["type"] == "done"))["ok"]
+    after = await until(screen, lambda m: m["type"] == "state" and m["performer"]["corrected"])
+    assert after["result"]["final"] == "81.00" and after["ranking"][2]["rows"][0]["corrected"]
+    await host.disconnect()
+    await screen.disconnect()
