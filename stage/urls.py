@@ -6,6 +6,7 @@ app_name = "stage"
 
 urlpatterns = [
     path("events/", views.event_list, name="event_list"),
+    path("events/new/", views_manage.event_create, name="event_create"),
     path("events/<int:event_id>/", views.event_public, name="event"),
     path("events/<int:event_id>/host/", views.host_console, name="host"),
     path("events/<int:event_id>/judge/", views.judge_page, name="judge"),

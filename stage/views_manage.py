@@ -45,6 +45,38 @@ def _qr_svg(text: str) -> str:
 
 
 @login_required
+def event_create(request):
+    from accounts.models import Role
+    from accounts.permissions import request_scope
+
+    from .forms import EventForm
+
+    scope = request_scope(request)
+    if not (scope.is_admin or scope.has_role(Role.ORGANISER)):
+        raise NotAllowed()
+    form = EventForm(request.POST or None, orgs=scope.managed_orgs().filter(kind__in=["city", "district", "town"]))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        categories, criteria = data.pop("categories_text"), data.pop("criteria_text")
+        try:
+            event = services.event_create(
+                actor=Actor(user=request.user),
+                org=data.pop("owner_org"),
+                title=data.pop("title"),
+                date=data.pop("date"),
+                venue=data.pop("venue"),
+                categories=categories,
+                criteria=criteria,
+                **data,
+            )
+        except AppError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("stage:manage", event_id=event.pk)
+    return render(request, "stage/event_form.html", {"form": form})
+
+
+@login_required
 def manage(request, event_id: int):
     event, _actor = _hosted(request, event_id)
     new_links = request.session.pop(SESSION_NEW_LINKS, {}) if request.method == "GET" else {}

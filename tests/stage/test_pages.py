@@ -176,3 +176,29 @@ def test_certificates_through_the_results_app_after_the_event_ends():
     certificates_generate(template=template)
     cert = template.certificates.get()
     assert cert.holder == st.tree.student_a and cert.award_text == "小学组 一等奖"
+
+
+def test_organiser_creates_an_event_with_rules_and_a_district_organiser_only_in_their_region():
+    from tests.factories import Tree
+
+    tree = Tree()
+    client = login(tree.organiser_a)
+    form = {
+        "title": "如东县老少同台演讲比赛", "venue": "县青少年宫", "date": "2026-12-05", "owner_org": tree.district_a.pk,
+        "decimals": 2, "trim_min_judges": 5, "time_limit_s": 300, "warning_s": 60, "overtime_step_s": 10,
+        "overtime_deduction": "0.1", "award_mode": "count", "award_first": 1, "award_second": 2, "award_third": 3,
+        "award_merit": 0, "categories_text": "五老组\n小学组", "criteria_text": "内容 40\n表达 30 5\n仪态 20 0 1.5",
+    }  # fmt: skip
+    resp = client.post(reverse("stage:event_create"), form)
+    from stage.models import StageEvent
+
+    event = StageEvent.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == reverse("stage:manage", args=[event.pk])
+    crit = list(event.criteria.values_list("name", "max_points", "min_points", "weight"))
+    assert [(n, int(a), int(b), float(w)) for n, a, b, w in crit] == [
+        ("内容", 40, 0, 1.0), ("表达", 30, 5, 1.0), ("仪态", 20, 0, 1.5)
+    ]  # fmt: skip
+    assert list(event.categories.values_list("name", flat=True)) == ["五老组", "小学组"]
+    other = client.post(reverse("stage:event_create"), {**form, "owner_org": tree.district_b.pk})
+    assert other.status_code == 200 and StageEvent.objects.count() == 1
+    assert login(tree.student_a).get(reverse("stage:event_create")).status_code == 403
