@@ -15,11 +15,14 @@ From the client: `ping`, `resync`, `score` (judge), `lock` / `correct` (head jud
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import json
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import close_old_connections
 from django.utils import timezone
 
 from accounts.tokens import token_user
@@ -55,14 +58,14 @@ def authenticate(event_id: int, role: str, *, user, bearer, display, link, sessi
     return "ok", seat.pk, user
 
 
-def still_allowed(event_id: int, role: str, seat_id, display, link) -> bool:
-    """Re-checked on every change, so a rotated screen secret or a revoked judge link closes the socket."""
-    if role == "screen":
-        event = StageEvent.objects.filter(pk=event_id).only("display_token").first()
-        return event is not None and display_matches(event, display)
-    if role == "judge" and link:
-        return JudgeSeat.objects.filter(pk=seat_id, link_revoked_at__isnull=True).exclude(link_hash="").exists()
-    return True
+def shared_view(event_id: int, host: bool) -> dict | None:
+    """The shared snapshot plus, under a private key never sent, the screen secret it was built with,
+    so a rotated secret closes old screens without a query per screen."""
+    close_old_connections()  # what channels does before each handler, done once per build instead
+    data = snapshot.shared(event_id, host=host, now=timezone.now())
+    if data is not None:
+        data["_display"] = StageEvent.objects.values_list("display_token", flat=True).get(pk=event_id)
+    return data
 
 
 def run_action(event_id: int, role: str, seat_id, user, message: dict) -> dict:
@@ -145,6 +148,39 @@ def _host_action(actor: Actor, event_id: int, message: dict, now) -> None:
         raise ValueError(action)
 
 
+class SharedSnapshots:
+    """One snapshot build per (event, version, view) per process, however many sockets of the hall
+    ask: the first asks the database, the others await the same result. Without it every change made
+    each of N devices run the same ~20 queries on the one sync thread (N = 60: seconds, not ms)."""
+
+    KEEP = 16
+
+    def __init__(self):
+        self.futures: dict[tuple, asyncio.Future] = {}
+
+    async def get(self, event_id: int, version: int | None, host: bool) -> dict | None:
+        if version is None:
+            return await sync_to_async(shared_view)(event_id, host)
+        key = (event_id, version, host)
+        future = self.futures.get(key)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self.futures[key] = future
+            if len(self.futures) > self.KEEP:
+                for old in list(self.futures)[: -self.KEEP]:
+                    self.futures.pop(old, None)
+            try:
+                future.set_result(await sync_to_async(shared_view)(event_id, host))
+            except Exception as exc:  # every waiter sees the failure; the next change builds afresh
+                self.futures.pop(key, None)
+                future.set_exception(exc)
+                raise
+        return await asyncio.shield(future)
+
+
+SHARED = SharedSnapshots()
+
+
 class StageConsumer(AsyncWebsocketConsumer):
     event_id: int
     role: str
@@ -194,18 +230,37 @@ class StageConsumer(AsyncWebsocketConsumer):
         if self.joined:
             await self.channel_layer.group_discard(group_name(self.event_id), self.channel_name)
 
-    async def send_state(self):
-        ok = await sync_to_async(still_allowed)(self.event_id, self.role, self.seat_id, self.display, self.link)
-        data = await sync_to_async(snapshot.build)(
-            self.event_id, role=self.role, seat_id=self.seat_id, now=timezone.now()
-        )
-        if not ok or data is None:
-            await self.close(code=4403 if data is not None else 4404)
+    async def send_state(self, version: int | None = None):
+        """Re-checks the credential on every change, so a rotated screen secret or a revoked judge link
+        closes the socket (4403)."""
+        data = await SHARED.get(self.event_id, version, self.role == "host")
+        if data is None:
+            await self.close(code=4404)
             return
-        await self.send(text_data=json.dumps(data, ensure_ascii=False))
+        if self.role == "screen" and not hmac.compare_digest(data["_display"], self.display or ""):
+            await self.close(code=4403)
+            return
+        out = {k: v for k, v in data.items() if k != "_display"}
+        if self.role == "judge":
+            performer = data["performer"]["id"] if data["performer"] else None
+            mine = await sync_to_async(snapshot.judge_part)(
+                self.event_id, self.seat_id, performer, by_link=bool(self.link)
+            )
+            if mine is None:
+                await self.close(code=4403)
+                return
+            out.update(mine)
+        out["role"] = self.role
+        await self.send(text_data=json.dumps(out, ensure_ascii=False))
 
-    async def stage_changed(self, message):
-        await self.send_state()
+    async def dispatch(self, message):
+        # One group message reaches every socket of the hall. Channels closes stale DB connections
+        # before each handler (a thread hop per socket, and a reconnect for the next query); the shared
+        # build does that once per change instead (shared_view).
+        if message["type"] == "stage.changed":
+            await self.send_state(message.get("version"))
+            return
+        await super().dispatch(message)
 
     async def receive(self, text_data=None, bytes_data=None):
         try:

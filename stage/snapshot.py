@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from .aggregation import PerformerResult
-from .models import JudgeSeat, Performer, Score, StageEvent
-from .selectors import conflict_map, event_results, fmt, performer_result
+from .models import Criterion, JudgeSeat, Performer, Score, StageEvent
+from .selectors import conflict_map, event_results, fmt, performer_result, seat_in_conflict
 from .timer import Timer, phase
 
 ROLES = ("screen", "judge", "host", "public")
@@ -82,7 +82,47 @@ def _draw(event: StageEvent) -> dict:
 
 
 def build(event_id: int, *, role: str, seat_id: int | None = None, now: datetime) -> dict | None:
-    """The role's view of the event now; None if the event is gone."""
+    """The role's view of the event now; None if the event is gone (or the judge's seat is)."""
+    data = shared(event_id, host=role == "host", now=now)
+    if data is None:
+        return None
+    data = {**data, "role": role}
+    if role == "judge":
+        mine = judge_part(event_id, seat_id, data["performer"]["id"] if data["performer"] else None)
+        if mine is None:
+            return None
+        data.update(mine)
+    return data
+
+
+def judge_part(event_id: int, seat_id: int | None, performer_id: int | None, *, by_link: bool = False) -> dict | None:
+    """A judge's own part: their seat, their score for the current performer, the criteria. None when
+    the seat is gone or (for a judge who came by link) its link was revoked."""
+    seat = JudgeSeat.objects.filter(pk=seat_id, event_id=event_id).first() if seat_id else None
+    if seat is None or (by_link and (seat.link_revoked_at is not None or not seat.link_hash)):
+        return None
+    current = Performer.objects.filter(pk=performer_id).first() if performer_id else None
+    mine = Score.objects.filter(seat=seat, performer=current).first() if current else None
+    return {
+        "me": {
+            "seat": seat.number,
+            "name": seat.name,
+            "head": seat.is_head,
+            "conflict": current is not None and seat_in_conflict(seat, current),
+            "points": mine.points if mine else None,
+            "total": fmt(mine.total, 2) if mine else None,
+        },
+        "criteria": [
+            {"id": c.pk, "name": c.name, "min": _num(c.min_points), "max": _num(c.max_points), "weight": _num(c.weight)}
+            for c in Criterion.objects.filter(event_id=event_id)
+        ],
+    }
+
+
+def shared(event_id: int, *, host: bool, now: datetime) -> dict | None:
+    """What every device of the event sees (host=False), or the host's view (host=True). Built once per
+    change and shared by every socket of the process (stage.consumers)."""
+    role = "host" if host else "shared"
     event = StageEvent.objects.filter(pk=event_id).first()
     if event is None:
         return None
@@ -142,23 +182,6 @@ def build(event_id: int, *, role: str, seat_id: int | None = None, now: datetime
         }
         for cr in event_results(event, only="revealed")
     ]
-    if role == "judge" and seat_id is not None:
-        seat = next((s for s in seats if s.pk == seat_id), None)
-        if seat is None:
-            return None
-        mine = Score.objects.filter(seat=seat, performer=current).first() if current else None
-        data["me"] = {
-            "seat": seat.number,
-            "name": seat.name,
-            "head": seat.is_head,
-            "conflict": current is not None and (seat.pk, current.pk) in conflicts,
-            "points": mine.points if mine else None,
-            "total": fmt(mine.total, 2) if mine else None,
-        }
-        data["criteria"] = [
-            {"id": c.pk, "name": c.name, "min": _num(c.min_points), "max": _num(c.max_points), "weight": _num(c.weight)}
-            for c in event.criteria.all()
-        ]
     if role == "host":
         data["performers"] = [
             {**_performer(p), "current": p.pk == event.current_performer_id}
