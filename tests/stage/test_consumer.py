@@ -21,7 +21,7 @@ ORIGIN = (b"origin", b"http://testserver")
 @pytest.fixture
 def ws_app(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
-    from leaderboards.origin import browser_origin_validator
+    from quizsite.origin import browser_origin_validator
     from quizsite.routing import websocket_urlpatterns
 
     return browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
