@@ -54,6 +54,9 @@ def test_host_two_judges_and_the_screen_through_one_performer(live_daphne, chrom
         j1_ctx, j1 = _phone(chromium_browser)
         j2_ctx, j2 = _phone(chromium_browser)
         contexts += [j1_ctx, j2_ctx]
+        csp_errors = []
+        for p in (host, screen, j1, j2):
+            p.on("console", lambda msg: "Content Security Policy" in msg.text and csp_errors.append(msg.text))
 
         screen.goto(f"{base}/stage/events/{st.event.pk}/screen/?display={st.event.display_token}")
         screen.wait_for_selector("#draw-board:not([hidden]) .draw-item")  # the draw, before anyone is on stage
@@ -116,6 +119,7 @@ def test_host_two_judges_and_the_screen_through_one_performer(live_daphne, chrom
             b = screen.locator(box).bounding_box()
             assert b["y"] + b["height"] <= 1080, box
         assert screen.evaluate("document.documentElement.scrollHeight") <= 1080
+        assert not csp_errors, csp_errors
     finally:
         for c in contexts:
             c.close()
