@@ -161,10 +161,11 @@ class SharedSnapshots:
     async def get(self, event_id: int, version: int | None, host: bool) -> dict | None:
         if version is None:
             return await sync_to_async(shared_view)(event_id, host)
-        key = (event_id, version, host)
+        loop = asyncio.get_running_loop()
+        key = (loop, event_id, version, host)  # the loop too: tests run one loop each and reuse ids
         future = self.futures.get(key)
         if future is None:
-            future = asyncio.get_running_loop().create_future()
+            future = loop.create_future()
             self.futures[key] = future
             if len(self.futures) > self.KEEP:
                 for old in list(self.futures)[: -self.KEEP]:
