@@ -242,7 +242,11 @@ def judge_consistency(rnd: Round) -> list[dict]:
             others = [t2 for j2, t2 in pairs if j2 != j]
             if others:
                 diffs[j].append(t - sum(others) / len(others))
-    names = dict(User.objects.filter(pk__in=by_judge).values_list("pk", "username"))
+    people = {
+        pk: (real_name, username)
+        for pk, real_name, username in User.objects.filter(pk__in=by_judge).values_list("pk", "real_name", "username")
+    }
+    names = {pk: username for pk, (_real, username) in people.items()}
     out = []
     for j, vals in sorted(by_judge.items(), key=lambda kv: names.get(kv[0], "")):
         mean = sum(vals) / len(vals)
@@ -252,6 +256,8 @@ def judge_consistency(rnd: Round) -> list[dict]:
             {
                 "judge_id": j,
                 "username": names.get(j, ""),
+                # organisers read names; usernames are ids
+                "name": people.get(j, ("", ""))[0] or names.get(j, ""),
                 "count": len(vals),
                 "mean": aggregation.q2(mean),
                 "sd": aggregation.q2(sd),
