@@ -7,6 +7,7 @@ app_name = "questionbank"
 urlpatterns = [
     path("", views.question_list, name="list"),
     path("new/", views.question_new, name="new"),
+    path("submit/", views.question_submit_many_view, name="submit_many"),
     path("<int:pk>/", views.question_detail, name="detail"),
     path("<int:pk>/edit/", views.question_edit, name="edit"),
     path("<int:pk>/<str:action>/", views.question_action, name="action"),
