@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .credentials import initial_password_forget
 from .forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from .models import Role
 from .permissions import request_scope, role_required
@@ -28,6 +29,7 @@ def password_change(request):
         form.save()
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+        initial_password_forget(user=user)
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。"))
         return redirect("home")

@@ -104,10 +104,9 @@ def roster_import_confirm(request, token: str):
             return _expired(request)
         context = {
             "token": token,
-            "created": len(outcome["credentials"]),
+            "created": len(outcome["credentials"]) if "credentials" in outcome else outcome["created"],
             "skipped": outcome["skipped"],
             "classes_created": outcome["classes_created"],
-            "minutes": roster.CREDENTIALS_TTL // 60,
         }
         return render(request, "accounts/roster_done.html", context)
     return _render_preview(request, preview)
@@ -128,3 +127,15 @@ def roster_credentials(request, token: str):
 @roster_access
 def roster_template(request):
     return _xlsx_response(roster.roster_template_xlsx(), "roster-template.xlsx")
+
+
+@never_cache
+@roster_access
+def roster_error_rows(request, token: str):
+    try:
+        preview = roster.roster_preview_load(user=request.user, token=token)
+    except roster.RosterExpired:
+        return _expired(request)
+    response = _xlsx_response(roster.roster_error_rows_xlsx(preview=preview), "roster-errors.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response

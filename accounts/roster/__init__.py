@@ -29,6 +29,7 @@ from .storage import roster_preview_discard, roster_preview_load, roster_preview
 from .writing import (
     generate_password,
     roster_credentials_xlsx,
+    roster_error_rows_xlsx,
     roster_import,
     roster_result_load,
     roster_template_xlsx,
@@ -50,6 +51,7 @@ __all__ = [
     "generate_password",
     "parse_grade",
     "roster_credentials_xlsx",
+    "roster_error_rows_xlsx",
     "roster_import",
     "roster_parse",
     "roster_preview_discard",
