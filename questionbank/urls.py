@@ -15,6 +15,7 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topics"),
     path("import/", views.import_upload, name="import"),
     path("import/<uuid:pk>/", views.import_job, name="import_job"),
+    path("import/<uuid:pk>/errors.xlsx", views.import_job_failed_rows, name="import_job_failed_rows"),
     path("import/<uuid:pk>/status/", views.import_job_status, name="import_job_status"),
     path("template.xlsx", views.import_template, name="template"),
     path("export.<str:fmt>", views.export, name="export"),

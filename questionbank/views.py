@@ -36,6 +36,7 @@ from .services import (
     question_update,
     topic_create,
 )
+from .services.failed_rows import import_job_failed_rows_xlsx
 from .services.jobs import import_job_confirm, import_job_create
 from .services.questions import can_manage_topics
 
@@ -280,6 +281,14 @@ def import_job(request, pk):
             messages.error(request, str(exc))
         return redirect("questionbank:import_job", pk=job.pk)
     return render(request, "questionbank/import_job.html", {"job": job})
+
+
+@author_required
+def import_job_failed_rows(request, pk):
+    job = _own_job(request, pk)
+    response = HttpResponse(import_job_failed_rows_xlsx(job=job), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename=question-import-errors.xlsx"
+    return response
 
 
 @author_required
