@@ -41,12 +41,12 @@ def home(request):
     scope = request_scope(request)
     sections = []
     if scope.has_role(Role.STUDENT):
-        from competitions.selectors import contests_open_for_student
-        from judging.selectors import submission_contests_open_for_student
+        from competitions.selectors import contests_home_for_student
+        from judging.selectors import submission_contests_home_for_student
 
         student = {
-            "contests": contests_open_for_student(request.user),
-            "submission_contests": submission_contests_open_for_student(request.user),
+            "contests": contests_home_for_student(request.user),
+            "submission_contests": submission_contests_home_for_student(request.user),
             "klass": scope.student_class,
         }
         sections.append(("student", student))

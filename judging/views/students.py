@@ -47,7 +47,7 @@ def entry_edit(request, pk):
         except JudgingError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("作品已保存（编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
+            messages.success(request, _("已提交（作品编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
             return redirect("judging:entry_edit", pk=contest.pk)
     latest = entry.versions.order_by("-number").first() if entry else None
     form_values = {
@@ -74,6 +74,14 @@ def entry_edit(request, pk):
             "locked": contest.deadline_passed(),
             "not_open": timezone.now() < contest.opens_at,
             "is_author": entry is None or entry.author_id == request.user.pk,
+            "submitted": entry.saved_version() if entry else None,
+            "unsubmitted_draft": bool(
+                entry
+                and latest
+                and latest.is_autosave
+                and (not entry.saved_version() or latest.number > entry.saved_version().number)
+            ),
+            "award": selectors.entry_published_award(entry),
             "accept": ",".join(f".{t}" for t in sorted(_accept_types(contest))),
         },
     )
