@@ -91,6 +91,15 @@ def attempt_start(request, pk: int):
     return redirect("competitions:attempt_take", pk=attempt.pk)
 
 
+def _is_answered(saved) -> bool:
+    """The same rule as isAnswered in static/js/contest.js, so the bar's count does not jump on load."""
+    if saved is None:
+        return False
+    if isinstance(saved, bool):
+        return True
+    return any(str(v).strip() for v in saved)
+
+
 @login_required
 def attempt_take(request, pk: int):
     try:
@@ -110,6 +119,7 @@ def attempt_take(request, pk: int):
         "attempt": attempt,
         "contest": attempt.contest,
         "questions": questions,
+        "answered": sum(1 for q in questions if _is_answered(q["saved"])),
         "remaining_s": payload["remaining_s"],
         "remaining_display": "{:02d}:{:02d}".format(*divmod(payload["remaining_s"], 60)),
         "api_token": page_api_token(request),

@@ -46,3 +46,23 @@ def test_student_outside_the_audience_is_told_why_not_a_bare_404(tree, rev):
     assert "不在参赛范围" in response.content.decode()
     draft = make_contest(owner_org=tree.district_b, fixed=[(rev, "100")], publish=False)
     assert login(tree.student_a).get(draft.get_absolute_url()).status_code == 404  # drafts stay secret
+
+
+def test_paper_bar_shows_answered_count_and_result_uses_one_score_format(tree, topic):
+    from competitions.services import answer_save
+    from competitions.templatetags.contest_format import score
+
+    revs = [make_question(topic=topic, qtype=QuestionType.TRUE_FALSE, answer=True) for _ in range(3)]
+    contest = make_contest(owner_org=tree.city, fixed=[(r, "2.5") for r in revs],
+                           score_policy=ScorePolicy.IMMEDIATELY, review_policy=ReviewPolicy.IMMEDIATELY)  # fmt: skip
+    attempt, _created = attempt_start(user=tree.student_a, contest_id=contest.pk)
+    first = attempt.items.order_by("position").first()
+    answer_save(user=tree.student_a, attempt_id=attempt.pk, question_id=first.revision_id, answer=True)
+    client = login(tree.student_a)
+    page = client.get(f"/contests/attempts/{attempt.pk}/").content.decode()
+    assert "已答 1/3" in page
+    attempt_finalize(attempt_id=attempt.pk, reason="submitted")
+    result = client.get(f"/contests/attempts/{attempt.pk}/result/").content.decode()
+    assert "2.5 <small" in result and "/ 7.5 分" in result
+    assert "得分 2.5 / 2.5" in result and "得分 0 / 2.5" in result
+    assert [score(v) for v in ("100.00", "92.50", "7.25", 0)] == ["100", "92.5", "7.25", "0"]
