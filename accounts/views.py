@@ -36,8 +36,12 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        # the composition of other apps' public reads; imported here as the student section's are
+        from results.landing import public_landing
+
+        return render(request, "landing.html", {"landing": public_landing()})
     scope = request_scope(request)
     sections = []
     if scope.has_role(Role.STUDENT):
