@@ -21,7 +21,7 @@ from .errors import CertificateError
 from .models import CertificateKind, CertificateTemplate
 from .services import certificates_generate
 
-PAST_TITLE = "往期：校园安全知识竞赛（统计演示）"
+PAST_TITLE = "往期：中小学生宪法知识竞赛（统计演示）"
 ISSUER = settings.ORG_NAME
 
 
