@@ -118,3 +118,17 @@ def class_credentials(*, user: User, klass: Organization) -> list[dict]:
         password = unseal(stored.secret) if stored and student.must_change_password else None
         rows.append({"user": student, "name": student.display_name, "username": student.username, "password": password})
     return rows
+
+
+def import_batches_of(user: User, limit: int = 20) -> list[dict]:
+    """The roster imports `user` made, newest first, with how many of their students still have the initial
+    password: the list behind "我导入的学生账号" on the import page."""
+    from django.db.models import Count, Max, Q
+
+    return list(
+        InitialPassword.objects.filter(issued_by=user)
+        .exclude(batch="")
+        .values("batch")
+        .annotate(total=Count("pk"), waiting=Count("pk", filter=~Q(secret="")), at=Max("issued_at"))
+        .order_by("-at")[:limit]
+    )

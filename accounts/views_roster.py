@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import roster
+from . import credentials, roster
 from .forms import RosterUploadForm
 from .models import Role
 from .permissions import request_scope, role_required
@@ -73,9 +73,12 @@ def roster_import(request):
             token = roster.roster_preview_store(user=request.user, preview=preview)
             return redirect("accounts:roster_import_confirm", token=token)
     status = 400 if form.errors else 200
-    return render(
-        request, "accounts/roster_upload.html", {"form": form, "has_schools": schools.exists()}, status=status
-    )
+    context = {
+        "form": form,
+        "has_schools": schools.exists(),
+        "batches": credentials.import_batches_of(request.user),
+    }
+    return render(request, "accounts/roster_upload.html", context, status=status)
 
 
 @never_cache

@@ -151,3 +151,15 @@ def test_failed_rows_download_with_reasons_and_re_uploads_cleanly(client, tree):
     assert rows[2][1] == "'=1+1" and "手机号" in rows[2][-1]  # formulas stay text
     client.force_login(tree.organiser_b)
     assert client.get(reverse("accounts:roster_error_rows", args=[token])).status_code == 404
+
+
+def test_import_page_lists_my_earlier_imports_with_their_download(client, tree):
+    result = do_import(tree.organiser_a)
+    cache.clear()
+    client.force_login(tree.organiser_a)
+    page = client.get(reverse("accounts:roster_import")).content.decode()
+    mine = page.split('id="my-imports"')[1]
+    assert "3 名学生，3 名未改密码" in mine
+    assert reverse("accounts:roster_credentials", args=[result.token]) in mine
+    client.force_login(tree.city_organiser)
+    assert 'id="my-imports"' not in client.get(reverse("accounts:roster_import")).content.decode()
