@@ -27,7 +27,6 @@ from .rows import (
 )
 from .storage import roster_preview_discard, roster_preview_load, roster_preview_store
 from .writing import (
-    generate_password,
     roster_credentials_xlsx,
     roster_error_rows_xlsx,
     roster_import,
@@ -48,7 +47,6 @@ __all__ = [
     "RosterResult",
     "RosterRow",
     "RowStatus",
-    "generate_password",
     "parse_grade",
     "roster_credentials_xlsx",
     "roster_error_rows_xlsx",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import asdict
 
 import tablib
@@ -21,8 +20,6 @@ from .rows import (
     COL_STUDENT_NO,
     CREDENTIALS_TTL,
     INITIAL_PASSWORD_ITERATIONS,
-    PASSWORD_LENGTH,
-    READABLE_CHARS,
     TEMPLATE_HEADERS,
     Credential,
     RosterBlocked,
@@ -32,13 +29,6 @@ from .rows import (
 from .storage import _credentials_key, roster_preview_discard, roster_preview_load
 
 # --- writing ------------------------------------------------------------------------------------------
-
-
-def generate_password(length: int = PASSWORD_LENGTH) -> str:
-    while True:
-        password = "".join(secrets.choice(READABLE_CHARS) for _ in range(length))
-        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
-            return password
 
 
 class _InitialPasswordHasher(PBKDF2PasswordHasher):
@@ -87,7 +77,8 @@ def roster_import(*, user: User, token: str) -> RosterResult:
 
     The rows are checked again first (the database may have changed since the preview); any error raises
     RosterBlocked with the fresh preview and nothing is written. Duplicates are skipped. The created
-    usernames and initial passwords are kept for the importing user only, for CREDENTIALS_TTL seconds."""
+    counts are cached for CREDENTIALS_TTL seconds; the initial passwords are kept (encrypted) until each student's
+    first login, for the importing user's account list and the class's login slips (accounts/credentials.py)."""
     preview = roster_preview_load(user=user, token=token)
     if preview.error_rows:
         raise RosterBlocked(preview)
