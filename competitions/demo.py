@@ -42,10 +42,11 @@ def _contest(title: str, *, owner, defaults: dict, rules: list) -> Contest:
 
 @transaction.atomic
 def seed(ctx, stdout) -> None:
+    from questionbank import demo as bank_demo
+
+    bank_demo.ensure_topics()
     party, law = _topic("党的二十大精神"), _topic("法治教育")
     if not published_revisions(topic_ids=[party.pk]).exists():
-        from questionbank import demo as bank_demo
-
         bank_demo.seed(ctx, io.StringIO())
     now = timezone.now()
     window = {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=30)}

@@ -2,6 +2,8 @@
 (plus a couple waiting for review by a demo teacher). Idempotent: a question whose stem and options
 already exist in its topic is skipped."""
 
+import importlib
+
 from django.db import transaction
 
 from .demo_bank import PENDING, QUESTIONS
@@ -25,8 +27,20 @@ def _content(item):
     )
 
 
+def ensure_topics() -> None:
+    """The starting topic tree (migration 0003) again, for databases emptied after migrating (test flushes)."""
+    from .models import Topic
+
+    topics = importlib.import_module("questionbank.migrations.0003_seed_topics").TOPICS
+    for order, (name, children) in enumerate(topics, start=1):
+        parent, _created = Topic.objects.get_or_create(parent=None, name=name, defaults={"order": order * 10})
+        for child_order, child in enumerate(children, start=1):
+            Topic.objects.get_or_create(parent=parent, name=child, defaults={"order": child_order * 10})
+
+
 @transaction.atomic
 def seed(ctx, stdout) -> None:
+    ensure_topics()
     resolver = TopicResolver()
     admin = ctx.users.get("admin")
     teacher = ctx.users.get("teacher3") or admin
