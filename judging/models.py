@@ -361,6 +361,22 @@ class Award(models.Model):
         constraints = [models.UniqueConstraint(fields=["contest", "entry"], name="judging_award_unique_entry")]
 
 
+# what 操作记录 shows for each stored action code; an unknown code falls back to a generic label, never raw
+JUDGING_LOG_LABELS = {
+    "round_open": _("开始评审"),
+    "round_close": _("结束本轮评审"),
+    "assign_auto": _("自动分配评审任务"),
+    "assign_add": _("追加评审任务"),
+    "reassign": _("改派评委"),
+    "score_reopen": _("重新开放评分"),
+    "round_advance": _("晋级下一轮"),
+    "conflict_declare": _("登记回避关系"),
+    "pair_declare": _("登记评委回避"),
+    "awards_compute": _("拟定奖项名单"),
+    "awards_publish": _("公布获奖名单"),
+}
+
+
 class JudgingLog(models.Model):
     """Audit trail: reopened scores (with reason), manual reassignments, publication."""
 
@@ -372,3 +388,7 @@ class JudgingLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @property
+    def action_label(self) -> str:
+        return str(JUDGING_LOG_LABELS.get(self.action, _("其他操作")))

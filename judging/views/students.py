@@ -55,11 +55,11 @@ def entry_edit(request, pk):
             elif _version.file_status == FileStatus.PROCESSING:
                 messages.info(
                     request,
-                    _("作品已保存（编号 %(code)s），文件正在处理，处理完成后评委才能看到。请稍后刷新本页查看结果。")
+                    _("已提交（作品编号 %(code)s），文件正在处理，处理完成后评委才能看到。请稍后刷新本页查看结果。")
                     % {"code": entry.code},
                 )
             else:
-                messages.success(request, _("作品已保存（编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
+                messages.success(request, _("已提交（作品编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
             return redirect("judging:entry_edit", pk=contest.pk)
     latest = entry.versions.order_by("-number").first() if entry else None
     form_values = {
@@ -86,6 +86,14 @@ def entry_edit(request, pk):
             "locked": contest.deadline_passed(),
             "not_open": timezone.now() < contest.opens_at,
             "is_author": entry is None or entry.author_id == request.user.pk,
+            "submitted": entry.saved_version() if entry else None,
+            "unsubmitted_draft": bool(
+                entry
+                and latest
+                and latest.is_autosave
+                and (not entry.saved_version() or latest.number > entry.saved_version().number)
+            ),
+            "award": selectors.entry_published_award(entry),
             "accept": ",".join(f".{t}" for t in sorted(_accept_types(contest))),
         },
         status=status,

@@ -209,7 +209,7 @@ def test_student_submits_an_essay_and_autosave_answers_json(client):
     resp = client.post(url, {"title": "我的家乡", "body": "短", "pledge": "on"}, follow=True)
     assert "少于最少字数" in resp.content.decode()
     resp = client.post(url, {"title": "我的家乡", "body": "我爱我的家乡南通。" * 5, "pledge": "on"}, follow=True)
-    assert "作品已保存" in resp.content.decode()
+    assert "已提交（作品编号" in resp.content.decode()
     auto = client.post(
         reverse("judging:entry_autosave", args=[contest.pk]),
         data=json.dumps({"title": "草稿", "body": "修改中"}),
@@ -275,7 +275,7 @@ def test_student_uploads_a_document_through_the_page_and_a_wrong_type_is_explain
     good = SimpleUploadedFile("我的调研.pdf", make_pdf())
     resp = client.post(url, {"title": "调研", "file": good, "pledge": "on"}, follow=True)
     html = resp.content.decode()
-    assert "作品已保存" in html and "我的调研.pdf" in html  # the author sees their own file name
+    assert "已提交（作品编号" in html and "我的调研.pdf" in html  # the author sees their own file name
     entry = contest.entries.get()
     own = client.get(reverse("judging:entry_file", args=[entry.pk]))
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
