@@ -14,6 +14,7 @@ from accounts.permissions import request_scope, role_required
 from . import errors, reports, services
 from .forms import ContestForm, PublishedContestForm, RuleFormSet
 from .models import Contest, ContestStatus
+from .selectors import contest_visible_to
 
 
 def managed_contest(request, pk: int) -> Contest:
@@ -74,9 +75,10 @@ def contest_publish(request, pk: int):
 
 
 def viewable_contest(request, pk: int) -> Contest:
+    """A contest whose results the caller may read: owner-region organisers, and teachers/organisers
+    inside the owner region. Any other contest answers 404, so its title never shows."""
     contest = get_object_or_404(Contest.objects.select_related("owner_org"), pk=pk)
-    scope = request_scope(request)
-    if not (scope.manages(contest.owner_org) or scope.taught_paths or scope.managed_paths):
+    if not contest_visible_to(user=request.user, contest=contest):
         raise Http404
     return contest
 
