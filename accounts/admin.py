@@ -17,6 +17,8 @@ from import_export import resources, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
+from core.spreadsheet import SafeCellsResourceMixin
+
 from .models import ApiToken, Grade, Membership, Organization, OrgKind, Role, SchoolStage, User
 from .permissions import request_scope
 from .roster import RosterResource, parse_grade
@@ -165,7 +167,7 @@ class ParentWidget(widgets.ForeignKeyWidget):
             raise ValueError(_("上级 ID“{value}”不存在。").format(value=value)) from exc
 
 
-class OrganizationResource(resources.ModelResource):
+class OrganizationResource(SafeCellsResourceMixin, resources.ModelResource):
     """The tree in bulk (schools, classes…). Rows are checked against the importer's scope before saving:
     an organiser can only add or change nodes below the node they administer."""
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.spreadsheet import safe_cell
 
 from . import errors, reports, services
 from .forms import ContestForm, PublishedContestForm, RuleFormSet
@@ -129,7 +130,16 @@ def contest_export(request, pk: int):
         ws = wb.create_sheet(title)
         ws.append(headers)
         for r in [*rows, total]:
-            ws.append([r.name, r.participants, r.enrolled, r.participation_rate, r.average_score, r.excellence_rate])
+            ws.append(
+                [
+                    safe_cell(r.name),
+                    r.participants,
+                    r.enrolled,
+                    r.participation_rate,
+                    r.average_score,
+                    r.excellence_rate,
+                ]
+            )
     ws = wb.create_sheet("试题分析")
     ws.append(["题目版本", "题型", "题干", "作答人数", "难度系数(通过率)", "区分度", "提示"])
     for item in reports.item_analysis(contest=contest) if is_manager else []:
@@ -137,11 +147,11 @@ def contest_export(request, pk: int):
             [
                 item.revision_id,
                 item.qtype,
-                item.stem[:200],
+                safe_cell(item.stem[:200]),
                 item.responses,
                 item.facility,
                 item.discrimination,
-                "、".join(item.flags),
+                safe_cell("、".join(item.flags)),
             ]
         )
     buffer = BytesIO()

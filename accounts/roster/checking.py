@@ -8,6 +8,8 @@ import unicodedata
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import FORMULA_PREFIXES
+
 from ..models import STAGE_GRADES, Gender, Grade, Organization, OrgKind, Role, SchoolStage, User
 from ..selectors import Scope, scope_for
 from .reading import _read_table, _table_rows
@@ -19,7 +21,6 @@ from .rows import (
     COL_PHONE,
     COL_SCHOOL,
     COL_STUDENT_NO,
-    FORMULA_PREFIXES,
     PHONE_RE,
     SCIENTIFIC_RE,
     STUDENT_NO_RE,

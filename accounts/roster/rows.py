@@ -48,7 +48,6 @@ INITIAL_PASSWORD_ITERATIONS = 20_000
 STUDENT_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SCIENTIFIC_RE = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 class RosterFileError(Exception):

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
+from core.spreadsheet import safe_cell
+
 from ..models import Membership, Organization, OrgKind, Role, User
 from .rows import (
     COL_STUDENT_NO,
@@ -169,8 +171,10 @@ def roster_import(*, user: User, token: str) -> RosterResult:
 
 
 def _xlsx(dataset: tablib.Dataset) -> bytes:
-    # the format escapes leading "=" (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT), so a name can never run
-    return base_formats.XLSX().export_data(dataset)
+    safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        safe.append([safe_cell(v) for v in row])
+    return base_formats.XLSX().export_data(safe)
 
 
 def roster_result_load(*, user: User, token: str) -> dict:

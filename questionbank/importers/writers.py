@@ -9,10 +9,11 @@ import json
 from collections.abc import Iterable
 
 from accounts.models import GradeBand
+from core.spreadsheet import safe_cell
 
 from ..models import Difficulty, Question, QuestionType
 from ..services.content import OPTION_KEYS, format_answer
-from .readers import FORMULA_ESCAPE_PREFIXES, OPTION_HEADERS, TEMPLATE_HEADERS
+from .readers import OPTION_HEADERS, TEMPLATE_HEADERS
 
 EXPORT_HEADERS = ["编号", *TEMPLATE_HEADERS]
 QTYPE_SHORT = {
@@ -123,12 +124,6 @@ INSTRUCTIONS = [
 ]
 
 
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_ESCAPE_PREFIXES):
-        return "'" + value
-    return value
-
-
 def topic_path(topic, cache: dict) -> str:
     if topic.pk not in cache:
         names, node = [], topic
@@ -178,7 +173,7 @@ def _workbook(headers: list[str], rows: Iterable[list]) -> bytes:
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append([escape_formula(v) for v in row])
+        ws.append([safe_cell(v) for v in row])
     notes = wb.create_sheet("填写说明")
     for item in INSTRUCTIONS:
         notes.append(list(item))

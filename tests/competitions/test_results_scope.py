@@ -4,7 +4,6 @@ contest page does, so its title never leaks."""
 import pytest
 from django.urls import reverse
 
-
 from .factories import make_contest
 
 
