@@ -90,6 +90,65 @@ QUESTIONS = [
 ]
 
 
+# The practice ground draws from its own questions: while the formal contest runs, its questions are
+# reserved (competitions/secrecy.py) and a practice with immediate review may not hand out their keys.
+PRACTICE_QUESTIONS = [
+    (
+        S,
+        "被困电梯时，正确的做法是？",
+        _opts("扒门爬出", "按警铃或拨打电梯内电话求助", "在电梯里跳动", "撬开天花板"),
+        ["B"],
+        "保持冷静，等待救援。",
+    ),
+    (
+        S,
+        "放学路上有陌生人说“你妈妈让我来接你”，你应该？",
+        _opts("跟他走", "先打电话向家长核实", "收下他给的零食", "告诉他家庭住址"),
+        ["B"],
+        "陌生人接送要先核实。",
+    ),
+    (
+        S,
+        "夏天在家中发现有人触电，首先应该？",
+        _opts("用手把人拉开", "切断电源或用干燥木棍挑开电线", "泼水", "跑开"),
+        ["B"],
+        "先断电再施救。",
+    ),
+    (
+        S,
+        "乘坐校车时，正确的做法是？",
+        _opts("把头伸出窗外", "系好安全带，不在车内打闹", "站在车门边", "催促司机开快点"),
+        ["B"],
+        "乘车要系安全带。",
+    ),
+    (
+        S,
+        "鼻子流血时，正确的处理是？",
+        _opts("仰头", "低头，用手指压住鼻翼两侧", "用纸用力塞住", "躺下"),
+        ["B"],
+        "身体前倾，压迫止血。",
+    ),
+    (
+        M,
+        "以下哪些做法能预防食物中毒？",
+        _opts("饭前洗手", "不买三无食品", "生熟分开", "吃路边摊的凉拌菜"),
+        ["A", "B", "C"],
+        "注意饮食卫生。",
+    ),
+    (
+        M,
+        "网络游戏中有人索要你家人的支付密码，你应该？",
+        _opts("拒绝", "告诉家长", "为了装备告诉他", "向平台举报"),
+        ["A", "B", "D"],
+        "保护家庭财产安全。",
+    ),
+    (T, "未满 12 周岁的儿童可以坐在汽车副驾驶座位上。", [], False, "应坐在后排安全座椅上。"),
+    (T, "游泳前要做好热身运动。", [], True, "热身可以防止抽筋。"),
+    (T, "闻到煤气味时，可以打开抽油烟机排气。", [], False, "开关电器可能产生电火花。"),
+    (T, "遇到校园欺凌要及时告诉老师和家长。", [], True, "学会求助。"),
+]
+
+
 def _question(topic: Topic, qtype, stem, options, answer, explanation) -> None:
     if Question.objects.filter(topic=topic, stem=stem).exists():
         return
@@ -129,6 +188,9 @@ def seed(ctx, stdout) -> None:
     topic, _ = Topic.objects.get_or_create(name="青少年安全知识（演示）", parent=None)
     for row in QUESTIONS:
         _question(topic, *row)
+    practice_topic, _ = Topic.objects.get_or_create(name="安全知识练习题（演示）", parent=None)
+    for row in PRACTICE_QUESTIONS:
+        _question(practice_topic, *row)
     now = timezone.now()
     window = {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=30)}
     rules = [(topic, S, 5, "6"), (topic, M, 2, "10"), (topic, T, 3, "5"), (topic, F, 1, "15")]
@@ -165,6 +227,8 @@ def seed(ctx, stdout) -> None:
             "review_policy": ReviewPolicy.IMMEDIATELY,
             "partial_credit": True,
         },
-        rules=[(topic, S, 4, "10"), (topic, T, 4, "10"), (topic, M, 2, "10")],
+        rules=[(practice_topic, S, 4, "10"), (practice_topic, T, 4, "10"), (practice_topic, M, 2, "10")],
     )
+    # demo databases seeded before practice got its own questions
+    practice.rules.filter(topic=topic).update(topic=practice_topic)
     stdout.write(f"竞赛：{formal.title}（正式，#{formal.pk}）、{practice.title}（练习，#{practice.pk}）")
