@@ -19,6 +19,7 @@ from import_export.formats import base_formats
 
 from core.spreadsheet import SafeCellsResourceMixin
 
+from .duties import account_manageable
 from .models import ApiToken, Grade, Membership, Organization, OrgKind, Role, SchoolStage, User
 from .permissions import request_scope
 from .roster import RosterResource, parse_grade
@@ -335,7 +336,10 @@ class UserAdmin(ScopedAdminMixin, ExportMixin, DjangoUserAdmin):
             return False
         paths = tuple(self.managed_paths(request))
         memberships = list(obj.memberships.select_related("org"))
-        return bool(memberships) and all(m.org_id and m.org.path.startswith(paths) for m in memberships)
+        if not (memberships and all(m.org_id and m.org.path.startswith(paths) for m in memberships)):
+            return False
+        # …and who serve nowhere outside it (a judge on a city panel is the city's to reset)
+        return account_manageable(scope=request_scope(request), target=obj)
 
     def has_add_permission(self, request):
         # organisers create students through the roster import, which places them in a class
