@@ -19,6 +19,7 @@ from .judging import (
     score_reopen,
     score_save,
 )
+from .teams import team_invitation_accept, team_invitation_decline, team_leave
 
 __all__ = [
     "JudgingError",
@@ -38,5 +39,8 @@ __all__ = [
     "round_set_panel",
     "rubric_set",
     "score_reopen",
+    "team_invitation_accept",
+    "team_invitation_decline",
+    "team_leave",
     "score_save",
 ]

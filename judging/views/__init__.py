@@ -13,7 +13,7 @@ from .organisers import (
     round_detail,
     rubric_edit,
 )
-from .students import entry_autosave, entry_edit, entry_file
+from .students import entry_autosave, entry_edit, entry_file, team_action
 
 __all__ = [
     "awards",
@@ -28,6 +28,7 @@ __all__ = [
     "judge_queue",
     "judge_score",
     "round_action",
+    "team_action",
     "round_create",
     "round_detail",
     "rubric_edit",
