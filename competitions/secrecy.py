@@ -15,10 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from questionbank.models import Topic
 from questionbank.secrecy import Reservation, reservation_source, reservations, reserved_label
 from questionbank.selectors import published_revisions
 
-from .models import Contest, ContestKind, ContestStatus, PaperMode, ReviewPolicy
+from .models import Contest, ContestKind, ContestStatus, FixedQuestion, PaperMode, PaperRule, ReviewPolicy
 
 
 def contest_holder(contest: Contest | int) -> str:
@@ -29,38 +30,68 @@ def contest_reservation_until(contest: Contest) -> datetime | None:
     return None if contest.review_policy == ReviewPolicy.NEVER else contest.closes_at
 
 
-def contest_question_ids(contest: Contest, *, now: datetime, question_ids: set[int] | None = None) -> set[int]:
-    """Ids of the questions `contest`'s paper can draw."""
-    if contest.paper_mode == PaperMode.FIXED:
-        ids = {fq.revision.question_id for fq in contest.fixed_questions.all()}
-        return ids if question_ids is None else ids & question_ids
-    ids: set[int] = set()
-    bands = contest.grade_bands or [None]
-    for rule in contest.rules.all():
-        for band in bands:
-            pool = published_revisions(
-                topic_ids=[rule.topic_id], qtype=rule.qtype, difficulty=rule.difficulty or None, grade_band=band
-            )
-            if question_ids is not None:
-                pool = pool.filter(question_id__in=question_ids)
-            if contest.closes_at <= now:
-                pool = pool.filter(question__created_at__lt=contest.closes_at)
-            ids.update(pool.values_list("question_id", flat=True))
-    return ids
+def _descendants(topic_id: int, children: dict[int | None, list[int]]) -> set[int]:
+    found, frontier = {topic_id}, [topic_id]
+    while frontier:
+        frontier = [c for t in frontier for c in children.get(t, ()) if c not in found]
+        found.update(frontier)
+    return found
+
+
+def contests_question_ids(
+    contests: list[Contest], *, now: datetime, question_ids: set[int] | None = None
+) -> dict[int, set[int]]:
+    """contest id → ids of the questions its paper can draw, in three queries however many contests
+    and rules: fixed revisions, the topic tree, and one read of every rule's candidates."""
+    drawn: dict[int, set[int]] = {c.pk: set() for c in contests}
+    fixed = FixedQuestion.objects.filter(contest__in=[c for c in contests if c.paper_mode == PaperMode.FIXED])
+    if question_ids is not None:
+        fixed = fixed.filter(revision__question_id__in=question_ids)
+    for contest_id, question_id in fixed.values_list("contest_id", "revision__question_id"):
+        drawn[contest_id].add(question_id)
+    rules = [(c, r) for c in contests if c.paper_mode == PaperMode.RULES for r in c.rules.all()]
+    if not rules:
+        return drawn
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    specs: dict[tuple[int, str], list[tuple[Contest, PaperRule]]] = {}
+    wanted = Q()
+    for contest, rule in rules:
+        topic_ids = _descendants(rule.topic_id, children)
+        for topic_id in topic_ids:
+            specs.setdefault((topic_id, rule.qtype), []).append((contest, rule))
+        match = Q(topic_id__in=topic_ids, qtype=rule.qtype)
+        wanted |= match & Q(difficulty=rule.difficulty) if rule.difficulty else match
+    # a page's few ids are matched in Python; the whole bank is narrowed by the rules in SQL first
+    pool = published_revisions()
+    pool = pool.filter(question_id__in=question_ids) if question_ids is not None else pool.filter(wanted)
+    rows = pool.values_list("question_id", "topic_id", "qtype", "difficulty", "grade_bands", "question__created_at")
+    for question_id, topic_id, qtype, difficulty, bands, created_at in rows:
+        for contest, rule in specs.get((topic_id, qtype), ()):
+            if (
+                (not rule.difficulty or difficulty == rule.difficulty)
+                and (not contest.grade_bands or set(contest.grade_bands) & set(bands or ()))
+                # a closed contest (answers never published) could not have drawn later questions
+                and (contest.closes_at > now or created_at < contest.closes_at)
+            ):
+                drawn[contest.pk].add(question_id)
+    return drawn
 
 
 @reservation_source
 def formal_contest_reservations(*, now: datetime, question_ids: set[int] | None = None) -> Iterable[Reservation]:
-    contests = (
+    contests = list(
         Contest.objects.filter(kind=ContestKind.FORMAL, status=ContestStatus.PUBLISHED)
         .filter(Q(closes_at__gt=now) | Q(review_policy=ReviewPolicy.NEVER))
         .select_related("owner_org")
-        .prefetch_related("rules", "fixed_questions__revision")
+        .prefetch_related("rules")
     )
+    drawn = contests_question_ids(contests, now=now, question_ids=question_ids)
     for contest in contests:
         until = contest_reservation_until(contest)
         holder = contest_holder(contest)
-        for qid in contest_question_ids(contest, now=now, question_ids=question_ids):
+        for qid in sorted(drawn[contest.pk]):
             yield Reservation(qid, holder, contest.title, until, contest.owner_org)
 
 

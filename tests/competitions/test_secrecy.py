@@ -260,3 +260,13 @@ def test_formal_contest_own_review_is_not_withheld_by_its_own_reservation(tree, 
     attempt, _ = services.attempt_start(user=tree.student_a, contest_id=contest.pk)
     attempt = services.attempt_submit(user=tree.student_a, attempt_id=attempt.pk)
     assert all(r["correct_answer"] == [["长江"]] for r in attempt_payload(attempt)["review"])
+
+
+def test_reservations_read_a_fixed_number_of_queries_however_many_contests(tree, topic, django_assert_num_queries):
+    for i in range(6):
+        make_question(topic=topic, qtype=QuestionType.SINGLE)
+        make_contest(owner_org=tree.city, title=f"竞赛{i}", rules=[(topic, QuestionType.SINGLE, "", 1, "5")])
+        make_contest(owner_org=tree.city, title=f"固定{i}", fixed=[(make_question(topic=topic), "5")])
+    with django_assert_num_queries(5):
+        found = reservations()
+    assert len(found) == 12
