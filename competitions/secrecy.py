@@ -102,9 +102,11 @@ def reserved_for_contest(contest: Contest, *, now: datetime | None = None) -> di
     if contest.kind != ContestKind.PRACTICE:
         return {}
     now = now or timezone.now()
-    found = reservations(now=now, exclude_holder=contest_holder(contest) if contest.pk else "")
     if contest.closes_at <= now:
         return {}
+    # only the practice paper's own candidates matter: keeps attempt start off a whole-bank read
+    own = contests_question_ids([contest], now=now)[contest.pk]
+    found = reservations(now=now, question_ids=own, exclude_holder=contest_holder(contest))
     start = max(now, contest.opens_at)
     live: dict[int, list[Reservation]] = {}
     for qid, found_for_q in found.items():
