@@ -102,8 +102,10 @@ def leaderboard_apply_attempt(*, contest_id: int, attempt_id: int) -> None:
     freeze_at = info.freeze_at if info else None
     frozen_too = freeze_at is not None and source.attempt_finished_before(attempt_id, freeze_at)
     if _apply_user(store, contest_id, user_id, freeze_at=freeze_at, frozen_too=frozen_too) is None:
-        # not built (first answer, or Redis flushed): the rebuild reads this committed attempt too
-        leaderboard_rebuild(contest_id=contest_id)
+        # Not built (first answer, or Redis flushed): rebuild, which reads this committed attempt too. If
+        # another process is rebuilding already, don't wait for it on a student's request: this update was
+        # parked as pending and that rebuild re-applies it from the database when it is done.
+        leaderboard_rebuild(contest_id=contest_id, wait=False)
     leaderboard_notify(contest_id=contest_id)
 
 
