@@ -2,9 +2,6 @@
 (plus a couple waiting for review by a demo teacher). Idempotent: a question whose stem and options
 already exist in its topic is skipped."""
 
-import importlib
-
-from django.apps import apps as django_apps
 from django.db import transaction
 
 from .demo_bank import PENDING, QUESTIONS
@@ -12,6 +9,7 @@ from .models import Question
 from .services.content import content_clean, parse_difficulty, parse_grade_bands, parse_qtype, question_fingerprint
 from .services.importing import TopicResolver
 from .services.questions import question_create, question_submit
+from .topics import topics_ensure_base
 
 
 def _content(item):
@@ -30,9 +28,7 @@ def _content(item):
 
 @transaction.atomic
 def seed(ctx, stdout) -> None:
-    # the standard topic tree comes from a data migration; a flushed database (transactional tests,
-    # `flush`) has lost it, and the demo questions need it
-    importlib.import_module("questionbank.migrations.0003_seed_topics").seed_topics(django_apps, None)
+    topics_ensure_base()
     resolver = TopicResolver()
     admin = ctx.users.get("admin")
     teacher = ctx.users.get("teacher3") or admin
