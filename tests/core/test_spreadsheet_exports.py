@@ -42,6 +42,7 @@ EXPORTS = [
     "admin:accounts_user_export csv",
     "admin:accounts_organization_export xlsx",
     "admin:accounts_organization_export csv",
+    "stage:export",
 ]
 # Modules that build spreadsheets; each one is reached by some entry of EXPORTS above.
 SPREADSHEET_MODULES = {
@@ -54,6 +55,7 @@ SPREADSHEET_MODULES = {
     "accounts/admin.py",
     # demo accounts only (our own role names, usernames and passwords), still written through safe_cell
     "accounts/management/commands/seed_demo.py",
+    "stage/reports.py",
 }
 
 
@@ -120,7 +122,26 @@ def world(db, django_user_model):
     )
     t.city_organiser.is_staff = True
     t.city_organiser.save(update_fields=["is_staff"])
+    w.stage = _stage_event(t)
     return w
+
+
+def _stage_event(tree):
+    """A 老少同台 stage event with formula-like performer names, judged and locked."""
+    from stage import services as stage_services
+    from stage.models import Performer
+    from tests.stage.factories import T0, Stage, at
+
+    st = Stage(tree=tree, judges=3, performers=2, draw=False)
+    for i, performer in enumerate(st.performers):
+        Performer.objects.filter(pk=performer.pk).update(name=evil(i))
+    stage_services.draw_commit(actor=st.host, event_id=st.event.pk, public_input_rule="x", now=T0)
+    stage_services.draw_perform(actor=st.host, event_id=st.event.pk, public_input="1", now=T0)
+    for performer in Performer.objects.filter(event=st.event).order_by("running_order"):
+        st.open(performer)
+        st.score_all(performer, [20, 22, 24])
+        stage_services.performer_lock(actor=st.host, event_id=st.event.pk, performer_id=performer.pk, now=at(1))
+    return st.event
 
 
 def fetch(client, world, name: str) -> tuple[str, bytes]:
@@ -136,6 +157,8 @@ def fetch(client, world, name: str) -> tuple[str, bytes]:
     elif route == "results:stats_contest_xlsx":
         pk = world.knowledge.pk if arg == "knowledge" else world.contest.pk
         response = client.get(reverse(route, args=[arg, pk]))
+    elif route == "stage:export":
+        response = client.get(reverse(route, args=[world.stage.pk]))
     elif route == "accounts:roster_credentials":
         response = client.get(reverse(route, args=["tok"]))
     elif route.startswith("admin:"):
@@ -200,5 +223,10 @@ def test_every_export_in_the_code_is_listed_here():
             continue
         if pattern.search(path.read_text(encoding="utf-8")):
             builders.add(rel)
-    views_only = {"questionbank/views.py", "judging/views/organisers.py", "accounts/views_roster.py"}
+    views_only = {
+        "questionbank/views.py",
+        "judging/views/organisers.py",
+        "accounts/views_roster.py",
+        "stage/views_manage.py",
+    }
     assert builders - views_only - {"results/views_stats.py"} <= SPREADSHEET_MODULES, builders - SPREADSHEET_MODULES
