@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from accounts.models import Organization, Role, User
 from accounts.selectors import scope_for
+from questionbank.secrecy import reservations, reserved_until
 
 from .models import Attempt, AttemptState, Contest, ContestStatus, ReviewPolicy, ScorePolicy
 from .paper import CHOICE_TYPES, display_options, to_display_keys
+from .secrecy import contest_holder
 
 # --- who may take part -------------------------------------------------------------------------
 
@@ -173,6 +175,10 @@ def correct_answer_display(item):
     return revision.answer
 
 
+def _until(found) -> datetime | None:
+    return reserved_until(found) if found else None
+
+
 def attempt_payload(attempt: Attempt, now: datetime | None = None, *, items: list | None = None) -> dict:
     """The attempt as clients see it. Score and review appear only when the results policy allows."""
     now = now or timezone.now()
@@ -197,14 +203,24 @@ def attempt_payload(attempt: Attempt, now: datetime | None = None, *, items: lis
             "finish_reason": attempt.finish_reason,
         }
     if review_visible(attempt, now):
+        # keys of questions another formal contest still keeps secret are withheld (null / "")
+        held = reservations(
+            now=now,
+            question_ids={i.revision.question_id for i in items},
+            exclude_holder=contest_holder(attempt.contest_id),
+        )
         data["review"] = [
             {
                 "question_id": i.revision_id,
                 "your_answer": i.answer,
-                "correct_answer": correct_answer_display(i),
-                "explanation": i.revision.explanation,
+                "correct_answer": None if i.revision.question_id in held else correct_answer_display(i),
+                "explanation": "" if i.revision.question_id in held else i.revision.explanation,
                 "points": float(i.points),
                 "score": float(i.score or 0),
+                # extension: the key is withheld while another formal contest keeps the question
+                # secret; until then (None: the holding contest never publishes its answers)
+                "key_withheld": i.revision.question_id in held,
+                "key_withheld_until": _until(held.get(i.revision.question_id)),
             }
             for i in items
         ]

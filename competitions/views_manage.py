@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.spreadsheet import safe_cell
 
 from . import errors, reports, roll_call, services
 from .forms import ContestForm, PublishedContestForm, RuleFormSet
 from .models import Contest, ContestStatus
+from .selectors import contest_visible_to
 
 
 def managed_contest(request, pk: int) -> Contest:
@@ -74,9 +76,10 @@ def contest_publish(request, pk: int):
 
 
 def viewable_contest(request, pk: int) -> Contest:
+    """A contest whose results the caller may read: owner-region organisers, and teachers/organisers
+    inside the owner region. Any other contest answers 404, so its title never shows."""
     contest = get_object_or_404(Contest.objects.select_related("owner_org"), pk=pk)
-    scope = request_scope(request)
-    if not (scope.manages(contest.owner_org) or scope.taught_paths or scope.managed_paths):
+    if not contest_visible_to(user=request.user, contest=contest):
         raise Http404
     return contest
 
@@ -137,7 +140,16 @@ def contest_export(request, pk: int):
         ws = wb.create_sheet(title)
         ws.append(headers)
         for r in [*rows, total]:
-            ws.append([r.name, r.participants, r.enrolled, r.participation_rate, r.average_score, r.excellence_rate])
+            ws.append(
+                [
+                    safe_cell(r.name),
+                    r.participants,
+                    r.enrolled,
+                    r.participation_rate,
+                    r.average_score,
+                    r.excellence_rate,
+                ]
+            )
     ws = wb.create_sheet("试题分析")
     ws.append(["题目版本", "题型", "题干", "作答人数", "难度系数(通过率)", "区分度", "提示"])
     for item in reports.item_analysis(contest=contest) if is_manager else []:
@@ -145,11 +157,11 @@ def contest_export(request, pk: int):
             [
                 item.revision_id,
                 item.qtype,
-                item.stem[:200],
+                safe_cell(item.stem[:200]),
                 item.responses,
                 item.facility,
                 item.discrimination,
-                "、".join(item.flags),
+                safe_cell("、".join(item.flags)),
             ]
         )
     buffer = BytesIO()

@@ -20,6 +20,7 @@ from .models import (
     Score,
     ScoreItem,
     SubmissionContest,
+    TeamInvitation,
 )
 
 
@@ -54,13 +55,26 @@ class VersionInline(admin.TabularInline):
     can_delete = False
 
 
+class InvitationInline(admin.TabularInline):
+    """Who was invited to the team and how they answered (members join only by accepting)."""
+
+    model = TeamInvitation
+    extra = 0
+    fields = ["invitee", "status", "created_at", "responded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
     list_display = ["code", "contest", "author", "school", "district", "consent_public"]
     list_filter = ["contest"]
     search_fields = ["code", "author__username", "author__real_name"]
     raw_id_fields = ["author", "team_members", "school", "district"]
-    inlines = [VersionInline]
+    inlines = [VersionInline, InvitationInline]
 
 
 @admin.register(Round)

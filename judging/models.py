@@ -141,6 +141,28 @@ class FileStatus(models.TextChoices):
 JUDGED_VERSION = models.Q(is_autosave=False, file_status=FileStatus.READY)
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    ACCEPTED = "accepted", _("已接受")
+    DECLINED = "declined", _("已拒绝")
+
+
+class TeamInvitation(models.Model):
+    """The author asked `invitee` to join a team entry. Membership (Entry.team_members) begins only when
+    the invitee accepts, so nobody is put into an entry — and locked out of their own — without consent."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_invitations")
+    status = models.CharField(max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("团队邀请")
+        verbose_name_plural = _("团队邀请")
+        constraints = [models.UniqueConstraint(fields=["entry", "invitee"], name="judging_invitation_unique")]
+
+
 class EntryVersion(models.Model):
     """Every saved state of an entry. `original_filename` is shown to the author and organisers only."""
 

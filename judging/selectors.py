@@ -18,12 +18,14 @@ from .models import (
     Assignment,
     Award,
     Entry,
+    InvitationStatus,
     Round,
     RoundEntry,
     RoundStatus,
     Score,
     ScoreStatus,
     SubmissionContest,
+    TeamInvitation,
 )
 
 # --- permissions ------------------------------------------------------------------------------
@@ -74,6 +76,14 @@ def entry_for_student(user: User, contest: SubmissionContest) -> Entry | None:
         .prefetch_related("team_members")
         .first()
     )
+
+
+def pending_invitations(*, student: User, contest: SubmissionContest | None = None):
+    """Team invitations waiting for `student`'s answer (in one contest, or all)."""
+    qs = TeamInvitation.objects.filter(invitee=student, status=InvitationStatus.PENDING).select_related(
+        "entry__contest", "entry__author"
+    )
+    return qs.filter(entry__contest=contest) if contest is not None else qs
 
 
 def student_school_and_district(user: User) -> tuple[Organization | None, Organization | None]:

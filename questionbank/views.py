@@ -18,6 +18,7 @@ from .forms import ImportForm, QuestionForm, ReviewForm, SearchForm, TopicForm
 from .importers import ImportFileError
 from .importers.writers import export_json, export_xlsx, template_xlsx
 from .models import ImportJob, Question, QuestionStatus
+from .secrecy import KeyViewer, hidden_keys, reservations, reserved_label
 from .selectors import question_search, questions_visible_to, review_queue, topic_tree
 from .services import (
     DuplicateQuestion,
@@ -66,6 +67,9 @@ def question_list(request):
     filters = form.filters() if request.GET else {}
     qs = question_search(user=request.user, **filters)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    held = reservations(question_ids=[q.pk for q in page])
+    for q in page:
+        q.reserved_label = reserved_label(held[q.pk]) if q.pk in held else ""
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -155,6 +159,7 @@ def question_edit(request, pk: int):
 def question_detail(request, pk: int):
     question = _visible_question(request, pk)
     user = request.user
+    held = reservations(question_ids=[question.pk]).get(question.pk)
     return render(
         request,
         "questionbank/question_detail.html",
@@ -169,6 +174,8 @@ def question_detail(request, pk: int):
             "may_approve": can_approve(user, question),
             "can_retire": can_review(user) and question.status == QuestionStatus.PUBLISHED,
             "review_form": ReviewForm(),
+            "reserved_label": reserved_label(held) if held else "",
+            "key_hidden": not KeyViewer(user).sees(held),
         },
     )
 
@@ -321,11 +328,15 @@ def export(request, fmt: str):
         raise Http404
     form = SearchForm(request.GET or None)
     qs = question_search(user=request.user, **(form.filters() if request.GET else {}))
-    qs = qs.select_related("topic__parent__parent")[:EXPORT_LIMIT]
+    questions = list(qs.select_related("topic__parent__parent")[:EXPORT_LIMIT])
+    # keys of questions a running formal contest reserves leave only with reviewers and its organisers
+    withheld = hidden_keys(request.user)
+    withheld = {q.pk: withheld[q.pk] for q in questions if q.pk in withheld}
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "json":
-        response = HttpResponse(export_json(qs), content_type="application/json; charset=utf-8")
+        body = export_json(questions, withheld=withheld)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
-        response = HttpResponse(export_xlsx(qs), content_type=XLSX)
+        response = HttpResponse(export_xlsx(questions, withheld=withheld), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=questions-{stamp}.{fmt}"
     return response

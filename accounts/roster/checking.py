@@ -8,6 +8,8 @@ import unicodedata
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import FORMULA_PREFIXES
+
 from ..models import STAGE_GRADES, Gender, Grade, Organization, OrgKind, Role, SchoolStage, User
 from ..selectors import Scope, scope_for
 from ..validators import normalise_phone, phone_is_valid
@@ -20,7 +22,6 @@ from .rows import (
     COL_PHONE,
     COL_SCHOOL,
     COL_STUDENT_NO,
-    FORMULA_PREFIXES,
     SCIENTIFIC_RE,
     STUDENT_NO_RE,
     RosterFileError,

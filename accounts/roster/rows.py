@@ -44,7 +44,6 @@ CREDENTIALS_TTL = 15 * 60
 INITIAL_PASSWORD_ITERATIONS = 20_000
 STUDENT_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SCIENTIFIC_RE = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 class RosterFileError(Exception):

@@ -179,8 +179,10 @@ def roster_import(*, user: User, token: str) -> RosterResult:
 
 
 def _xlsx(dataset: tablib.Dataset) -> bytes:
-    # the format escapes leading "=" (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT), so a name can never run
-    return base_formats.XLSX().export_data(dataset)
+    safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        safe.append([safe_cell(v) for v in row])
+    return base_formats.XLSX().export_data(safe)
 
 
 def roster_result_load(*, user: User, token: str) -> dict:

@@ -19,6 +19,7 @@ from .judging import (
     score_reopen,
     score_save,
 )
+from .teams import team_invitation_accept, team_invitation_decline, team_leave
 from .uploads import entry_file_process, entry_files_rebuild
 
 __all__ = [
@@ -41,5 +42,8 @@ __all__ = [
     "round_set_panel",
     "rubric_set",
     "score_reopen",
+    "team_invitation_accept",
+    "team_invitation_decline",
+    "team_leave",
     "score_save",
 ]

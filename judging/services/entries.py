@@ -1,5 +1,5 @@
-"""Students submit: one entry per student (or a team entry), every save kept as a version, locked at
-the deadline."""
+"""Students submit: one entry per student (or a team entry, joined by invitation: services/teams.py),
+every save kept as a version, locked at the deadline."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .. import text
 from ..models import KIND_FILE_TYPES, Entry, EntryVersion, FileStatus, SubmissionContest
 from ..selectors import student_is_eligible, student_school_and_district
 from .errors import JudgingError
+from .teams import team_check_invitees, team_sync
 from .uploads import entry_file_expire
 
 PROCESSING_TIMEOUT = timedelta(minutes=10)  # far beyond a 50 MB rebuild; a worker killed mid-task never finishes
@@ -35,30 +36,6 @@ def _new_code(contest: SubmissionContest) -> str:
         if code not in taken:
             return code
     raise JudgingError("code_exhausted", _("无法生成作品编号，请重试。"))
-
-
-def _resolve_team(contest: SubmissionContest, author: User, usernames: list[str]) -> list[User]:
-    usernames = [u.strip() for u in usernames if u and u.strip()]
-    if not usernames:
-        return []
-    if not contest.allow_teams:
-        raise JudgingError("teams_not_allowed", _("本次比赛不接受团队作品。"))
-    if len(set(usernames)) + 1 > contest.max_team_size:
-        raise JudgingError("team_too_large", _("团队最多 %(n)s 人（含作者）。") % {"n": contest.max_team_size})
-    members = list(User.objects.filter(username__in=usernames))
-    found = {m.username for m in members}
-    missing = [u for u in usernames if u not in found]
-    if missing:
-        raise JudgingError("team_member_unknown", _("找不到团队成员账号：%(u)s") % {"u": "、".join(missing)})
-    for m in members:
-        if m.pk == author.pk:
-            raise JudgingError("team_member_self", _("团队成员中不要填写作者本人。"))
-        if not student_is_eligible(m, contest):
-            raise JudgingError("team_member_ineligible", _("%(u)s 不在本次比赛的参赛范围内。") % {"u": m.username})
-        taken = Entry.objects.filter(contest=contest).filter(Q(author=m) | Q(team_members=m))
-        if taken.exists():
-            raise JudgingError("team_member_taken", _("%(u)s 已参加了另一份作品。") % {"u": m.username})
-    return members
 
 
 @transaction.atomic
@@ -161,7 +138,9 @@ def entry_save(
         elif entry is None or not (entry.saved_version() and entry.saved_version().file):
             raise JudgingError("file_required", _("请上传作品文件。"))
 
-    team = _resolve_team(contest, student, team_usernames or []) if not autosave else None
+    invitees = (
+        None if autosave else team_check_invitees(contest=contest, author=student, usernames=team_usernames or [])
+    )
 
     if entry is None:
         school, district = student_school_and_district(student)
@@ -176,8 +155,8 @@ def entry_save(
         entry.pledge_accepted_at = entry.pledge_accepted_at or now
         entry.consent_public = bool(consent_public)
         entry.save()
-        if team is not None:
-            entry.team_members.set(team)
+        if invitees is not None:
+            team_sync(entry=entry, invitees=invitees, now=now)
 
     latest = entry.versions.select_for_update().order_by("-number").first()
     if latest is not None and latest.is_autosave:

@@ -13,7 +13,7 @@ from .organisers import (
     round_detail,
     rubric_edit,
 )
-from .students import entry_autosave, entry_edit, entry_file, entry_file_status
+from .students import entry_autosave, entry_edit, entry_file, entry_file_status, team_action
 
 __all__ = [
     "awards",
@@ -29,6 +29,7 @@ __all__ = [
     "judge_queue",
     "judge_score",
     "round_action",
+    "team_action",
     "round_create",
     "round_detail",
     "rubric_edit",

@@ -87,6 +87,7 @@ def index(request):
     if scope.has_role(Role.STUDENT):
         contests = selectors.contests_for_student(request.user)
         ctx["student_contests"] = [(c, selectors.entry_for_student(request.user, c)) for c in contests]
+        ctx["invited_contest_ids"] = {i.entry.contest_id for i in selectors.pending_invitations(student=request.user)}
     if scope.has_role(Role.JUDGE):
         ctx["queue"] = selectors.judge_queue_summary(request.user)
     if scope.has_role(Role.ORGANISER) or scope.is_admin:

@@ -71,9 +71,7 @@ def entry_edit(request, pk):
         "consent": request.POST.get("consent") == "on"
         if request.method == "POST"
         else bool(entry and entry.consent_public),
-        "team": request.POST.get("team")
-        if request.method == "POST"
-        else (",".join(u.username for u in entry.team_members.all()) if entry else ""),
+        "team": request.POST.get("team") if request.method == "POST" else ",".join(_team_usernames(entry)),
     }
     return render(
         request,
@@ -94,10 +92,45 @@ def entry_edit(request, pk):
                 and (not entry.saved_version() or latest.number > entry.saved_version().number)
             ),
             "award": selectors.entry_published_award(entry),
+            "invitations": selectors.pending_invitations(student=request.user, contest=contest),
+            "team_invitations": entry.invitations.select_related("invitee") if entry else [],
             "accept": ",".join(f".{t}" for t in sorted(_accept_types(contest))),
         },
         status=status,
     )
+
+
+def _team_usernames(entry) -> list[str]:
+    """Members and invitees still pending, as the author typed them into the team field."""
+    if entry is None:
+        return []
+    members = [u.username for u in entry.team_members.all()]
+    pending = entry.invitations.filter(status="pending").values_list("invitee__username", flat=True)
+    return members + [u for u in pending if u not in members]
+
+
+_TEAM_ACTIONS = {
+    "accept": (services.team_invitation_accept, _("已加入团队作品。")),
+    "decline": (services.team_invitation_decline, _("已拒绝团队邀请。")),
+    "leave": (services.team_leave, _("已退出团队作品。")),
+}
+
+
+@require_POST
+@role_required(Role.STUDENT)
+def team_action(request, pk, action):
+    """Accept or decline an invitation to a team entry, or leave the team (before the deadline)."""
+    contest = get_object_or_404(SubmissionContest, pk=pk)
+    if action not in _TEAM_ACTIONS:
+        raise PermissionDenied
+    service, done = _TEAM_ACTIONS[action]
+    try:
+        service(student=request.user, contest=contest)
+    except JudgingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("judging:entry_edit", pk=contest.pk)
 
 
 def _accept_types(contest):

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import unescape_cell
 from core.uploads import SPREADSHEET_LIMITS, UploadRejected, zip_open, zip_verify
 
 from ..services.content import OPTION_KEYS
 
 MAX_CELL = 5000
 MAX_ROWS = 30_000  # keeps a full check under ~300 MB RSS (bench: 30k rows → 253 MB)
-FORMULA_ESCAPE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 FORMATS = {
     "xlsx": "Excel (.xlsx)",
@@ -140,8 +140,8 @@ def _check_cell(row: RawRow, key: str, text: str, *, spreadsheet: bool = True) -
     """In spreadsheets, formulas are refused (we never evaluate them) and our own exports escape
     formula-like text with a leading apostrophe, which is removed again here so a round trip is lossless.
     JSON has no formulas: its text is taken literally."""
-    if spreadsheet and text.startswith("'") and text[1:2] and text[1] in FORMULA_ESCAPE_PREFIXES:
-        return text[1:]
+    if spreadsheet and unescape_cell(text) is not text:
+        return unescape_cell(text)
     if spreadsheet and text.startswith("="):
         row.errors.append((column_label(key), _("单元格含公式，请改为普通文本（或在前面加英文单引号 '）。")))
         return ""

@@ -126,6 +126,7 @@ def test_team_entry_names_members_who_cannot_enter_again(tree):
     contest = make_contest(tree, open_now=True, allow_teams=True, max_team_size=3)
     mate = make_student(tree.class_a, username="mate")
     entry, _v = save(contest, tree.student_a, team_usernames=["mate"])
+    services.team_invitation_accept(student=mate, contest=contest)
     assert list(entry.team_members.all()) == [mate]
     with pytest.raises(JudgingError) as exc:
         save(contest, mate)
