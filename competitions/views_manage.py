@@ -6,10 +6,12 @@ from io import BytesIO
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.confirm import confirmation_page, is_confirmed
 
 from . import errors, reports, services
 from .forms import ContestForm, PublishedContestForm, RuleFormSet
@@ -65,6 +67,14 @@ def published_contest_edit(request, contest: Contest):
 @require_POST
 def contest_publish(request, pk: int):
     contest = managed_contest(request, pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("确认发布竞赛？"),
+            message=_("发布后「%(t)s」将对参赛范围内的学生可见；一旦有学生答题就不能撤回发布。") % {"t": contest.title},
+            button=_("确认发布"),
+            back_url=contest.get_absolute_url(),
+        )
     try:
         services.contest_publish(actor=request.user, contest=contest)
         messages.success(request, "竞赛已发布。")

@@ -18,6 +18,16 @@ from .judging import (
     rubric_set,
     score_reopen,
     score_save,
+    score_validate,
+)
+from .rounds import (
+    conflict_remove,
+    judge_pair_remove,
+    round_delete,
+    round_problems,
+    round_reopen,
+    round_reset,
+    round_update,
 )
 
 __all__ = [
@@ -26,6 +36,13 @@ __all__ = [
     "assignment_reassign",
     "awards_compute",
     "conflict_declare",
+    "conflict_remove",
+    "judge_pair_remove",
+    "round_delete",
+    "round_problems",
+    "round_reopen",
+    "round_reset",
+    "round_update",
     "judge_pair_declare",
     "awards_publish",
     "contest_create",
@@ -39,4 +56,5 @@ __all__ = [
     "rubric_set",
     "score_reopen",
     "score_save",
+    "score_validate",
 ]

@@ -59,6 +59,8 @@ def round_advance(
     if next_round.status != RoundStatus.SETUP:
         raise JudgingError("next_round_started", _("下一轮已开始，不能再调整晋级名单。"), 409)
     rows = [r for r in round_results(rnd) if r["score"] is not None]
+    if not rows:
+        raise JudgingError("round_no_scores", _("本轮没有得分的作品，无法确定晋级名单。"), 409)
     groups: dict = defaultdict(dict)
     for r in rows:
         key = r["entry"].district_id if per_district else None

@@ -106,21 +106,30 @@ def rubric_set(*, actor: User, contest: SubmissionContest, criteria: list[dict])
 
 
 @transaction.atomic
-def round_create(*, actor: User, contest: SubmissionContest, name: str, **fields) -> Round:
+def round_create(
+    *, actor: User, contest: SubmissionContest, name: str, judge_ids: list[int] | None = None, **fields
+) -> Round:
+    """Add a round; with `judge_ids` its panel is set at once and must hold `judges_per_entry` judges."""
+    from .rounds import check_panel_size, valid_judges
+
     _require_manager(actor, contest)
     order = (contest.rounds.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     rnd = Round(contest=contest, name=name.strip() or _("第 %(n)s 轮") % {"n": order}, order=order, **fields)
     rnd.full_clean()
+    judges = valid_judges(judge_ids or [])
+    check_panel_size(judges_per_entry=rnd.judges_per_entry, panel_size=len(judges))
     rnd.save()
+    if judges:
+        rnd.judges.set(judges)
     return rnd
 
 
 @transaction.atomic
 def round_set_panel(*, actor: User, rnd: Round, judge_ids: list[int]) -> None:
+    from .rounds import valid_judges
+
     _require_manager(actor, rnd.contest)
-    judges = list(User.objects.filter(pk__in=judge_ids, memberships__role=Role.JUDGE).distinct())
-    if len(judges) != len(set(judge_ids)):
-        raise JudgingError("not_a_judge", _("所选用户中有人不是评委。"))
+    judges = valid_judges(judge_ids)
     if rnd.status == RoundStatus.CLOSED:
         raise JudgingError("round_closed", _("本轮评审已结束。"), 409)
     removed = set(rnd.judges.values_list("pk", flat=True)) - {j.pk for j in judges}
@@ -153,7 +162,16 @@ def round_open(*, actor: User, rnd: Round, now=None) -> Round:
             [RoundEntry(round=rnd, entry_id=eid) for eid in entry_ids], ignore_conflicts=True
         )
     if not rnd.round_entries.exists():
+        if earlier.exists():
+            raise JudgingError("round_no_entries", _("本轮还没有作品：请先在上一轮「确定晋级名单」。"), 409)
         raise JudgingError("round_no_entries", _("本轮没有参评作品。"), 409)
+    # refuse now, with the reason, rather than leave a judging round that cannot be assigned
+    # (the transaction drops the rows collected above)
+    from .rounds import round_problems
+
+    problems = round_problems(rnd)
+    if problems:
+        raise JudgingError("round_not_ready", _("还不能开始评审：") + problems[0], 409)
     rnd.status, rnd.opened_at = RoundStatus.JUDGING, now
     rnd.save(update_fields=["status", "opened_at"])
     if not rubric.frozen_at:
@@ -363,6 +381,11 @@ def _parse_points(criteria: list[Criterion], raw: dict, *, complete: bool) -> di
     return parsed
 
 
+def score_validate(*, assignment: Assignment, points: dict) -> None:
+    """Check a complete score without saving it (asked before the judge confirms submission)."""
+    _parse_points(list(assignment.round.contest.rubric.criteria.all()), points, complete=True)
+
+
 @transaction.atomic
 def score_save(*, judge: User, assignment: Assignment, points: dict, comment: str = "", submit: bool = False) -> Score:
     """Save a draft or submit a score. Precondition: none (the function locks the assignment row).
@@ -457,6 +480,10 @@ def round_close(*, actor: User, rnd: Round, now=None) -> Round:
     rnd = Round.objects.select_for_update().get(pk=rnd.pk)
     if rnd.status != RoundStatus.JUDGING:
         raise JudgingError("round_not_judging", _("只有评审中的轮次可以结束。"), 409)
+    if not Assignment.objects.filter(round=rnd).exists():
+        raise JudgingError(
+            "round_unassigned", _("本轮还没有分配评委，没有可结束的评分；可「退回准备阶段」调整后重新开始。"), 409
+        )
     pending = Assignment.objects.filter(round=rnd).exclude(score__status=ScoreStatus.SUBMITTED).count()
     if pending:
         raise JudgingError("scores_pending", _("还有 %(n)s 份评分未提交，不能结束本轮。") % {"n": pending}, 409)
