@@ -8,11 +8,9 @@ later read returns the frozen numbers: importing students next week does not cha
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import EnrolmentSnapshot, GradeBand, Membership, OrgKind, Role, grade_band_for
@@ -38,7 +36,7 @@ def live_enrolment(contest) -> dict[int, int]:
     if contest.grade_bands:
         qs = qs.filter(org__grade__in=_grades(contest.grade_bands))
     # one student membership per user (a database constraint), so counting rows counts students
-    return dict(Counter(qs.values_list("org_id", flat=True)))
+    return dict(qs.values_list("org_id").annotate(n=Count("id")).order_by())
 
 
 def enrolment_snapshot_take(*, contest, now=None) -> EnrolmentSnapshot:
