@@ -130,6 +130,16 @@ class AwardTiersForm(forms.Form):
         if contest is not None:
             self.fields["round"].queryset = contest.rounds.filter(status="closed")
 
+    @staticmethod
+    def initial_from(detail: dict) -> dict:
+        """Form values from the last computation's log entry, so the page keeps what was entered."""
+        initial = {"round": detail.get("round")}
+        for tier, spec in (detail.get("given") or {}).items():
+            for key in ("count", "percent"):
+                if key in spec:
+                    initial[f"{tier}_{key}"] = spec[key]
+        return initial
+
     def tiers(self) -> dict:
         out = {}
         for tier in ("first", "second", "third", "merit"):

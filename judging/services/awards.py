@@ -129,7 +129,16 @@ def awards_compute(*, actor: User, contest: SubmissionContest, rnd: Round, tiers
         for e in sorted(tier_of, key=lambda e: (ranks[e], e))
     ]
     Award.objects.bulk_create(awards)
-    log(contest, actor, "awards_compute", round=rnd.pk, tiers=dict(cumulative), awarded=len(awards))
+    given = {t: {k: str(v) for k, v in (tiers.get(t) or {}).items() if v not in (None, "")} for t in TIER_ORDER}
+    log(
+        contest,
+        actor,
+        "awards_compute",
+        round=rnd.pk,
+        tiers=dict(cumulative),
+        given={t: v for t, v in given.items() if v},
+        awarded=len(awards),
+    )
     return awards
 
 

@@ -295,7 +295,9 @@ def round_action(request, pk):
 @role_required(*ORGANISER_ROLES)
 def awards(request, pk):
     contest = _managed_contest(request, pk)
-    form = AwardTiersForm(request.POST or None, contest=contest)
+    last = JudgingLog.objects.filter(contest=contest, action="awards_compute").order_by("-created_at", "-id").first()
+    initial = AwardTiersForm.initial_from(last.detail) if last else {}
+    form = AwardTiersForm(request.POST or None, contest=contest, initial=initial)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "publish":
@@ -315,17 +317,32 @@ def awards(request, pk):
                 )
                 messages.success(request, _("已拟定 %(n)s 个奖项，请核对后公布。") % {"n": len(made)})
             else:
-                raise JudgingError("invalid", _("奖项设置有误，请检查。"))
+                raise JudgingError("invalid", _("奖项设置有误：") + _form_errors(form))
         except JudgingError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("judging:awards", pk=contest.pk)
     contest.refresh_from_db()
+    rounds = list(contest.rounds.all())
     return render(
         request,
         "judging/awards.html",
-        {"contest": contest, "form": form, "awards": selectors.draft_awards(contest).order_by("rank", "entry__code")},
+        {
+            "contest": contest,
+            "form": form,
+            "awards": selectors.draft_awards(contest).order_by("rank", "entry__code"),
+            "closed_rounds": [r for r in rounds if r.status == RoundStatus.CLOSED],
+            "open_rounds": [r for r in rounds if r.status != RoundStatus.CLOSED],
+        },
     )
+
+
+def _form_errors(form) -> str:
+    out = []
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out += [f"{label}：{e}" if label else str(e) for e in errs]
+    return "；".join(out)
 
 
 @role_required(*ORGANISER_ROLES)
