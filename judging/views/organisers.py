@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Organization, Role, User
 from accounts.permissions import request_scope, role_required
 from core.confirm import confirmation_page, is_confirmed
+from core.paging import page_query, paginate
 
 from .. import selectors, services
 from ..export import contest_workbook
@@ -131,6 +132,9 @@ def round_create(request, pk):
     return redirect("judging:dashboard", pk=contest.pk)
 
 
+ROUND_PAGE = 50  # rows of the results and the assignment tables per page
+
+
 def _judge_candidates(contest):
     owner = contest.owner_org
     q = Q(org__path__startswith=owner.path) | Q(org_id__in=owner.ancestor_ids()) | Q(org__isnull=True)
@@ -157,9 +161,11 @@ def round_detail(request, pk):
             "panel": panel,
             "panel_ids": {j.pk for j in panel},
             "candidates": _judge_candidates(contest),
-            "assignments": assignments,
+            "assignments": paginate(request, assignments, per_page=ROUND_PAGE, param="apage"),
             "progress": selectors.judge_progress(rnd),
-            "results": selectors.round_results(rnd),
+            "results": paginate(request, selectors.round_results(rnd), per_page=ROUND_PAGE),
+            "keep_results": page_query(request),
+            "keep_assignments": page_query(request, param="apage"),
             "consistency": selectors.judge_consistency(rnd),
             "flagged": selectors.flagged_entries(rnd),
             "advance_form": AdvanceForm(rnd=rnd, initial={"per_district": True}),
