@@ -122,7 +122,11 @@ def _contests_of_year(scope, label: str, year: int):
 def _trend_rows(request) -> tuple[int, list[dict]]:
     scope = request_scope(request)
     year = _year(request)
-    return year, statistics.knowledge_trends(_contests_of_year(scope, sources.KNOWLEDGE_CONTEST, year), scope)
+    # practice contests (练习) are not part of the year's work figures
+    contests = _contests_of_year(scope, sources.KNOWLEDGE_CONTEST, year)
+    if hasattr(contests, "exclude"):
+        contests = contests.exclude(kind="practice")
+    return year, statistics.knowledge_trends(contests, scope)
 
 
 @role_required(Role.ORGANISER)
@@ -132,7 +136,7 @@ def stats_trends(request):
         [(r["contest"].title, r["excellence_rate"]) for r in rows], title=_("各次竞赛优秀率")
     )
     participants_chart = charts.vertical_bars(
-        [(r["contest"].title[:6], r["participants"]) for r in rows], title=_("各次竞赛参与人数")
+        [(r["contest"].title, r["participants"]) for r in rows], title=_("各次竞赛参与人数")
     )
     scope = request_scope(request)
     essay_rows = statistics.submission_trends(_contests_of_year(scope, sources.SUBMISSION_CONTEST, year), scope)
