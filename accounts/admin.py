@@ -17,7 +17,7 @@ from import_export import resources, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
-from .models import ApiToken, Grade, Membership, Organization, OrgKind, Role, SchoolStage, User
+from .models import ApiToken, EnrolmentSnapshot, Grade, Membership, Organization, OrgKind, Role, SchoolStage, User
 from .permissions import request_scope
 from .roster import RosterResource, parse_grade
 from .selectors import Scope
@@ -448,3 +448,20 @@ class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # revoking a token is a site-admin action
         return self.is_global(request)
+
+
+@admin.register(EnrolmentSnapshot)
+class EnrolmentSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: snapshots are taken by accounts.enrolment when a contest closes, never edited."""
+
+    list_display = ("content_type", "object_id", "taken_at")
+    readonly_fields = ("content_type", "object_id", "counts", "taken_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

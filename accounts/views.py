@@ -36,6 +36,12 @@ def password_change(request):
 
 @login_required
 def home(request):
+    return render(request, "home.html", {"sections": home_sections(request)})
+
+
+def home_sections(request) -> list[tuple[str, object]]:
+    """(template name under templates/home/, data) for each role of the user. The project layer's home
+    (quizsite.views.home) replaces the organiser's data with its dashboard."""
     scope = request_scope(request)
     sections = []
     if scope.has_role(Role.STUDENT):
@@ -56,7 +62,7 @@ def home(request):
         sections.append(("judge", {"queue": judge_queue_summary(request.user)}))
     if scope.has_role(Role.ORGANISER) or scope.is_admin:
         sections.append(("organiser", {"orgs": scope.managed_orgs().filter(depth__lte=2)[:50]}))
-    return render(request, "home.html", {"sections": sections})
+    return sections
 
 
 @role_required(Role.ORGANISER, Role.TEACHER)

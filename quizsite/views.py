@@ -1,7 +1,24 @@
-"""Error pages in Chinese; the API has its own JSON error handlers."""
+"""Project-level pages: the home page (each role's section, the organiser's dashboard) and error pages
+in Chinese; the API has its own JSON error handlers."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+
+from accounts.permissions import request_scope
+from accounts.views import home_sections
+
+from .dashboard import organiser_dashboard
+
+
+@login_required
+def home(request):
+    sections = []
+    for kind, data in home_sections(request):
+        if kind == "organiser":
+            data = organiser_dashboard(user=request.user, scope=request_scope(request))
+        sections.append((kind, data))
+    return render(request, "home.html", {"sections": sections})
 
 
 def _wants_json(request) -> bool:
