@@ -1,4 +1,4 @@
-"""Certificate PDFs: A4 landscape, Chinese text in an embedded subset of 花園明朝A (results/fonts/, SIL OFL:
+"""Certificate PDFs: A4 landscape, Chinese text in an embedded subset of 花園明朝A (core/fonts/, SIL OFL:
 every glyph used is inside the PDF, so phone and WeChat viewers that lack Adobe's CJK fonts show the text,
 and names outside GB2312 such as 𠮷 or 䶮 render), a QR code to the public verification page drawn with
 reportlab's own QR widget, and the organiser's seal if uploaded."""
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -18,45 +17,17 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
+
+from core.pdffont import CJK_FONT, register_cjk_font
 
 from .models import Certificate
 
-FONT = "HanaMinA"
-FONT_FILE = Path(__file__).resolve().parent / "fonts" / "HanaMinA.ttf"
+FONT = CJK_FONT
 LATIN = "Helvetica"
 RED = colors.HexColor("#b3261e")
 GOLD = colors.HexColor("#c9a227")
-
-_font_registered = False
-
-
-def _to_unicode_cmap(fontname, subset):
-    """reportlab 5.1's ToUnicode map writes a code point above U+FFFF as `<20BB7>`, which readers
-    reject, so copying or searching 𠮷 fails (the glyph itself still shows). Same map, with such code
-    points as the UTF-16BE surrogate pair the PDF format asks for."""
-    text = _reportlab_to_unicode_cmap(fontname, subset)
-    for i, v in enumerate(subset):
-        if v > 0xFFFF:
-            pair = chr(v).encode("utf-16-be").hex().upper()
-            text = text.replace(f"<{i:02X}> <{v:04X}>", f"<{i:02X}> <{pair}>", 1)
-    return text
-
-
-_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
-
-
-def _register_font() -> None:
-    global _font_registered
-    if not _font_registered:
-        # the one place that reaches into reportlab's internals (reportlab is pinned in requirements.txt;
-        # tests/results/test_certificate_pdf_font.py checks that copying a rare name gives it back)
-        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-        # TTFont embeds only the glyphs a document uses (a subset), a few KB per certificate
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
-        _font_registered = True
 
 
 @lru_cache(maxsize=32)
@@ -130,7 +101,7 @@ def _body_text(cert: Certificate) -> str:
 
 
 def certificate_pdf(cert: Certificate, request=None) -> bytes:
-    _register_font()
+    register_cjk_font()
     template = cert.template
     width, height = landscape(A4)
     buf = io.BytesIO()
