@@ -38,7 +38,35 @@ def contest_save(request, contest: Contest | None):
         else:
             messages.success(request, "已保存。")
             return redirect(saved.get_absolute_url())
-    return render(request, "competitions/contest_form.html", {"form": form, "formset": formset, "contest": contest})
+    return render(
+        request,
+        "competitions/contest_form.html",
+        {"form": form, "formset": formset, "contest": contest, **_builder_context(form, formset)},
+    )
+
+
+def _builder_context(form, formset) -> dict:
+    """Available questions for each rule row and the chosen fixed questions, rendered on the server so the
+    numbers are there without JavaScript too (the script refreshes them as rows are edited)."""
+    from questionbank.models import Question
+
+    from .views_paper import available_counts
+
+    bands = form["grade_bands"].value() or []
+    for f in formset.forms:
+        topic = f["topic"].value()
+        f.available = None
+        if topic and str(topic).isdigit():
+            f.available = available_counts(
+                topic_id=int(topic),
+                qtype=f["qtype"].value() or "",
+                difficulty=f["difficulty"].value() or "",
+                grade_bands=list(bands),
+            )
+    raw = form["fixed_question_ids"].value() or ""
+    ids = [int(x) for x in str(raw).replace("，", ",").split(",") if x.strip().isdigit()]
+    chosen = {q.pk: q for q in Question.objects.filter(pk__in=ids).select_related("topic")}
+    return {"chosen_questions": [chosen[i] for i in ids if i in chosen]}
 
 
 @role_required(Role.ORGANISER)
