@@ -30,7 +30,7 @@ def test_district_organiser_meets_no_forbidden_link(client):
             owner_org=owner, title=title, opens_at=now - timedelta(days=20), closes_at=now - timedelta(days=1)
         )
     client.force_login(tree.organiser_a)
-    seen, frontier, forbidden = set(), {"/", "/results/", "/contests/", "/judging/"}, []
+    seen, frontier, forbidden = set(), {"/", "/results/stats/", "/contests/", "/judging/"}, []
     for _depth in range(2):
         nxt = set()
         for url in sorted(frontier - seen):
