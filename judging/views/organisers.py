@@ -194,6 +194,8 @@ def round_action(request, pk):
             ids = [int(x) for x in request.POST.getlist("judges") if x.isdigit()]
             services.round_set_panel(actor=user, rnd=rnd, judge_ids=ids)
             messages.success(request, _("评委组已更新（%(n)s 人）。") % {"n": len(ids)})
+            for problem in services.round_problems(rnd)[:1]:
+                messages.warning(request, _("注意：") + problem)
         elif action == "open":
             services.round_open(actor=user, rnd=rnd)
             messages.success(request, _("本轮评审已开始，评分细则已冻结。"))

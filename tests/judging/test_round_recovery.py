@@ -171,3 +171,12 @@ def test_round_page_actions_edit_delete_and_reset(client):
     assert "确认删除本轮" in resp.content.decode() and Round.objects.filter(pk=w.round.pk).exists()
     resp = client.post(url, {"action": "delete", "confirmed": "1"})
     assert resp.status_code == 302 and not Round.objects.filter(pk=w.round.pk).exists()
+
+
+def test_saving_a_panel_that_is_too_small_warns_at_once(client):
+    w = World(schools=2, judges=3, k=3)
+    client.force_login(w.organiser)
+    url = reverse("judging:round_action", args=[w.round.pk])
+    resp = client.post(url, {"action": "panel", "judges": [w.judges[0].pk]}, follow=True)
+    html = resp.content.decode()
+    assert "评委组已更新（1 人）" in html and "注意：每份作品需要 3 名评委，但评委组只有 1 人" in html
