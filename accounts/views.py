@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from .forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from .models import Role
 from .permissions import request_scope, role_required
-from .selectors import classes_taught_by
 
 
 class LoginView(auth_views.LoginView):
@@ -32,37 +31,6 @@ def password_change(request):
         messages.success(request, _("密码已修改。"))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
-
-
-@login_required
-def home(request):
-    return render(request, "home.html", {"sections": home_sections(request)})
-
-
-def home_sections(request) -> list[tuple[str, object]]:
-    """(template name under templates/home/, data) for each role of the user. The project layer's home
-    (quizsite.views.home) replaces the organiser's data with its dashboard."""
-    scope = request_scope(request)
-    sections = []
-    if scope.has_role(Role.STUDENT):
-        from competitions.selectors import contests_open_for_student
-        from judging.selectors import submission_contests_open_for_student
-
-        student = {
-            "contests": contests_open_for_student(request.user),
-            "submission_contests": submission_contests_open_for_student(request.user),
-            "klass": scope.student_class,
-        }
-        sections.append(("student", student))
-    if scope.has_role(Role.TEACHER):
-        sections.append(("teacher", {"classes": classes_taught_by(request.user)}))
-    if scope.has_role(Role.JUDGE):
-        from judging.selectors import judge_queue_summary
-
-        sections.append(("judge", {"queue": judge_queue_summary(request.user)}))
-    if scope.has_role(Role.ORGANISER) or scope.is_admin:
-        sections.append(("organiser", {"orgs": scope.managed_orgs().filter(depth__lte=2)[:50]}))
-    return sections
 
 
 @role_required(Role.ORGANISER, Role.TEACHER)

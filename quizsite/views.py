@@ -5,20 +5,40 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from accounts.models import Role
 from accounts.permissions import request_scope
-from accounts.views import home_sections
+from accounts.selectors import classes_taught_by
+from competitions.selectors import contests_open_for_student
+from judging.selectors import judge_queue_summary, submission_contests_open_for_student
 
 from .dashboard import organiser_dashboard
 
 
+def home_sections(request) -> list[tuple[str, object]]:
+    """(template under templates/home/, data) for each role of the user. The home page composes several
+    apps, so it lives in the project layer (apps never import each other sideways for it)."""
+    scope = request_scope(request)
+    user = request.user
+    sections: list[tuple[str, object]] = []
+    if scope.has_role(Role.STUDENT):
+        student = {
+            "contests": contests_open_for_student(user),
+            "submission_contests": submission_contests_open_for_student(user),
+            "klass": scope.student_class,
+        }
+        sections.append(("student", student))
+    if scope.has_role(Role.TEACHER):
+        sections.append(("teacher", {"classes": classes_taught_by(user)}))
+    if scope.has_role(Role.JUDGE):
+        sections.append(("judge", {"queue": judge_queue_summary(user)}))
+    if scope.has_role(Role.ORGANISER) or scope.is_admin:
+        sections.append(("organiser", organiser_dashboard(user=user, scope=scope)))
+    return sections
+
+
 @login_required
 def home(request):
-    sections = []
-    for kind, data in home_sections(request):
-        if kind == "organiser":
-            data = organiser_dashboard(user=request.user, scope=request_scope(request))
-        sections.append((kind, data))
-    return render(request, "home.html", {"sections": sections})
+    return render(request, "home.html", {"sections": home_sections(request)})
 
 
 def _wants_json(request) -> bool:
