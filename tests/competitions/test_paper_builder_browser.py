@@ -2,6 +2,7 @@
 and fixed-paper questions are picked by searching."""
 
 import pytest
+from playwright.sync_api import expect
 
 from questionbank.models import QuestionType
 from tests.factories import DEFAULT_PASSWORD, Tree
@@ -34,9 +35,11 @@ def test_organiser_builds_rules_and_picks_fixed_questions(live_daphne, tablet_pa
     row = page.locator("#rules-body .rule-row").nth(4)
     row.locator("select[name=rules-4-topic]").select_option(str(topic.pk))
     row.locator("select[name=rules-4-qtype]").select_option("single")
-    page.wait_for_function("document.querySelectorAll('#rules-body .available')[4].textContent === '4'")
+    # locator expectations: the page's CSP forbids the eval a string predicate would need
+    available = page.locator("#rules-body .available").nth(4)
+    expect(available).to_have_text("4")
     row.locator("select[name=rules-4-qtype]").select_option("true_false")
-    page.wait_for_function("document.querySelectorAll('#rules-body .available')[4].textContent === '1'")
+    expect(available).to_have_text("1")
 
     page.locator("#picker-q").fill(pick.stem)
     page.get_by_role("button", name="搜索", exact=True).click()

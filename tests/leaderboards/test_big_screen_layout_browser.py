@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.factories import ClassFactory, SchoolFactory, Tree, make_student
 from tests.leaderboards.factories import finish_attempt, make_contest
@@ -48,9 +49,8 @@ def test_twenty_rows_fit_their_boxes_and_the_screen(live_daphne, chromium_browse
     page.set_default_timeout(15000)
     try:
         page.goto(f"{live_daphne}/leaderboards/contests/{contest.pk}/screen/?display={contest.display_token}")
-        page.wait_for_function(
-            "[...document.querySelectorAll('#lb-board .row')].filter(r => r.style.opacity === '1').length === 20"
-        )
+        # locator expectations: the page's CSP forbids the eval a string predicate would need
+        expect(page.locator("#lb-board .row[style*='opacity: 1']")).to_have_count(20)
         page.wait_for_timeout(1000)  # let the slide-in transitions finish before measuring
         m = page.evaluate(MEASURE)
         assert m["rows"] == 20
