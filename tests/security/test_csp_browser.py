@@ -17,13 +17,6 @@ REPORT = """document.addEventListener("securitypolicyviolation", function (e) {
 
 @pytest.fixture
 def demo(db):
-    # the demo seed needs the topic tree of a data migration, which an earlier transactional test's flush
-    # removes: put it back first (idempotent)
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("questionbank.migrations.0003_seed_topics").seed_topics(apps, None)
     call_command("seed_demo", "--students", "3", stdout=io.StringIO())
     from competitions.models import Contest
 
