@@ -20,7 +20,18 @@ from import_export.formats import base_formats
 from core.spreadsheet import SafeCellsResourceMixin, unescape_cell
 
 from .duties import account_manageable
-from .models import ApiToken, Grade, InitialPassword, Membership, Organization, OrgKind, Role, SchoolStage, User
+from .models import (
+    ApiToken,
+    EnrolmentSnapshot,
+    Grade,
+    InitialPassword,
+    Membership,
+    Organization,
+    OrgKind,
+    Role,
+    SchoolStage,
+    User,
+)
 from .permissions import request_scope
 from .roster import RosterResource, parse_grade
 from .selectors import Scope
@@ -484,8 +495,19 @@ class InitialPasswordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def obj_in_scope(self, request, obj):
         return obj.user.memberships.filter(_paths_q("org__path", list(self.managed_paths(request)))).exists()
 
+
+@admin.register(EnrolmentSnapshot)
+class EnrolmentSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: snapshots are taken by accounts.enrolment when a contest closes, never edited."""
+
+    list_display = ("content_type", "object_id", "taken_at")
+    readonly_fields = ("content_type", "object_id", "counts", "taken_at")
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

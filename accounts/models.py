@@ -269,3 +269,20 @@ class InitialPassword(models.Model):
     @property
     def in_use(self) -> bool:
         return bool(self.secret)
+
+
+class EnrolmentSnapshot(models.Model):
+    """Students per class of a contest's audience, frozen when the contest closed, so that figures of a
+    past contest (参与率) never move when rosters change later. Read through `accounts.enrolment`."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    counts = models.JSONField(default=dict, help_text="class org id (as text) → enrolled students")
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("在册人数快照")
+        verbose_name_plural = _("在册人数快照")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="accounts_enrolment_one_per_contest")
+        ]

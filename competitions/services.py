@@ -326,3 +326,13 @@ def attempts_finalize_expired(*, now: datetime | None = None, limit: int = 5000)
     for pk in ids:
         attempt_finalize(attempt_id=pk, reason=FinishReason.TIMEOUT, now=now)
     return len(ids)
+
+
+def contests_snapshot_enrolment(*, now=None, days: int = 30) -> int:
+    """Freeze 在册学生 of every contest that closed in the last `days` days and has no snapshot yet
+    (part of the deadline sweep, so figures stop following the roster at closing time)."""
+    from accounts.enrolment import enrolment_snapshot_closed
+
+    now = now or timezone.now()
+    recent = Contest.objects.filter(closes_at__lte=now, closes_at__gte=now - timedelta(days=days))
+    return enrolment_snapshot_closed(recent.select_related("owner_org").prefetch_related("audience_orgs"), now=now)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import request_scope
 from accounts.tokens import PAGE_TOKEN_SESSION_KEY, token_issue, token_user
+from core.paging import page_query, paginate, search
 
 from . import errors, selectors, services
 from .models import Contest, ContestStatus
@@ -35,10 +36,22 @@ def page_api_token(request) -> str:
 def contest_list(request):
     now = timezone.now()
     taking = [{"contest": c, "status": c.window_status(now)} for c in selectors.contests_for_student(request.user)]
-    managed = selectors.contests_managed_by(request.user).select_related("owner_org")[:200]
+    q = request.GET.get("q", "").strip()
+    managed = paginate(
+        request, search(selectors.contests_managed_by(request.user).select_related("owner_org"), q, "title")
+    )
     teaching = selectors.contests_for_teacher(request.user)
     return render(
-        request, "competitions/contest_list.html", {"taking": taking, "managed": managed, "teaching": teaching}
+        request,
+        "competitions/contest_list.html",
+        {
+            "taking": taking,
+            "managed": managed,
+            "teaching": teaching,
+            "q": q,
+            "keep": page_query(request),
+            "searching": bool(q),
+        },
     )
 
 

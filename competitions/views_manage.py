@@ -6,10 +6,12 @@ from io import BytesIO
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.confirm import confirmation_page, is_confirmed
 from core.spreadsheet import safe_cell
 
 from . import errors, reports, roll_call, services
@@ -38,7 +40,35 @@ def contest_save(request, contest: Contest | None):
         else:
             messages.success(request, "已保存。")
             return redirect(saved.get_absolute_url())
-    return render(request, "competitions/contest_form.html", {"form": form, "formset": formset, "contest": contest})
+    return render(
+        request,
+        "competitions/contest_form.html",
+        {"form": form, "formset": formset, "contest": contest, **_builder_context(form, formset)},
+    )
+
+
+def _builder_context(form, formset) -> dict:
+    """Available questions for each rule row and the chosen fixed questions, rendered on the server so the
+    numbers are there without JavaScript too (the script refreshes them as rows are edited)."""
+    from questionbank.models import Question
+
+    from .views_paper import available_counts
+
+    bands = form["grade_bands"].value() or []
+    for f in formset.forms:
+        topic = f["topic"].value()
+        f.available = None
+        if topic and str(topic).isdigit():
+            f.available = available_counts(
+                topic_id=int(topic),
+                qtype=f["qtype"].value() or "",
+                difficulty=f["difficulty"].value() or "",
+                grade_bands=list(bands),
+            )
+    raw = form["fixed_question_ids"].value() or ""
+    ids = [int(x) for x in str(raw).replace("，", ",").split(",") if x.strip().isdigit()]
+    chosen = {q.pk: q for q in Question.objects.filter(pk__in=ids).select_related("topic")}
+    return {"chosen_questions": [chosen[i] for i in ids if i in chosen]}
 
 
 @role_required(Role.ORGANISER)
@@ -67,6 +97,14 @@ def published_contest_edit(request, contest: Contest):
 @require_POST
 def contest_publish(request, pk: int):
     contest = managed_contest(request, pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("确认发布竞赛？"),
+            message=_("发布后「%(t)s」将对参赛范围内的学生可见；一旦有学生答题就不能撤回发布。") % {"t": contest.title},
+            button=_("确认发布"),
+            back_url=contest.get_absolute_url(),
+        )
     try:
         services.contest_publish(actor=request.user, contest=contest)
         messages.success(request, "竞赛已发布。")

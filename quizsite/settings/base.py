@@ -233,3 +233,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Public base URL for certificate QR codes and verify links, e.g. https://contest.example.cn. Required in
+# production (`check --deploy` fails without it, see results/checks.py); unset in development the
+# request's own host is used.
+SITE_URL = os.environ.get("SITE_URL", "").strip()

@@ -89,7 +89,12 @@ def test_judge_scores_through_the_page_and_errors_are_shown_in_chinese(client, w
     assert "「立意」的分数须在 0 到 30 之间" in resp.content.decode()
     assert not Score.objects.filter(assignment=a, status=ScoreStatus.SUBMITTED).exists()
     good = {f"c{c.pk}": "15" for c in criteria} | {"action": "submit", "comment": "不错"}
+    # the final submit is irreversible: valid scores first get a confirmation step that re-posts them
     resp = client.post(url, good)
+    html = resp.content.decode()
+    assert "确认提交评分" in html and 'name="confirmed" value="1"' in html and 'value="不错"' in html
+    assert not Score.objects.filter(assignment=a).exists()
+    resp = client.post(url, good | {"confirmed": "1"})
     assert resp.status_code == 302
     assert Score.objects.get(assignment=a).status == ScoreStatus.SUBMITTED
 
@@ -194,9 +199,9 @@ def test_round_actions_report_infeasible_assignment_in_chinese(client):
     w = World(schools=2, judges=1, k=2)
     client.force_login(w.organiser)
     url = reverse("judging:round_action", args=[w.round.pk])
-    client.post(url, {"action": "open"})
-    resp = client.post(url, {"action": "assign"}, follow=True)
+    resp = client.post(url, {"action": "open"}, follow=True)
     assert "评委组只有 1 人" in resp.content.decode()
+    assert w.refresh_round().status == "setup"
     assert not Assignment.objects.exists()
 
 
