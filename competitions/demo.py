@@ -13,6 +13,7 @@ from django.utils import timezone
 from questionbank.models import QuestionType, Topic
 from questionbank.selectors import published_revisions
 
+from .demo_practice import PRACTICE_QUESTIONS, PRACTICE_TOPIC
 from .models import Contest, ContestKind, ContestStatus, CountingRule, PaperRule, ReviewPolicy, ScorePolicy
 
 S, M, T, F = QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE, QuestionType.FILL_BLANK
@@ -49,6 +50,8 @@ def seed(ctx, stdout) -> None:
     party, law = _topic("党的二十大精神"), _topic("法治教育")
     if not published_revisions(topic_ids=[party.pk]).exists():
         bank_demo.seed(ctx, io.StringIO())
+    practice_topic, _ = Topic.objects.get_or_create(name=PRACTICE_TOPIC, parent=None, defaults={"order": 60})
+    bank_demo.seed_items(PRACTICE_QUESTIONS, author=ctx.users.get("admin"), publish=True)
     now = timezone.now()
     window = {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=30)}
     formal = {
@@ -96,7 +99,7 @@ def seed(ctx, stdout) -> None:
             "review_policy": ReviewPolicy.IMMEDIATELY,
             "partial_credit": True,
         },
-        rules=[(law, S, 3, "10"), (law, T, 4, "10"), (law, F, 3, "10")],
+        rules=[(practice_topic, S, 3, "10"), (practice_topic, T, 4, "10"), (practice_topic, F, 3, "10")],
     )
     stdout.write(
         f"竞赛：{party_contest.title}（正式，#{party_contest.pk}）、{law_contest.title}（正式，#{law_contest.pk}）、"

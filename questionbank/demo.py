@@ -26,24 +26,30 @@ def _content(item):
     )
 
 
+def seed_items(items, *, author, publish: bool) -> int:
+    """Add demo questions given as demo_bank tuples (idempotent by fingerprint); returns how many were new."""
+    resolver = TopicResolver()
+    created = 0
+    for item in items:
+        topic = resolver.resolve(item[0])
+        if isinstance(topic, str):
+            raise ValueError(topic)
+        content = _content(item)
+        fingerprint = question_fingerprint(stem=content.stem, options=content.options)
+        if Question.objects.filter(topic=topic, fingerprint=fingerprint).exists():
+            continue
+        question = question_create(author=author, topic=topic, content=content, publish=publish)
+        if not publish:
+            question_submit(actor=author, question=question)
+        created += 1
+    return created
+
+
 @transaction.atomic
 def seed(ctx, stdout) -> None:
     topics_ensure_base()
-    resolver = TopicResolver()
     admin = ctx.users.get("admin")
     teacher = ctx.users.get("teacher3") or admin
-    created = 0
-    for items, author, publish in ((QUESTIONS, admin, True), (PENDING, teacher, False)):
-        for item in items:
-            topic = resolver.resolve(item[0])
-            if isinstance(topic, str):
-                raise ValueError(topic)
-            content = _content(item)
-            fingerprint = question_fingerprint(stem=content.stem, options=content.options)
-            if Question.objects.filter(topic=topic, fingerprint=fingerprint).exists():
-                continue
-            question = question_create(author=author, topic=topic, content=content, publish=publish)
-            if not publish:
-                question_submit(actor=author, question=question)
-            created += 1
+    created = seed_items(QUESTIONS, author=admin, publish=True)
+    created += seed_items(PENDING, author=teacher, publish=False)
     stdout.write(f"题库：新增 {created} 道演示题（已发布 {len(QUESTIONS)} 道，待审 {len(PENDING)} 道）。")

@@ -11,16 +11,18 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.credentials import initial_passwords_store
+from accounts.models import User
 from competitions.services import answer_save, attempt_start, attempt_submit
 from core.spreadsheet import FORMULA_PREFIXES
 from judging.models import Award, AwardTier, EntryVersion
 from questionbank.models import Question, QuestionRevision, Topic
 from tests.competitions.factories import make_contest, make_question
+from tests.factories import make_student
 from tests.judging.factories import World
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,24 +104,10 @@ def world(db, django_user_model):
     Award.objects.create(
         contest=w.contest, entry=w.entries[0], tier=AwardTier.FIRST, rank=1, score=70, published_at=timezone.now()
     )
-    # a roster import's credentials, as the import leaves them for the importer
-    cache.set(
-        "roster:credentials:tok",
-        {
-            "user_id": t.city_organiser.pk,
-            "credentials": [
-                {
-                    "real_name": EVIL,
-                    "student_no": "+1",
-                    "school": t.school_a.name,
-                    "class_name": t.class_a.name,
-                    "username": "-u",
-                    "password": "@p",
-                }
-            ],
-        },
-        60,
-    )
+    # a roster import's accounts, as the import leaves them for the importer to download again
+    imported = make_student(t.class_a, username="-u", real_name=EVIL, must_change_password=True)
+    User.objects.filter(pk=imported.pk).update(student_no="+1")
+    initial_passwords_store(issued_by=t.city_organiser, batch="tok", passwords={imported.pk: "@p"})
     t.city_organiser.is_staff = True
     t.city_organiser.save(update_fields=["is_staff"])
     w.stage = _stage_event(t)

@@ -22,7 +22,7 @@ SKIP_TAGS = {"script", "style", "code", "pre", "textarea"}
 LABEL_ATTRS = ("title", "aria-label", "placeholder", "alt")
 SKIP_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/accounts/logout/")
 SKIP_SUFFIXES = (".xlsx", ".csv", ".pdf", ".zip", ".json", "/download/", "/file/", "/media/")
-MAX_PAGES = 80
+MAX_PAGES = 160  # the organiser dashboard links widely; the round page must still be reached
 
 
 class _Text(HTMLParser):
