@@ -5,7 +5,6 @@ from typing import Any, Literal
 
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from accounts.api import api_auth
 from leaderboards.services import LeaderboardError
@@ -20,14 +19,6 @@ router = Router(tags=["contests"], auth=api_auth)
 @api.exception_handler(errors.CompetitionError)
 def _competition_error(request, exc: errors.CompetitionError):
     return error_response(request, exc.code, exc.message, exc.status)
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
-    # ninja raises HttpError(400) for a body that is not JSON; answer in the API's error shape.
-    if exc.status_code == 400:
-        return error_response(request, "invalid_json", "请求体不是有效的 JSON。", 400)
-    return error_response(request, f"http_{exc.status_code}", str(exc), exc.status_code)
 
 
 class ContestOut(Schema):

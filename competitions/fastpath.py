@@ -31,6 +31,8 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.utils import timezone
 
+from core.errors import AppError
+from core.textsafe import loads_json
 from questionbank.answers import MalformedAnswer as ShapeError
 from questionbank.answers import validate_answer_shape
 
@@ -69,6 +71,8 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+TOO_BIG = object()  # read_body() sentinel
+PAYLOAD_TOO_LARGE = _response_bytes(413, {"code": "payload_too_large", "message": "请求体过大。"})
 UNAUTHORIZED = _response_bytes(401, {"code": "unauthorized", "message": "请先登录或提供有效的令牌。"})
 PASSWORD_CHANGE_REQUIRED = _response_bytes(
     403, {"code": "password_change_required", "message": "首次登录请先修改密码。"}
@@ -296,7 +300,8 @@ class AnswerFastPath:
 
     # --- the request ----------------------------------------------------------------------------
 
-    async def read_body(self, receive) -> bytes | None:
+    async def read_body(self, receive):
+        """The body, None if the client went away, TOO_BIG past MAX_BODY (the rest is not read)."""
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -305,7 +310,7 @@ class AnswerFastPath:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_BODY:
-                return None
+                return TOO_BIG
             chunks.append(chunk)
             if not message.get("more_body"):
                 return b"".join(chunks)
@@ -336,6 +341,8 @@ class AnswerFastPath:
 
     async def handle(self, *, token: str, attempt_id: int, question_id: int, receive) -> tuple[int, bytes]:
         body = await self.read_body(receive)
+        if body is TOO_BIG:
+            return PAYLOAD_TOO_LARGE
         who = await self.user_for_token(token)
         if who is None:
             return UNAUTHORIZED
@@ -343,9 +350,9 @@ class AnswerFastPath:
         if must_change:
             return PASSWORD_CHANGE_REQUIRED
         try:
-            payload = json.loads(body) if body else None
-        except (ValueError, UnicodeDecodeError):
-            return _response_bytes(400, {"code": "invalid_json", "message": "请求体不是有效的 JSON。"})
+            payload = loads_json(body) if body else None
+        except AppError as exc:  # the API's own parser (quizsite.api) refuses the same bodies the same way
+            return _response_bytes(exc.status, {"code": exc.code, "message": exc.message})
         if not isinstance(payload, dict) or "answer" not in payload:
             return _response_bytes(422, {"code": "invalid_request", "message": "请求格式不正确：answer"})
         answer = payload["answer"]

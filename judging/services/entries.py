@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.textsafe import clean_text
 
 from .. import files as file_checks
 from .. import text
@@ -78,6 +79,7 @@ def entry_save(
     An explicit save validates everything and adds a version (or turns the pending autosave into one);
     an autosave (essays only) keeps one rolling draft version that judges never see."""
     now = now or timezone.now()
+    title, body = clean_text(title or ""), clean_text(body or "")  # free text: cleaned, not refused
     if now < contest.opens_at:
         raise JudgingError("not_open", _("本次比赛尚未开始提交。"))
     if contest.deadline_passed(now):

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "quizsite.middleware.AppErrorMiddleware",
+    "quizsite.middleware.RequestSanityMiddleware",
     # axes last so it sees the authenticated user and can render the lockout response
     "axes.middleware.AxesMiddleware",
 ]
