@@ -80,6 +80,8 @@ def test_main_pages_of_every_role_load_without_csp_violations(live_daphne, watch
         "/admin/",
     ]:
         _visit(page, base + path)
+    _visit(page, f"{base}/api/v1/docs")  # Swagger UI, served from our own static files
+    page.wait_for_selector(".swagger-ui .opblock")
     _visit(page, f"{base}/leaderboards/contests/{contests[0]}/manage/")
     field = page.locator("#screen-url")
     field.click()  # was an inline onclick: now static JS selects the link for copying
@@ -89,7 +91,8 @@ def test_main_pages_of_every_role_load_without_csp_violations(live_daphne, watch
     screen_url = page.locator("#screen-link").get_attribute("href")
     page.context.clear_cookies()
     _visit(page, screen_url if screen_url.startswith("http") else base + screen_url)
-    page.wait_for_function("document.getElementById('lb-screen').dataset.status === 'live'")
+    # a locator, not wait_for_function: Playwright evaluates a string predicate with eval, which CSP blocks
+    page.locator("#lb-screen[data-status='live']").wait_for()
 
     _login(page, base, "judge2")
     for path in ["/", "/judging/"]:
