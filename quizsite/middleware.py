@@ -61,7 +61,8 @@ class RequestSanityMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         for value in [*view_args, *view_kwargs.values()]:
             if isinstance(value, str) and _DIGITS.fullmatch(value):
-                value = int(value)
+                # int() of thousands of digits is itself an error (sys.int_info.str_digits_check_threshold)
+                value = int(value) if len(value) <= 20 else ID_MAX + 1
             if isinstance(value, int) and not isinstance(value, bool) and not ID_MIN <= value <= ID_MAX:
                 raise Http404
         if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):

@@ -128,7 +128,7 @@ def test_judge_comment_with_nul_is_cleaned_on_the_page_and_refused_by_the_api(cl
 
 # --- ids outside the database's range, anywhere ---------------------------------------------------
 
-OUT_OF_RANGE = ["9223372036854775808", "983145916289874255472656121856"]
+OUT_OF_RANGE = ["9223372036854775808", "983145916289874255472656121856", "9" * 5000]
 
 
 def _routes(resolver=None, prefix=""):
