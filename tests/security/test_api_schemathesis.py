@@ -3,11 +3,8 @@ path too): every operation of /api/v1/openapi.json, as a demo student, with gene
 attempt, question and certificate ids, valid and invalid data. No response may be a 5xx, and every
 documented response must match its schema. Deterministic (derandomized) and about 30 s."""
 
-import io
-
 import pytest
 import schemathesis
-from django.core.management import call_command
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -24,14 +21,13 @@ HOSTILE = "a\x00b\ud83d"
 
 
 @pytest.fixture
-def demo_student():
+def demo_student(seeded_demo):
     from accounts.models import User
     from accounts.tokens import token_issue
     from competitions.selectors import contests_open_for_student
     from competitions.services import attempt_start
     from results.models import Certificate
 
-    call_command("seed_demo", "--students", "3", stdout=io.StringIO())
     student = User.objects.get(username="stu00001")
     contests = contests_open_for_student(student)
     attempt, _ = attempt_start(user=student, contest_id=contests[0].pk)

@@ -1,10 +1,7 @@
 """In a real browser, with the policy on, the main pages of every role load and work without a single
 Content-Security-Policy violation (inline handlers, inline script, foreign sources)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,8 +12,7 @@ REPORT = """document.addEventListener("securitypolicyviolation", function (e) {
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--students", "3", stdout=io.StringIO())
+def demo(seeded_demo):
     from competitions.models import Contest
 
     return {"contests": list(Contest.objects.order_by("pk").values_list("pk", flat=True))}
