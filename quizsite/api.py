@@ -21,13 +21,6 @@ class SafeJsonParser(Parser):
 api = NinjaAPI(title="南通市青少年竞赛平台 API", version="1.0.0", urls_namespace="api", parser=SafeJsonParser())
 
 
-class ApiError(AppError):
-    """Raise from endpoints to answer with a JSON error (positional form kept for existing callers)."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message, code=code, status=status)
-
-
 def error_response(request, code: str, message: str, status: int):
     return api.create_response(request, {"code": code, "message": message}, status=status)
 
@@ -89,3 +82,6 @@ api.add_router("/judging", judging_router)
 from results.api import router as results_router  # noqa: E402
 
 api.add_router("/", results_router)
+from leaderboards.api import router as leaderboards_router  # noqa: E402
+
+api.add_router("/", leaderboards_router)
