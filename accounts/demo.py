@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import Membership, Organization, OrgKind, Role, SchoolStage, User
+from .models import ApiToken, Membership, Organization, OrgKind, Role, SchoolStage, User
 
 DISTRICTS = {
     "崇川区": ["和平桥街道", "城东街道"],
@@ -148,6 +148,7 @@ def _seed_students(ctx: DemoContext, count: int, reset_passwords: bool) -> None:
     User.objects.bulk_create(new_users, batch_size=2000)
     if reset_passwords and existing:
         User.objects.filter(username__in=existing).update(password=password_hash, must_change_password=False)
+        ApiToken.objects.filter(user__username__in=existing).delete()  # a bulk update skips User.save()
     by_name = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
     has_class = set(
         Membership.objects.filter(user_id__in=by_name.values(), role=Role.STUDENT).values_list("user_id", flat=True)

@@ -183,6 +183,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.real_name or self.username
 
+    def save(self, *args, **kwargs):
+        # Bearer tokens must not outlive the credentials they were issued for: any path that sets a new
+        # password (set_password() then save(): the password page, admin reset, staff resets) or saves the
+        # account inactive revokes all of them. Here rather than in each view so no path can forget it.
+        revoke = not self._state.adding and (self._password is not None or not self.is_active)
+        super().save(*args, **kwargs)
+        if revoke:
+            ApiToken.objects.filter(user=self).delete()
+
     @property
     def display_name(self) -> str:
         return self.real_name or self.username

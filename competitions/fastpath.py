@@ -7,8 +7,9 @@ one asyncio round trip to PostgreSQL on a pooled connection.
 
 Same contract and guarantees as `services.answer_save` (the ninja endpoint and SQLite use that):
 - the token → user and attempt → (owner, deadline, paper) lookups are cached in-process; the
-  attempt's state and deadline are re-checked by the write itself, so caching never lets an answer
-  in after the deadline or after finalisation;
+  attempt's state and deadline, and the token itself (still there, unexpired, its user active and the
+  attempt's owner), are re-checked by the write itself, so caching never lets an answer in after the
+  deadline, after finalisation or after the token was revoked;
 - saves are group-committed: concurrent saves go to PostgreSQL as one autocommit UPDATE (one round
   trip, one WAL flush) that takes FOR KEY SHARE on the attempt rows, which conflicts with the FOR
   UPDATE that finalisation holds: an answer either commits before finalisation reads the answers, or
@@ -30,6 +31,8 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.utils import timezone
 
+from core.errors import AppError
+from core.textsafe import loads_json
 from questionbank.answers import MalformedAnswer as ShapeError
 from questionbank.answers import validate_answer_shape
 
@@ -62,6 +65,18 @@ def _response_bytes(status: int, body: dict) -> tuple[int, bytes]:
 
 def _error(exc: errors.CompetitionError) -> tuple[int, bytes]:
     return _response_bytes(exc.status, {"code": exc.code, "message": exc.message})
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+TOO_BIG = object()  # read_body() sentinel
+PAYLOAD_TOO_LARGE = _response_bytes(413, {"code": "payload_too_large", "message": "请求体过大。"})
+UNAUTHORIZED = _response_bytes(401, {"code": "unauthorized", "message": "请先登录或提供有效的令牌。"})
+PASSWORD_CHANGE_REQUIRED = _response_bytes(
+    403, {"code": "password_change_required", "message": "首次登录请先修改密码。"}
+)
 
 
 class AnswerFastPath:
@@ -168,7 +183,7 @@ class AnswerFastPath:
         """(user_id, must_change_password) or None; cached for TOKEN_TTL_S."""
         if not raw or len(raw) > 200:
             return None
-        key = hashlib.sha256(raw.encode()).hexdigest()
+        key = _token_hash(raw)
         now = time.monotonic()
         hit = self.tokens.get(key)
         if hit is not None and now - hit[0] < TOKEN_TTL_S:
@@ -211,12 +226,12 @@ class AnswerFastPath:
         self.attempts.put(attempt_id, meta)
         return meta
 
-    async def write(self, *, attempt_id: int, item_id: int, answer, now) -> bool:
+    async def write(self, *, attempt_id: int, item_id: int, answer, now, key_hash: str) -> bool:
         """Queue one save for the group writer; True once committed, False if the attempt was closed
-        or past its deadline at write time."""
+        or past its deadline, or the token revoked, at write time."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._pending.append((attempt_id, item_id, answer, now, future))
+        self._pending.append((attempt_id, item_id, answer, now, future, key_hash))
         if not self._flushing:
             self._flushing = True
             loop.create_task(self._flush())
@@ -255,27 +270,38 @@ class AnswerFastPath:
 
         t = self.tables()
         pool = await self.pool()
+        # Token revocation (password change, deactivation, admin reset, logout) must stop saves at once,
+        # across every server process, while the token → user lookup stays cached. Rather than a
+        # per-user generation in Redis (one more round trip per save, and nothing shared without Redis)
+        # or cache invalidation (lost if a process misses it), the write re-checks the token in the same
+        # statement: an index probe inside the round trip we make anyway. A save whose statement began
+        # before the revocation committed may still land, exactly as if it had arrived a moment earlier.
         async with pool.connection() as conn:
             cur = await conn.execute(
-                "WITH v AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::jsonb[], %s::timestamptz[]) "  # noqa: S608
-                "AS v(attempt_id, item_id, answer, saved_at)), "
-                f'o AS (SELECT id, deadline FROM "{t["attempt"]}" WHERE id IN (SELECT attempt_id FROM v) '
-                "AND state = 'active' FOR KEY SHARE) "
+                "WITH v AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::jsonb[], %s::timestamptz[], "  # noqa: S608
+                "%s::text[]) AS v(attempt_id, item_id, answer, saved_at, key_hash)), "
+                f'o AS (SELECT id, user_id, deadline FROM "{t["attempt"]}" WHERE id IN (SELECT attempt_id FROM v) '
+                "AND state = 'active' FOR KEY SHARE), "
+                f'k AS (SELECT tk.key_hash, tk.user_id FROM "{t["token"]}" tk JOIN "{t["user"]}" u ON u.id = tk.user_id '
+                "WHERE tk.key_hash IN (SELECT key_hash FROM v) AND tk.expires_at > now() AND u.is_active) "
                 f'UPDATE "{t["item"]}" AS i SET answer = v.answer, saved_at = v.saved_at '
                 "FROM v JOIN o ON o.id = v.attempt_id AND o.deadline > v.saved_at "
+                "JOIN k ON k.key_hash = v.key_hash AND k.user_id = o.user_id "
                 "WHERE i.id = v.item_id AND i.attempt_id = v.attempt_id RETURNING i.id",
                 (
                     [e[0] for e in batch],
                     [e[1] for e in batch],
                     [Jsonb(e[2]) for e in batch],
                     [e[3] for e in batch],
+                    [e[5] for e in batch],
                 ),
             )
             return {row[0] for row in await cur.fetchall()}
 
     # --- the request ----------------------------------------------------------------------------
 
-    async def read_body(self, receive) -> bytes | None:
+    async def read_body(self, receive):
+        """The body, None if the client went away, TOO_BIG past MAX_BODY (the rest is not read)."""
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -284,21 +310,26 @@ class AnswerFastPath:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_BODY:
-                return None
+                return TOO_BIG
             chunks.append(chunk)
             if not message.get("more_body"):
                 return b"".join(chunks)
 
-    async def slow_path(self, *, user_id: int, attempt_id: int, question_id: int, answer) -> tuple[int, bytes]:
-        """The full service, for every case the fast path does not handle itself."""
+    async def slow_path(self, *, token: str, attempt_id: int, question_id: int, answer) -> tuple[int, bytes]:
+        """The full service, for every case the fast path does not handle itself. The token is resolved
+        afresh (not from the cache), so a revoked token is refused here too."""
 
         def run():
-            from accounts.models import User
+            from accounts.tokens import token_user
 
             from .services import answer_save
 
             try:
-                user = User.objects.get(pk=user_id)
+                user = token_user(token)
+                if user is None:
+                    return UNAUTHORIZED
+                if user.must_change_password:
+                    return PASSWORD_CHANGE_REQUIRED
                 remaining = answer_save(user=user, attempt_id=attempt_id, question_id=question_id, answer=answer)
             except errors.CompetitionError as exc:
                 return _error(exc)
@@ -310,16 +341,18 @@ class AnswerFastPath:
 
     async def handle(self, *, token: str, attempt_id: int, question_id: int, receive) -> tuple[int, bytes]:
         body = await self.read_body(receive)
+        if body is TOO_BIG:
+            return PAYLOAD_TOO_LARGE
         who = await self.user_for_token(token)
         if who is None:
-            return _response_bytes(401, {"code": "unauthorized", "message": "请先登录或提供有效的令牌。"})
+            return UNAUTHORIZED
         user_id, must_change = who
         if must_change:
-            return _response_bytes(403, {"code": "password_change_required", "message": "首次登录请先修改密码。"})
+            return PASSWORD_CHANGE_REQUIRED
         try:
-            payload = json.loads(body) if body else None
-        except (ValueError, UnicodeDecodeError):
-            return _response_bytes(400, {"code": "invalid_json", "message": "请求体不是有效的 JSON。"})
+            payload = loads_json(body) if body else None
+        except AppError as exc:  # the API's own parser (quizsite.api) refuses the same bodies the same way
+            return _response_bytes(exc.status, {"code": exc.code, "message": exc.message})
         if not isinstance(payload, dict) or "answer" not in payload:
             return _response_bytes(422, {"code": "invalid_request", "message": "请求格式不正确：answer"})
         answer = payload["answer"]
@@ -330,7 +363,7 @@ class AnswerFastPath:
         item = items.get(question_id)
         now = timezone.now()
         if item is None or now >= deadline:
-            return await self.slow_path(user_id=user_id, attempt_id=attempt_id, question_id=question_id, answer=answer)
+            return await self.slow_path(token=token, attempt_id=attempt_id, question_id=question_id, answer=answer)
         item_id, qtype, option_count, blank_count = item
         try:
             validate_answer_shape(
@@ -342,11 +375,13 @@ class AnswerFastPath:
         except ShapeError as exc:
             return _error(errors.MalformedAnswer(str(exc)))
         try:
-            written = await self.write(attempt_id=attempt_id, item_id=item_id, answer=answer, now=now)
+            written = await self.write(
+                attempt_id=attempt_id, item_id=item_id, answer=answer, now=now, key_hash=_token_hash(token)
+            )
         except Exception:  # noqa: BLE001 - e.g. a deadlock victim or a lost connection: the service retries
             written = False
         if written:
             remaining = max(0, int((deadline - now).total_seconds()))
             return _response_bytes(200, {"saved": True, "remaining_s": remaining})
         # closed meanwhile (submitted, finalised by the sweep): let the service say which
-        return await self.slow_path(user_id=user_id, attempt_id=attempt_id, question_id=question_id, answer=answer)
+        return await self.slow_path(token=token, attempt_id=attempt_id, question_id=question_id, answer=answer)

@@ -4,6 +4,8 @@ question preview and the importer all use these."""
 import unicodedata
 from decimal import Decimal
 
+from core.textsafe import has_unstorable
+
 from .models import QuestionType
 
 
@@ -42,6 +44,8 @@ def validate_answer_shape(*, qtype: str, options: list, blank_count: int, answer
             raise MalformedAnswer(f"本题有 {blank_count} 个空，答案数量不符。")
         if any(len(s) > 500 for s in answer):
             raise MalformedAnswer("答案过长。")
+        if any(has_unstorable(s) for s in answer):
+            raise MalformedAnswer("答案包含不允许的字符。")
     else:
         raise MalformedAnswer("未知题型。")
 

@@ -1,14 +1,24 @@
 """The JSON API (django-ninja) at /api/v1/. Apps add routers here; errors are always
 {"code": "...", "message": "..."} with a 4xx status."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from core.errors import AppError
+from core.textsafe import loads_json
 
-api = NinjaAPI(title="南通市青少年竞赛平台 API", version="1.0.0", urls_namespace="api")
+
+class SafeJsonParser(Parser):
+    """Bodies the database can store: deep nesting, NUL and lone surrogates are a 400, not a 500."""
+
+    def parse_body(self, request):
+        return loads_json(request.body)
+
+
+api = NinjaAPI(title="南通市青少年竞赛平台 API", version="1.0.0", urls_namespace="api", parser=SafeJsonParser())
 
 
 def error_response(request, code: str, message: str, status: int):
@@ -18,14 +28,6 @@ def error_response(request, code: str, message: str, status: int):
 @api.exception_handler(AppError)
 def _app_error(request, exc: AppError):
     return error_response(request, exc.code, exc.message, exc.status)
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
-    # ninja raises HttpError(400) for a body that is not JSON; answer in the API's error shape.
-    if exc.status_code == 400:
-        return error_response(request, "invalid_json", "请求体不是有效的 JSON。", 400)
-    return error_response(request, f"http_{exc.status_code}", str(exc), exc.status_code)
 
 
 @api.exception_handler(ValidationError)
@@ -43,6 +45,24 @@ def _auth_error(request, exc):
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return error_response(request, "forbidden", "没有权限执行此操作。", 403)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    # ninja wraps any failure to read or parse the body in HttpError(400): say what really happened
+    cause = exc.__cause__
+    if isinstance(cause, RequestDataTooBig):
+        return error_response(request, "payload_too_large", "请求体过大。", 413)
+    if isinstance(cause, AppError):
+        return _app_error(request, cause)
+    if exc.status_code == 400:
+        return error_response(request, "invalid_json", "请求体不是有效的 JSON。", 400)
+    return error_response(request, f"http_{exc.status_code}", str(exc), exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return error_response(request, "payload_too_large", "请求体过大。", 413)
 
 
 @api.exception_handler(Http404)

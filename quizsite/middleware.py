@@ -1,10 +1,14 @@
 """Project-layer middleware: the page side of the one error model (the API side is in quizsite/api.py), and
 the Content-Security-Policy header."""
 
+import re
+
 from csp.middleware import CSPMiddleware
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from core.errors import AppError
+from core.textsafe import InvalidCharacters
 
 
 class AppErrorMiddleware:
@@ -34,3 +38,39 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             ws = "wss" if request.is_secure() else "ws"
             parts.update = {**(parts.update or {}), "connect-src": [f"{ws}://{request.get_host()}"]}
         return parts
+
+
+# The database's id range (BigAutoField: signed 64-bit). An id outside it can name nothing.
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1
+_DIGITS = re.compile(r"-?\d+")
+
+
+class RequestSanityMiddleware:
+    """Input no view should have to think about, refused once for every URL before any view runs:
+    - an id in the path outside the database's range is a 404 (Django `<int:…>` converters give ints;
+      the API's path parameters arrive as digit strings);
+    - NUL in the query string is a 400 (PostgreSQL cannot compare text with NUL; forms' CharFields
+      already refuse it in bodies, and core.textsafe handles JSON bodies)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in [*view_args, *view_kwargs.values()]:
+            if isinstance(value, str) and _DIGITS.fullmatch(value):
+                # int() of thousands of digits is itself an error (sys.int_info.str_digits_check_threshold)
+                value = int(value) if len(value) <= 20 else ID_MAX + 1
+            if isinstance(value, int) and not isinstance(value, bool) and not ID_MIN <= value <= ID_MAX:
+                raise Http404
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            return _error_response(request, InvalidCharacters())
+        return None
+
+
+def _error_response(request, error: AppError):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": error.code, "message": error.message}, status=error.status)
+    return render(request, "errors/app_error.html", {"error": error}, status=error.status)

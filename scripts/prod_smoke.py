@@ -119,9 +119,10 @@ PAGES = [
     "/results/stats/",
     "/results/certificates/mine/",
     "/verify/",
+    "/stage/events/",
     "/admin/",
 ]
-API = ["/api/v1/openapi.json", "/api/v1/contests", "/api/v1/judging/queue", "/api/v1/certificates"]
+API = ["/api/v1/openapi.json", "/api/v1/docs", "/api/v1/contests", "/api/v1/judging/queue", "/api/v1/certificates"]
 
 
 def demo_accounts(csv_path: str) -> list[tuple[str, str]]:

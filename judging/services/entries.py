@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.textsafe import clean_text
 
 from .. import files as file_checks
 from .. import text
@@ -60,6 +61,7 @@ def entry_save(
     marked processing and rebuilt by the task worker (`entry_file_process`), and judges see the
     version only once that has succeeded."""
     now = now or timezone.now()
+    title, body = clean_text(title or ""), clean_text(body or "")  # free text: cleaned, not refused
     if now < contest.opens_at:
         raise JudgingError("not_open", _("本次比赛尚未开始提交。"))
     if contest.deadline_passed(now):

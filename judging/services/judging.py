@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, Role, User
 from accounts.selectors import scope_for
+from core.textsafe import clean_text
 
 from .. import aggregation
 from ..assignment import AssignmentInfeasible, plan_assignment
@@ -312,6 +313,7 @@ def score_save(*, judge: User, assignment: Assignment, points: dict, comment: st
     """Save a draft or submit a score. Precondition: none (the function locks the assignment row).
     Submission locks the score and, when every judge of the entry has submitted and their totals are
     further apart than the round's threshold, flags the entry and adds one extra judge."""
+    comment = clean_text(comment or "")  # free text: cleaned, not refused (core.textsafe)
     assignment = Assignment.objects.select_for_update().select_related("round__contest").get(pk=assignment.pk)
     if assignment.judge_id != judge.pk:
         raise JudgingError("not_assigned", _("该作品未分配给您，不能评分。"), 403)

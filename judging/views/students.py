@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.textsafe import InvalidJson, loads_json
 
 from .. import selectors, services
 from ..files import EXTENSIONS
@@ -142,11 +141,14 @@ def _accept_types(contest):
 def entry_autosave(request, pk):
     contest = get_object_or_404(SubmissionContest, pk=pk)
     try:
-        payload = json.loads(request.body or b"{}")
+        # free text: NUL and half-emoji are cleaned by the service, not refused (core.textsafe)
+        payload = loads_json(request.body or b"{}", allow_unstorable=True)
         if not isinstance(payload, dict):
-            raise ValueError
-    except ValueError:
+            raise InvalidJson
+    except InvalidJson:
         return JsonResponse({"code": "invalid_request", "message": _("请求格式不正确。")}, status=400)
+    except RequestDataTooBig:
+        return JsonResponse({"code": "payload_too_large", "message": _("请求体过大。")}, status=413)
     try:
         entry, version = services.entry_save(
             contest=contest,

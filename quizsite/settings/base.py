@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # serves the API docs' Swagger UI from our static files (no CDN, CSP-clean)
     "import_export",
     "axes",
     "django_tasks",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "quizsite.middleware.AppErrorMiddleware",
+    "quizsite.middleware.RequestSanityMiddleware",
     # axes last so it sees the authenticated user and can render the lockout response
     "axes.middleware.AxesMiddleware",
 ]
