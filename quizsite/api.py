@@ -61,3 +61,6 @@ api.add_router("/judging", judging_router)
 from results.api import router as results_router  # noqa: E402
 
 api.add_router("/", results_router)
+from honours.api import router as honours_router  # noqa: E402
+
+api.add_router("/honours", honours_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("results/", include("results.urls")),
     path("leaderboards/", include("leaderboards.urls")),
     path("verify/", include("results.verify_urls")),
+    path("honours/", include("honours.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
