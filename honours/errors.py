@@ -38,7 +38,7 @@ class DailyLimit(HonoursError):
 
 
 class InvalidCode(HonoursError):
-    code, status, default_message = "invalid_code", 403, _("投票码无效，请核对后重新输入。")
+    code, status, default_message = "not_eligible", 403, _("投票码无效，请核对后重新输入。")
 
 
 class NoticeClosed(HonoursError):
