@@ -6,7 +6,7 @@ at /honours/vote/ (kept in the session)."""
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.utils import check_csrf
 
 from accounts.api import BearerOrSession
@@ -104,4 +104,4 @@ def vote(request, campaign_id: int, payload: VoteIn):
         session_key=request.session.session_key or "",
     )
     left = vote_cast(campaign=campaign, candidate_id=payload.candidate_id, voter=voter, meta=meta, now=now)
-    return 201, {"votes_left_today": left}
+    return Status(201, {"votes_left_today": left})

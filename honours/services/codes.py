@@ -52,7 +52,9 @@ def vote_codes_issue(
             while code in seen:
                 code = _new_code()
             seen.add(code)
-            rows.append(VoteCode(batch=batch, campaign=campaign, code_hash=code_hash(campaign_id=campaign.pk, code=code)))
+            rows.append(
+                VoteCode(batch=batch, campaign=campaign, code_hash=code_hash(campaign_id=campaign.pk, code=code))
+            )
             codes.append((m.user.display_name, code))
         VoteCode.objects.bulk_create(rows, batch_size=1000)
     return batch, codes

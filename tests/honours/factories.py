@@ -60,7 +60,9 @@ def build_world(*, students_per_class: int = 3) -> World:
     return w
 
 
-def make_campaign(w: World, *, levels=(LevelKind.SCHOOL, LevelKind.DISTRICT, LevelKind.CITY), quota=2, **kw) -> Campaign:
+def make_campaign(
+    w: World, *, levels=(LevelKind.SCHOOL, LevelKind.DISTRICT, LevelKind.CITY), quota=2, **kw
+) -> Campaign:
     defaults = {
         "title": "2026年度南通市三好标兵评选",
         "year": 2026,
@@ -97,7 +99,9 @@ def nominate(campaign, student, *, actor, now=NOW, attest=True):
         now=now,
     )
     if attest:
-        candidate_attest(actor=actor, scope=scope_for(actor), candidate=cand, excellent=True, no_discipline=True, now=now)
+        candidate_attest(
+            actor=actor, scope=scope_for(actor), candidate=cand, excellent=True, no_discipline=True, now=now
+        )
     return cand
 
 

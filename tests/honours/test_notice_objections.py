@@ -60,7 +60,13 @@ def test_anonymous_objection_is_marked_and_blocks_advancement_until_decided(setu
     with pytest.raises(OpenObjection):
         review.candidate_approve(actor=district, scope=scope_for(district), candidate=cands[0], now=NOW)
     objection_decide(
-        actor=district, scope=scope_for(district), objection=objection, upheld=False, findings="核实无误", reason="事迹属实", now=NOW
+        actor=district,
+        scope=scope_for(district),
+        objection=objection,
+        upheld=False,
+        findings="核实无误",
+        reason="事迹属实",
+        now=NOW,
     )
     cand = review.candidate_approve(actor=district, scope=scope_for(district), candidate=cands[0], now=NOW)
     assert cand.level.kind == "city"
@@ -73,7 +79,9 @@ def test_upheld_objection_withdraws_the_candidate_publishes_the_reason_and_frees
     school_quota = Quota.objects.get(level__kind="school", unit=w.schools[0])
     assert school_quota.used == 2
     org = w.school_orgs[0]
-    objection_decide(actor=org, scope=scope_for(org), objection=objection, upheld=True, findings="查实", reason="曾受处分", now=NOW)
+    objection_decide(
+        actor=org, scope=scope_for(org), objection=objection, upheld=True, findings="查实", reason="曾受处分", now=NOW
+    )
     cands[1].refresh_from_db()
     assert cands[1].status == CandidateStatus.WITHDRAWN and cands[1].status_reason == "曾受处分"
     school_quota.refresh_from_db()
@@ -96,7 +104,9 @@ def test_other_districts_organiser_cannot_decide(setup):
     objection = objection_lodge(notice=notice, candidate=cands[0], text="x", now=NOW)
     other = w.district_orgs[1]
     with pytest.raises(PermissionDenied):
-        objection_decide(actor=other, scope=scope_for(other), objection=objection, upheld=True, findings="", reason="r", now=NOW)
+        objection_decide(
+            actor=other, scope=scope_for(other), objection=objection, upheld=True, findings="", reason="r", now=NOW
+        )
 
 
 def test_notice_page_takes_an_objection_and_the_objector_sees_the_outcome(setup, client):
@@ -116,5 +126,7 @@ def test_notice_page_takes_an_objection_and_the_objector_sees_the_outcome(setup,
     assert "办理中" in follow.content.decode()
     objection = cands[0].objections.get()
     org = w.school_orgs[0]
-    objection_decide(actor=org, scope=scope_for(org), objection=objection, upheld=False, findings="", reason="获奖属实", now=NOW)
+    objection_decide(
+        actor=org, scope=scope_for(org), objection=objection, upheld=False, findings="", reason="获奖属实", now=NOW
+    )
     assert "获奖属实" in client.get(resp["Location"]).content.decode()

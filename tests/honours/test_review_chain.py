@@ -46,7 +46,13 @@ def test_deeds_are_sanitised_and_length_limited(w):
     scope = scope_for(w.teachers[0])
     with pytest.raises(HonoursError):
         review.candidate_nominate(
-            actor=w.teachers[0], scope=scope, campaign=campaign, student=student, deeds="字" * 3001, summary="x", now=NOW
+            actor=w.teachers[0],
+            scope=scope,
+            campaign=campaign,
+            student=student,
+            deeds="字" * 3001,
+            summary="x",
+            now=NOW,
         )
     cand = review.candidate_nominate(
         actor=w.teachers[0],
@@ -78,11 +84,15 @@ def test_chain_moves_up_level_by_level_with_an_approval_at_each(w):
     # another district's organiser cannot either
     with pytest.raises(PermissionDenied):
         review.candidate_approve(actor=w.district_orgs[1], scope=scope_for(w.district_orgs[1]), candidate=cand, now=NOW)
-    cand = review.candidate_approve(actor=w.district_orgs[0], scope=scope_for(w.district_orgs[0]), candidate=cand, now=NOW)
+    cand = review.candidate_approve(
+        actor=w.district_orgs[0], scope=scope_for(w.district_orgs[0]), candidate=cand, now=NOW
+    )
     assert cand.level.kind == LevelKind.CITY
     cand = review.candidate_approve(actor=w.city_org, scope=scope_for(w.city_org), candidate=cand, now=NOW)
     assert cand.status == CandidateStatus.FINALIST
-    kinds = list(LevelApproval.objects.filter(candidate=cand).order_by("level__order").values_list("level__kind", flat=True))
+    kinds = list(
+        LevelApproval.objects.filter(candidate=cand).order_by("level__order").values_list("level__kind", flat=True)
+    )
     assert kinds == ["school", "district", "city"]
     actions = list(cand.transitions.values_list("action", "from_level__kind", "to_level__kind"))
     assert actions == [
@@ -164,10 +174,14 @@ def test_panel_score_uses_rubric_and_excludes_a_member_from_the_candidates_schoo
     campaign = make_campaign(w)
     cand = nominate(campaign, w.students[w.classes[0].pk][0], actor=w.teachers[0])
     judge = user("评委", Role.JUDGE, w.schools[2])
-    score = review.panel_score_save(judge=judge, scope=scope_for(judge), candidate=cand, points={"事迹": 50, "材料": 35}, now=NOW)
+    score = review.panel_score_save(
+        judge=judge, scope=scope_for(judge), candidate=cand, points={"事迹": 50, "材料": 35}, now=NOW
+    )
     assert str(score.total) == "85.00"
     with pytest.raises(HonoursError):
-        review.panel_score_save(judge=judge, scope=scope_for(judge), candidate=cand, points={"事迹": 61, "材料": 1}, now=NOW)
+        review.panel_score_save(
+            judge=judge, scope=scope_for(judge), candidate=cand, points={"事迹": 61, "材料": 1}, now=NOW
+        )
     conflicted = user("同校评委", Role.JUDGE, w.schools[0])
     with pytest.raises(HonoursError) as exc:
         review.panel_score_save(
