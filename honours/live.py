@@ -79,7 +79,11 @@ class LiveHub:
 
     async def join(self, campaign_id: int, viewer) -> None:
         self.viewers.setdefault(campaign_id, set()).add(viewer)
-        text = self.last.get(campaign_id) or await _off_loop(live_payload)(campaign_id)
+        text = self.last.get(campaign_id)
+        if text is None:
+            text = await _off_loop(live_payload)(campaign_id)
+            if text and campaign_id not in self.last:
+                self.last[campaign_id] = text
         if text:
             await viewer.send(text_data=text)
         if campaign_id not in self.tasks or self.tasks[campaign_id].done():
