@@ -12,7 +12,8 @@ from .models import CertificateKind, CertificateTemplate
 
 KNOWLEDGE_CONTEST = "competitions.contest"
 SUBMISSION_CONTEST = "judging.submissioncontest"
-CONTEST_MODELS = (KNOWLEDGE_CONTEST, SUBMISSION_CONTEST)
+HONOURS_CAMPAIGN = "honours.campaign"
+CONTEST_MODELS = (KNOWLEDGE_CONTEST, SUBMISSION_CONTEST, HONOURS_CAMPAIGN)
 
 
 def contest_model(label: str) -> type[models.Model] | None:
@@ -40,10 +41,14 @@ def eligible_for_template(template: CertificateTemplate) -> list:
         from .sources_submission import eligible_submission
 
         return eligible_submission(template, contest)
+    if label == HONOURS_CAMPAIGN:
+        from honours.certificates import eligible_honours
+
+        return eligible_honours(template, contest)
     return []
 
 
 def default_kinds(contest: models.Model) -> list[str]:
-    if contest_label(contest) == SUBMISSION_CONTEST:
+    if contest_label(contest) in (SUBMISSION_CONTEST, HONOURS_CAMPAIGN):
         return [CertificateKind.AWARD]
     return [CertificateKind.AWARD, CertificateKind.PARTICIPATION]

@@ -39,14 +39,18 @@ def notice_publish(
     final: bool = False,
 ) -> Notice:
     """Publish the level's notice from today for `working_days` working days (the campaign's default,
-    5, when not given). Only an organiser of the whole campaign or of every listed candidate's unit."""
+    5, when not given): the candidates the level approved, or with `final` the honours as the published
+    standings award them. Only an organiser of the campaign's owner region."""
     campaign = level.campaign
     if not scope.manages(campaign.owner_org):
         raise PermissionDenied
     days = working_days or campaign.notice_working_days
     start = timezone.localdate(now)
     if final:
-        candidates = Candidate.objects.filter(campaign=campaign, status=CandidateStatus.FINALIST)
+        from ..standings import standings
+
+        winners = [s.candidate_id for s in standings(campaign) if s.honour]
+        candidates = Candidate.objects.filter(pk__in=winners)
     else:
         ids = LevelApproval.objects.filter(level=level).values_list("candidate_id", flat=True)
         candidates = Candidate.objects.filter(pk__in=ids).exclude(status=CandidateStatus.WITHDRAWN)
