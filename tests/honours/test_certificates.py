@@ -21,7 +21,10 @@ def test_winners_get_verifiable_certificates_after_the_final_notice(voting_world
     campaign.panel_weight = 0
     campaign.save()
     for c, n in zip(cands, (9, 7, 5, 1), strict=True):
-        add_votes(campaign, [{"candidate": c, "voter_key": f"u{c.pk}{i}", "cast_at": now - timedelta(days=25)} for i in range(n)])
+        add_votes(
+            campaign,
+            [{"candidate": c, "voter_key": f"u{c.pk}{i}", "cast_at": now - timedelta(days=25)} for i in range(n)],
+        )
     boss = w.city_org
     template = certificate_template_save(
         actor=boss,

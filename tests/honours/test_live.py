@@ -32,7 +32,10 @@ def setup(**kw):
     w = build_world()
     now = timezone.now()
     campaign = make_campaign(w, vote_opens_at=now - timedelta(days=1), vote_closes_at=now + timedelta(days=1), **kw)
-    cands = [approve_to(nominate(campaign, w.students[k.pk][0], actor=w.teachers[i]), "city", w) for i, k in enumerate(w.classes)]
+    cands = [
+        approve_to(nominate(campaign, w.students[k.pk][0], actor=w.teachers[i]), "city", w)
+        for i, k in enumerate(w.classes)
+    ]
     return campaign, cands
 
 
@@ -99,6 +102,8 @@ async def test_ranks_only_rules_send_no_counts_and_hidden_rules_refuse(ws_app):
 
 async def test_foreign_origin_is_refused(ws_app):
     campaign, _cands = await sync_to_async(setup)()
-    comm = WebsocketCommunicator(ws_app, f"/ws/honours/{campaign.pk}/live/", headers=[(b"origin", b"http://evil.example")])
+    comm = WebsocketCommunicator(
+        ws_app, f"/ws/honours/{campaign.pk}/live/", headers=[(b"origin", b"http://evil.example")]
+    )
     connected, _code = await comm.connect(timeout=10)
     assert not connected
