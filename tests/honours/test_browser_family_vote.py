@@ -16,8 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_family_votes_with_a_code_on_a_phone(live_daphne, phone_page):
     w = build_world()
     now = timezone.now()
-    campaign = make_campaign(w, vote_opens_at=now - timedelta(hours=1), vote_closes_at=now + timedelta(days=2), votes_per_day=2)
-    cands = [approve_to(nominate(campaign, w.students[k.pk][0], actor=w.teachers[i]), "city", w) for i, k in enumerate(w.classes)]
+    campaign = make_campaign(
+        w, vote_opens_at=now - timedelta(hours=1), vote_closes_at=now + timedelta(days=2), votes_per_day=2
+    )
+    cands = [
+        approve_to(nominate(campaign, w.students[k.pk][0], actor=w.teachers[i]), "city", w)
+        for i, k in enumerate(w.classes)
+    ]
     _batch, codes = vote_codes_issue(campaign=campaign, klass=w.classes[0], now=now)
     code = format_code(codes[0][1]).lower()
 
