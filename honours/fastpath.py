@@ -13,9 +13,11 @@ every non-accepted outcome still use):
   vote in arrival order, and writes the accepted ones with one INSERT (chained in order), one upsert
   of the counters (their CHECK constraint and the log's unique constraint still stand behind it), and
   the new chain head. A 201 is sent only after that commit;
-- only acceptances are answered here. Anything else — a duplicate, the daily limit, outside the
-  window, an unknown candidate, an unknown token or code, session requests (CSRF) — is handed to the
-  Django app with the same body, so error codes and messages are exactly the API's.
+- acceptances, duplicates (409 already_voted_today) and the daily limit (429 daily_limit) are
+  answered here, decided under the lock exactly as vote_cast decides them, with the same error
+  classes. Anything else — outside the window, an unknown candidate, an unknown token or code,
+  session requests (CSRF) — is handed to the Django app with the same body, so those answers are
+  exactly the API's.
 The responses carry `x-honours-path: fast` so tests (and operators) can see this path is in use."""
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ from collections import OrderedDict, defaultdict
 from django.db import connections
 from django.utils import timezone
 
+from core.errors import AppError
+
 from .chain import link_hash
+from .errors import AlreadyVotedToday, DailyLimit
 from .services.voting import CODE_LENGTH, code_hash, ip_prefix_of, normalize_code, short_hash
 
 log = logging.getLogger(__name__)
@@ -98,11 +103,16 @@ class VoteFastPath:
                     log.exception("vote fast path failed; handing the request to Django")
                 if left is None:
                     return await self.app(scope, _replay(body, receive), send)
-                data = json.dumps({"votes_left_today": left}).encode()
+                if isinstance(left, AppError):
+                    status = left.status
+                    data = json.dumps({"code": left.code, "message": left.message}, ensure_ascii=False).encode()
+                else:
+                    status = 201
+                    data = json.dumps({"votes_left_today": left}).encode()
                 await send(
                     {
                         "type": "http.response.start",
-                        "status": 201,
+                        "status": status,
                         "headers": [
                             (b"content-type", b"application/json"),
                             (b"content-length", str(len(data)).encode()),
@@ -145,7 +155,7 @@ class VoteFastPath:
                 "port": str(s.get("PORT") or ""),
             }
             conninfo = " ".join(f"{k}='{v}'" for k, v in info.items() if v)
-            pool = AsyncConnectionPool(conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, open=False)
+            pool = AsyncConnectionPool(conninfo, min_size=2, max_size=8, kwargs={"autocommit": True}, open=False)
             await pool.open()
             self._pools[loop] = pool
         return pool
@@ -193,8 +203,8 @@ class VoteFastPath:
             self.codes.put((campaign_id, digest), hit)
         return (f"c{hit[0]}", hit[1], None)
 
-    async def handle(self, scope, campaign_id: int, body: bytes) -> int | None:
-        """votes_left_today once committed, or None to let Django answer."""
+    async def handle(self, scope, campaign_id: int, body: bytes) -> int | AppError | None:
+        """votes_left_today once committed, a refusal decided under the lock, or None to let Django answer."""
         headers = dict(scope["headers"])
         try:
             payload = json.loads(body)
@@ -284,8 +294,12 @@ class VoteFastPath:
                 if not (opens and closes and opens <= now < closes) or cand not in valid:
                     results.append(None)
                     continue
-                if (key, cand) in voted or counter[0] >= counter[1]:
-                    results.append(None)
+                # decided under the chain-head lock, exactly as vote_cast decides them
+                if (key, cand) in voted:
+                    results.append(AlreadyVotedToday())
+                    continue
+                if counter[0] >= counter[1]:
+                    results.append(DailyLimit())
                     continue
                 seq += 1
                 digest = link_hash(
