@@ -41,10 +41,7 @@ def campaign_page(request, campaign_id: int):
     if stage == "closed":
         winners = [s for s in standings(campaign) if s.honour]
         showcase = {
-            c.pk: c
-            for c in campaign.candidates.filter(
-                pk__in=[w.candidate_id for w in winners], showcase_consent=True, status=CandidateStatus.FINALIST
-            )
+            c.pk: c for c in campaign.candidates.filter(pk__in=[w.candidate_id for w in winners], showcase_consent=True)
         }
         winners = [(w, showcase.get(w.candidate_id)) for w in winners]
     return render(
