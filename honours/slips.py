@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import io
+import os
 from urllib.parse import quote
 
+from django.conf import settings
 from django.urls import reverse
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -16,12 +18,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from results.pdf import site_url
-
 from .services.codes import format_code
 
 FONT = "STSong-Light"
 COLS, ROWS = 2, 5
+
+
+def site_url() -> str:
+    """Absolute base for the QR links (the same setting results' certificates use)."""
+    return (getattr(settings, "SITE_URL", "") or os.environ.get("SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
 
 
 def vote_url(code: str) -> str:

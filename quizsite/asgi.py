@@ -11,7 +11,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from competitions.fastpath import AnswerFastPath  # noqa: E402
 from honours.fastpath import VoteFastPath  # noqa: E402
-from leaderboards.origin import browser_origin_validator  # noqa: E402
+from quizsite.origin import browser_origin_validator  # noqa: E402
 from quizsite.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(

@@ -42,7 +42,7 @@ def eligible_for_template(template: CertificateTemplate) -> list:
 
         return eligible_submission(template, contest)
     if label == HONOURS_CAMPAIGN:
-        from honours.certificates import eligible_honours
+        from .sources_honours import eligible_honours
 
         return eligible_honours(template, contest)
     return []

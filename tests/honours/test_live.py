@@ -22,7 +22,7 @@ ORIGIN = (b"origin", b"http://testserver")
 def ws_app(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.HONOURS_LIVE_INTERVAL_S = 0.05
-    from leaderboards.origin import browser_origin_validator
+    from quizsite.origin import browser_origin_validator
     from quizsite.routing import websocket_urlpatterns
 
     return browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))

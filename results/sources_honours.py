@@ -1,4 +1,4 @@
-"""Who an honours certificate template certifies (called by results.sources): the winners of the
+"""Certificate eligibility for the 三好标兵 selection (honours app): the winners of the
 published standings, once voting has closed and the final notice of the honours has ended with no
 open objection. The certificate names the honour (十佳三好标兵 / 三好标兵) and the rank."""
 
@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from results.errors import CertificateError
-from results.models import CertificateKind
-from results.services import Eligible
+from honours.models import Candidate, Notice, ObjectionOutcome
+from honours.standings import standings
 
-from .models import Candidate, Notice, ObjectionOutcome
-from .standings import standings
+from .errors import CertificateError
+from .models import CertificateKind
+from .services import Eligible
 
 
 def eligible_honours(template, campaign) -> list[Eligible]:
