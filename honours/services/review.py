@@ -209,11 +209,14 @@ def _locked(candidate: Candidate) -> Candidate:
     return Candidate.objects.select_for_update().select_related("level", "school").get(pk=candidate.pk)
 
 
-def _check_reviewable(scope: Scope, candidate: Candidate) -> None:
+def _check_reviewable(scope: Scope, candidate: Candidate, now: datetime) -> None:
     if not can_review(scope, level=candidate.level, candidate=candidate):
         raise PermissionDenied
     if candidate.status != CandidateStatus.PENDING:
         raise InvalidTransition()
+    closes = candidate.level.review_closes_at
+    if closes is not None and now >= closes:
+        raise HonoursError(_("本级评审已截止。"), code="review_closed", status=409)
 
 
 def candidate_approve(*, actor: User, scope: Scope, candidate: Candidate, now: datetime, reason: str = "") -> Candidate:
@@ -222,7 +225,7 @@ def candidate_approve(*, actor: User, scope: Scope, candidate: Candidate, now: d
     about the candidate is open, and unless the school's attestations are recorded."""
     with transaction.atomic():
         candidate = _locked(candidate)
-        _check_reviewable(scope, candidate)
+        _check_reviewable(scope, candidate, now)
         if candidate.objections.filter(outcome=ObjectionOutcome.OPEN).exists():
             raise OpenObjection()
         if not (candidate.attest_excellent and candidate.attest_no_discipline):
@@ -248,7 +251,7 @@ def candidate_approve(*, actor: User, scope: Scope, candidate: Candidate, now: d
 def _set_status(*, actor, scope, candidate, now, status, action, reason, attachment=None) -> Candidate:
     with transaction.atomic():
         candidate = _locked(candidate)
-        _check_reviewable(scope, candidate)
+        _check_reviewable(scope, candidate, now)
         if not reason.strip():
             raise HonoursError(_("请填写原因。"))
         from_status = candidate.status

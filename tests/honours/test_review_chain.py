@@ -188,3 +188,19 @@ def test_panel_score_uses_rubric_and_excludes_a_member_from_the_candidates_schoo
             judge=conflicted, scope=scope_for(conflicted), candidate=cand, points={"事迹": 50, "材料": 35}, now=NOW
         )
     assert exc.value.code == "conflict_of_interest"
+
+
+def test_a_level_cannot_review_after_its_review_deadline(w):
+    from datetime import timedelta
+
+    campaign = make_campaign(w)
+    cand = nominate(campaign, w.students[w.classes[0].pk][0], actor=w.teachers[0])
+    level = cand.level
+    level.review_closes_at = NOW + timedelta(hours=1)
+    level.save()
+    org = w.school_orgs[0]
+    with pytest.raises(HonoursError) as exc:
+        review.candidate_approve(actor=org, scope=scope_for(org), candidate=cand, now=NOW + timedelta(hours=1))
+    assert exc.value.code == "review_closed"
+    cand = review.candidate_approve(actor=org, scope=scope_for(org), candidate=cand, now=NOW + timedelta(minutes=59))
+    assert cand.level.kind == LevelKind.DISTRICT
