@@ -5,6 +5,9 @@ websocket_urlpatterns: list = []
 from leaderboards.routing import websocket_urlpatterns as _leaderboard_ws  # noqa: E402
 
 websocket_urlpatterns += _leaderboard_ws
+from stage.routing import websocket_urlpatterns as _stage_ws  # noqa: E402
+
+websocket_urlpatterns += _stage_ws
 from honours.routing import websocket_urlpatterns as _honours_ws  # noqa: E402
 
 websocket_urlpatterns += _honours_ws

@@ -12,8 +12,9 @@ from .models import CertificateKind, CertificateTemplate
 
 KNOWLEDGE_CONTEST = "competitions.contest"
 SUBMISSION_CONTEST = "judging.submissioncontest"
+STAGE_EVENT = "stage.stageevent"
 HONOURS_CAMPAIGN = "honours.campaign"
-CONTEST_MODELS = (KNOWLEDGE_CONTEST, SUBMISSION_CONTEST, HONOURS_CAMPAIGN)
+CONTEST_MODELS = (KNOWLEDGE_CONTEST, SUBMISSION_CONTEST, STAGE_EVENT, HONOURS_CAMPAIGN)
 
 
 def contest_model(label: str) -> type[models.Model] | None:
@@ -41,6 +42,10 @@ def eligible_for_template(template: CertificateTemplate) -> list:
         from .sources_submission import eligible_submission
 
         return eligible_submission(template, contest)
+    if label == STAGE_EVENT:
+        from .sources_stage import eligible_stage
+
+        return eligible_stage(template, contest)
     if label == HONOURS_CAMPAIGN:
         from .sources_honours import eligible_honours
 
