@@ -85,3 +85,6 @@ api.add_router("/", results_router)
 from leaderboards.api import router as leaderboards_router  # noqa: E402
 
 api.add_router("/", leaderboards_router)
+from honours.api import router as honours_router  # noqa: E402
+
+api.add_router("/honours", honours_router)

@@ -10,12 +10,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from competitions.fastpath import AnswerFastPath  # noqa: E402
+from honours.fastpath import VoteFastPath  # noqa: E402
 from quizsite.origin import browser_origin_validator  # noqa: E402
 from quizsite.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": AnswerFastPath(django_asgi_app),  # lean answer saves, else Django
+        "http": AnswerFastPath(VoteFastPath(django_asgi_app)),  # lean answer saves and votes, else Django
         # a foreign Origin is refused; a missing one (native / mini-program clients) goes on to token auth
         "websocket": browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }

@@ -8,3 +8,6 @@ websocket_urlpatterns += _leaderboard_ws
 from stage.routing import websocket_urlpatterns as _stage_ws  # noqa: E402
 
 websocket_urlpatterns += _stage_ws
+from honours.routing import websocket_urlpatterns as _honours_ws  # noqa: E402
+
+websocket_urlpatterns += _honours_ws

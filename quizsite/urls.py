@@ -18,6 +18,7 @@ urlpatterns = [
     path("leaderboards/", include("leaderboards.urls")),
     path("stage/", include("stage.urls")),
     path("verify/", include("results.verify_urls")),
+    path("honours/", include("honours.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,8 @@ from .models import CertificateKind, CertificateTemplate
 KNOWLEDGE_CONTEST = "competitions.contest"
 SUBMISSION_CONTEST = "judging.submissioncontest"
 STAGE_EVENT = "stage.stageevent"
-CONTEST_MODELS = (KNOWLEDGE_CONTEST, SUBMISSION_CONTEST, STAGE_EVENT)
+HONOURS_CAMPAIGN = "honours.campaign"
+CONTEST_MODELS = (KNOWLEDGE_CONTEST, SUBMISSION_CONTEST, STAGE_EVENT, HONOURS_CAMPAIGN)
 
 
 def contest_model(label: str) -> type[models.Model] | None:
@@ -45,6 +46,10 @@ def eligible_for_template(template: CertificateTemplate) -> list:
         from .sources_stage import eligible_stage
 
         return eligible_stage(template, contest)
+    if label == HONOURS_CAMPAIGN:
+        from .sources_honours import eligible_honours
+
+        return eligible_honours(template, contest)
     return []
 
 
@@ -75,6 +80,6 @@ def check_can_generate(template: CertificateTemplate, *, now=None) -> None:
 
 
 def default_kinds(contest: models.Model) -> list[str]:
-    if contest_label(contest) == SUBMISSION_CONTEST:
+    if contest_label(contest) in (SUBMISSION_CONTEST, HONOURS_CAMPAIGN):
         return [CertificateKind.AWARD]
     return [CertificateKind.AWARD, CertificateKind.PARTICIPATION]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "results",
     "leaderboards",
     "stage",
+    "honours",
 ]
 
 MIDDLEWARE = [

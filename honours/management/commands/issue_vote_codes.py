@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts.models import Organization, OrgKind
+from honours.models import Campaign
+from honours.services.codes import vote_codes_issue
+from honours.slips import slips_pdf
+
+
+class Command(BaseCommand):
+    help = "按班级或学校批量生成家庭投票码，输出可打印的 A4 二维码纸条 PDF。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign", type=int)
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--class", dest="klass", type=int, help="班级组织 ID")
+        where.add_argument("--school", type=int, help="学校组织 ID（为其下每个班级各发一批）")
+        parser.add_argument("--out", required=True, help="输出 PDF 路径，如 slips.pdf")
+
+    def handle(self, *args, campaign, klass, school, out, **options):
+        camp = Campaign.objects.filter(pk=campaign).first()
+        if camp is None:
+            raise CommandError(f"评选活动 {campaign} 不存在。")
+        org_id = klass or school
+        org = Organization.objects.filter(pk=org_id).first()
+        if org is None:
+            raise CommandError(f"组织 {org_id} 不存在。")
+        if klass and org.kind != OrgKind.CLASS:
+            raise CommandError(f"组织 {org_id} 不是班级。")
+        if school and org.kind not in (OrgKind.SCHOOL, OrgKind.STATION):
+            raise CommandError(f"组织 {org_id} 不是学校。")
+        classes = [org] if klass else list(Organization.objects.filter(parent=org, kind=OrgKind.CLASS).order_by("name"))
+        now = timezone.now()
+        all_codes = []
+        for c in classes:
+            batch, codes = vote_codes_issue(campaign=camp, klass=c, now=now)
+            all_codes += [(f"{c.name} {name}", code) for name, code in codes]
+            self.stdout.write(f"{c.name}：批次 {batch.pk}，{len(codes)} 个投票码")
+        with open(out, "wb") as fh:
+            fh.write(slips_pdf(title=camp.title, class_name=org.name, codes=all_codes))
+        self.stdout.write(self.style.SUCCESS(f"已写入 {out}（共 {len(all_codes)} 张纸条）"))

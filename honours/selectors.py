@@ -1,0 +1,108 @@
+"""Reads: a campaign's stage, the public candidate list, what a reviewer sees at a level, statistics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.selectors import Scope
+
+from .models import Campaign, CampaignLevel, Candidate, CandidateStatus, LevelApproval, Notice, Vote, VoteFlag
+from .services.quotas import ORG_KIND_OF_LEVEL
+from .services.voting import voting_candidates, voting_open
+
+
+def campaign_stage(campaign: Campaign, now: datetime) -> str:
+    """nomination | review | notice | voting | closed, from the campaign's dates and notices."""
+    if voting_open(campaign, now):
+        return "voting"
+    if campaign.vote_closes_at and now >= campaign.vote_closes_at:
+        return "closed"
+    today = timezone.localdate(now)
+    if Notice.objects.filter(campaign=campaign, starts_on__lte=today, ends_on__gte=today).exists():
+        return "notice"
+    if campaign.nomination_closes_at is None or now < campaign.nomination_closes_at:
+        return "nomination"
+    return "review"
+
+
+def public_candidates(campaign: Campaign):
+    """Who the public page lists: the voting set while voting is configured, minimised fields only."""
+    return voting_candidates(campaign).select_related("school", "district").order_by("id")
+
+
+def candidates_for_level(scope: Scope, level: CampaignLevel):
+    """A level sees only candidates sent up to it (standing at it or beyond), in units the user manages."""
+    qs = Candidate.objects.filter(campaign_id=level.campaign_id, level__order__gte=level.order)
+    if scope.is_admin:
+        return qs
+    paths = scope.managed_paths
+    if not paths:
+        return qs.none()
+    kinds = ORG_KIND_OF_LEVEL[level.kind]
+    q = Q()
+    for p in paths:
+        q |= Q(school__path__startswith=p)
+    # a manager below the level's unit (e.g. a school organiser at district level) sees nothing there
+    covered = any(o.kind in kinds or o.depth < min_depth(kinds) for o in scope.managed_orgs())
+    return qs.filter(q) if covered else qs.none()
+
+
+def min_depth(kinds) -> int:
+    order = {"city": 0, "district": 1, "town": 2, "school": 3, "station": 3}
+    return min(order[k] for k in kinds)
+
+
+def notice_candidates(notice: Notice):
+    return notice.candidates.select_related("school").order_by("id")
+
+
+def honours_statistics(campaign: Campaign) -> dict:
+    """Nominations, approvals per level and finalists per district and school, against quotas; votes
+    per day; invalidated votes. One function for the page and the xlsx export."""
+    levels = list(campaign.levels.order_by("order"))
+    nominated = Candidate.objects.filter(campaign=campaign)
+    by_school = {
+        r["school_id"]: r
+        for r in nominated.values("school_id", "school__name", "district__name").annotate(
+            n=Count("id"), finalists=Count("id", filter=Q(status=CandidateStatus.FINALIST))
+        )
+    }
+    approvals = (
+        LevelApproval.objects.filter(level__campaign=campaign)
+        .values("level_id", "candidate__school_id")
+        .annotate(n=Count("id"))
+    )
+    approved: dict[tuple[int, int], int] = {(a["level_id"], a["candidate__school_id"]): a["n"] for a in approvals}
+    quotas = {}
+    for level in levels:
+        for q in level.quotas.select_related("unit"):
+            quotas[(level.pk, q.unit_id)] = (q.used, q.limit)
+    schools = []
+    for sid, r in sorted(by_school.items(), key=lambda kv: (kv[1]["district__name"] or "", kv[1]["school__name"])):
+        schools.append(
+            {
+                "district": r["district__name"] or "",
+                "school": r["school__name"],
+                "nominated": r["n"],
+                "approved": [approved.get((lv.pk, sid), 0) for lv in levels],
+                "school_quota": quotas.get((levels[0].pk, sid)) if levels else None,
+                "finalists": r["finalists"],
+            }
+        )
+    per_day = list(
+        Vote.objects.filter(campaign=campaign)
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+        .values_list("day", "n")
+    )
+    invalid = VoteFlag.objects.filter(campaign=campaign).values("state").annotate(n=Count("id"))
+    return {
+        "levels": [lv.get_kind_display() for lv in levels],
+        "schools": schools,
+        "votes_per_day": per_day,
+        "flags": {r["state"]: r["n"] for r in invalid},
+    }

@@ -1,0 +1,346 @@
+"""Nomination and review, bottom up. Every change of level or status writes a Transition in the same
+transaction; approvals take the quota of the unit at the level being left."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organization, Role, User, grade_band_for
+from accounts.selectors import Scope, org_district, org_school
+from judging.aggregation import weighted_total
+
+from ..errors import HonoursError, InvalidTransition, NotEligible, OpenObjection
+from ..models import (
+    Campaign,
+    CampaignLevel,
+    Candidate,
+    CandidateFile,
+    CandidateStatus,
+    Endorsement,
+    EndorsementParty,
+    LevelApproval,
+    ObjectionOutcome,
+    PanelScore,
+    Transition,
+)
+from ..models.review import DEEDS_MAX
+from .quotas import quota_take, unit_for
+
+SUMMARY_MAX = 200
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def sanitise_text(text: str, *, limit: int, field: str) -> str:
+    """Plain text only: tags and control characters removed, whitespace trimmed, length checked."""
+    clean = CONTROL_CHARS.sub("", strip_tags(text or "")).strip()
+    if not clean:
+        raise HonoursError(_("%(field)s不能为空。") % {"field": field})
+    if len(clean) > limit:
+        raise HonoursError(_("%(field)s不能超过 %(n)d 字。") % {"field": field, "n": limit})
+    return clean
+
+
+def _log(candidate: Candidate, *, actor, now, action, from_level, from_status, reason="", attachment=None):
+    Transition.objects.create(
+        candidate=candidate,
+        actor=actor,
+        at=now,
+        action=action,
+        from_level=from_level,
+        to_level=candidate.level,
+        from_status=from_status,
+        to_status=candidate.status,
+        reason=reason,
+        attachment=attachment or "",
+    )
+
+
+def levels_of(campaign: Campaign) -> list[CampaignLevel]:
+    return list(campaign.levels.order_by("order"))
+
+
+def next_level(level: CampaignLevel) -> CampaignLevel | None:
+    return CampaignLevel.objects.filter(campaign_id=level.campaign_id, order__gt=level.order).order_by("order").first()
+
+
+def can_review(scope: Scope, *, level: CampaignLevel, candidate: Candidate) -> bool:
+    return scope.manages(unit_for(level=level, school=candidate.school))
+
+
+def can_nominate(scope: Scope, *, klass: Organization) -> bool:
+    return scope.manages(klass) or scope.teaches(klass)
+
+
+def candidate_nominate(
+    *,
+    actor: User,
+    scope: Scope,
+    campaign: Campaign,
+    student: User,
+    deeds: str,
+    summary: str,
+    class_vote_record: str = "",
+    photo_consent: bool = False,
+    showcase_consent: bool = False,
+    now: datetime,
+) -> Candidate:
+    """Nominate a student of the roster at the campaign's first level. Preconditions checked here:
+    nominations open, the student is enrolled in a class of an eligible grade band, and the actor
+    teaches that class or manages the school."""
+    if campaign.nomination_closes_at and now >= campaign.nomination_closes_at:
+        raise HonoursError(_("推荐已截止。"), code="nomination_closed", status=409)
+    membership = Membership.objects.filter(user=student, role=Role.STUDENT).select_related("org").first()
+    if membership is None or membership.org is None:
+        raise NotEligible(_("该学生不在学籍名单中。"))
+    klass = membership.org
+    if grade_band_for(klass.grade) not in campaign.grade_bands:
+        raise NotEligible(_("该学生的学段不在本次评选范围内。"))
+    if not can_nominate(scope, klass=klass):
+        raise PermissionDenied
+    school = org_school(klass)
+    first = campaign.levels.order_by("order").first()
+    if first is None or school is None:
+        raise HonoursError(_("评选层级尚未设置。"))
+    try:
+        with transaction.atomic():
+            candidate = Candidate.objects.create(
+                campaign=campaign,
+                student=student,
+                name=student.display_name,
+                klass=klass,
+                school=school,
+                district=org_district(school),
+                grade=klass.grade,
+                level=first,
+                deeds=sanitise_text(deeds, limit=DEEDS_MAX, field=_("事迹材料")),
+                summary=sanitise_text(summary, limit=SUMMARY_MAX, field=_("事迹摘要")),
+                class_vote_record=(class_vote_record or "")[:300],
+                photo_consent=photo_consent,
+                showcase_consent=showcase_consent,
+                nominated_by=actor,
+            )
+            _log(candidate, actor=actor, now=now, action="nominate", from_level=None, from_status="")
+    except IntegrityError as exc:
+        raise HonoursError(_("该学生已被推荐。"), code="already_nominated", status=409) from exc
+    return candidate
+
+
+def candidate_attest(
+    *, actor: User, scope: Scope, candidate: Candidate, excellent: bool, no_discipline: bool, now: datetime
+) -> Candidate:
+    """The school's attestations (综合素质评价优秀, 无违纪), recorded with who attested."""
+    if not scope.manages(candidate.school) and not scope.teaches(candidate.klass):
+        raise PermissionDenied
+    candidate.attest_excellent = excellent
+    candidate.attest_no_discipline = no_discipline
+    candidate.attested_by = actor
+    candidate.attested_at = now
+    candidate.save(update_fields=["attest_excellent", "attest_no_discipline", "attested_by", "attested_at"])
+    return candidate
+
+
+def endorsement_record(
+    *, actor: User, scope: Scope, candidate: Candidate, party: str, statement: str, given_by: str
+) -> Endorsement:
+    if not scope.manages(candidate.school) and not scope.teaches(candidate.klass):
+        raise PermissionDenied
+    if party not in EndorsementParty.values:
+        raise HonoursError(_("评价方无效。"))
+    text = sanitise_text(statement, limit=500, field=_("评价意见"))
+    who = sanitise_text(given_by, limit=60, field=_("出具人"))
+    endorsement, _created = Endorsement.objects.update_or_create(
+        candidate=candidate, party=party, defaults={"statement": text, "given_by": who, "recorded_by": actor}
+    )
+    return endorsement
+
+
+ALLOWED_FILES = {"photo": ({"jpeg", "png"}, 5 * 1024 * 1024), "document": ({"pdf", "docx"}, 10 * 1024 * 1024)}
+
+
+def _image_kind(data: bytes) -> str | None:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    return None
+
+
+def candidate_file_add(*, actor: User, scope: Scope, candidate: Candidate, upload, purpose: str) -> CandidateFile:
+    """Photos (JPEG/PNG) and documents (PDF/DOCX, checked and stripped by judging.files) with size limits."""
+    from django.core.files.base import ContentFile
+
+    from judging.files import FileRejected, check_and_clean
+
+    if not scope.manages(candidate.school) and not scope.teaches(candidate.klass):
+        raise PermissionDenied
+    if purpose not in ALLOWED_FILES:
+        raise HonoursError(_("材料类型无效。"))
+    allowed, max_bytes = ALLOWED_FILES[purpose]
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise HonoursError(_("文件过大：上限为 %(mb)s MB。") % {"mb": max_bytes // (1024 * 1024)})
+    if purpose == "photo":
+        kind = _image_kind(data)
+        if kind is None:
+            raise HonoursError(_("照片只接受 JPG 或 PNG 格式（按文件内容识别）。"))
+    else:
+        try:
+            kind, data = check_and_clean(data=data, filename=upload.name, allowed=allowed, max_bytes=max_bytes)
+        except FileRejected as exc:
+            raise HonoursError(exc.message) from exc
+    ext = "jpg" if kind == "jpeg" else kind
+    return CandidateFile.objects.create(
+        candidate=candidate,
+        file=ContentFile(data, name=f"c{candidate.pk}.{ext}"),
+        kind=kind,
+        size=len(data),
+        uploaded_by=actor,
+    )
+
+
+def _locked(candidate: Candidate) -> Candidate:
+    return Candidate.objects.select_for_update().select_related("level", "school").get(pk=candidate.pk)
+
+
+def _check_reviewable(scope: Scope, candidate: Candidate, now: datetime) -> None:
+    if not can_review(scope, level=candidate.level, candidate=candidate):
+        raise PermissionDenied
+    if candidate.status != CandidateStatus.PENDING:
+        raise InvalidTransition()
+    closes = candidate.level.review_closes_at
+    if closes is not None and now >= closes:
+        raise HonoursError(_("本级评审已截止。"), code="review_closed", status=409)
+
+
+def candidate_approve(*, actor: User, scope: Scope, candidate: Candidate, now: datetime, reason: str = "") -> Candidate:
+    """Approve at the candidate's current level: take that level's quota for the candidate's unit and
+    send the candidate up (or make them a finalist at the top level). Refused while an objection case
+    about the candidate is open, and unless the school's attestations are recorded."""
+    with transaction.atomic():
+        candidate = _locked(candidate)
+        _check_reviewable(scope, candidate, now)
+        if candidate.objections.filter(outcome=ObjectionOutcome.OPEN).exists():
+            raise OpenObjection()
+        if not (candidate.attest_excellent and candidate.attest_no_discipline):
+            raise NotEligible(_("学校尚未确认综合素质评价优秀和无违纪记录。"))
+        level = candidate.level
+        unit = unit_for(level=level, school=candidate.school)
+        quota_take(level=level, unit=unit)
+        LevelApproval.objects.create(candidate=candidate, level=level, unit=unit, approved_by=actor, at=now)
+        upper = next_level(level)
+        from_status = candidate.status
+        if upper is None:
+            candidate.status = CandidateStatus.FINALIST
+        else:
+            candidate.level = upper
+        candidate.status_reason = ""
+        candidate.save(update_fields=["level", "status", "status_reason"])
+        _log(
+            candidate, actor=actor, now=now, action="approve", from_level=level, from_status=from_status, reason=reason
+        )
+    return candidate
+
+
+def _set_status(*, actor, scope, candidate, now, status, action, reason, attachment=None) -> Candidate:
+    with transaction.atomic():
+        candidate = _locked(candidate)
+        _check_reviewable(scope, candidate, now)
+        if not reason.strip():
+            raise HonoursError(_("请填写原因。"))
+        from_status = candidate.status
+        candidate.status = status
+        candidate.status_reason = reason.strip()[:300]
+        candidate.save(update_fields=["status", "status_reason"])
+        _log(
+            candidate,
+            actor=actor,
+            now=now,
+            action=action,
+            from_level=candidate.level,
+            from_status=from_status,
+            reason=candidate.status_reason,
+            attachment=attachment,
+        )
+    return candidate
+
+
+def candidate_return(*, actor: User, scope: Scope, candidate: Candidate, reason: str, now: datetime) -> Candidate:
+    return _set_status(
+        actor=actor,
+        scope=scope,
+        candidate=candidate,
+        now=now,
+        status=CandidateStatus.RETURNED,
+        action="return",
+        reason=reason,
+    )
+
+
+def candidate_reject(*, actor: User, scope: Scope, candidate: Candidate, reason: str, now: datetime) -> Candidate:
+    return _set_status(
+        actor=actor,
+        scope=scope,
+        candidate=candidate,
+        now=now,
+        status=CandidateStatus.REJECTED,
+        action="reject",
+        reason=reason,
+    )
+
+
+def candidate_resubmit(
+    *, actor: User, scope: Scope, candidate: Candidate, now: datetime, reason: str = ""
+) -> Candidate:
+    """The school sends a returned candidate back to the level that returned it, with more material."""
+    with transaction.atomic():
+        candidate = _locked(candidate)
+        if not scope.manages(candidate.school) and not scope.teaches(candidate.klass):
+            raise PermissionDenied
+        if candidate.status != CandidateStatus.RETURNED:
+            raise InvalidTransition()
+        candidate.status = CandidateStatus.PENDING
+        candidate.save(update_fields=["status"])
+        _log(
+            candidate,
+            actor=actor,
+            now=now,
+            action="resubmit",
+            from_level=candidate.level,
+            from_status="returned",
+            reason=reason,
+        )
+    return candidate
+
+
+def panel_score_save(
+    *, judge: User, scope: Scope, candidate: Candidate, points: dict[str, Decimal], now: datetime
+) -> PanelScore:
+    """A panel member's rubric score at the candidate's current level. A member attached to the
+    candidate's school (any role there) has a conflict and is refused."""
+    level = candidate.level
+    if not (scope.has_role(Role.JUDGE) or can_review(scope, level=level, candidate=candidate)):
+        raise PermissionDenied
+    conflict = Membership.objects.filter(user=judge, org__path__startswith=candidate.school.path).exists()
+    if conflict:
+        raise HonoursError(_("评审与候选人同校，须回避。"), code="conflict_of_interest", status=403)
+    criteria = candidate.campaign.rubric or []
+    weights, clean = {}, {}
+    for c in criteria:
+        name = c["name"]
+        value = Decimal(str(points.get(name, "")) or "NaN") if name in points else None
+        if value is None or value.is_nan() or value < 0 or value > Decimal(str(c["max_points"])):
+            raise HonoursError(_("“%(name)s”的分数须在 0 到 %(max)s 之间。") % {"name": name, "max": c["max_points"]})
+        weights[name] = Decimal(str(c.get("weight", 1)))
+        clean[name] = str(value)
+    total = weighted_total({k: Decimal(v) for k, v in clean.items()}, weights)
+    score, _created = PanelScore.objects.update_or_create(
+        candidate=candidate, level=level, judge=judge, defaults={"points": clean, "total": total, "at": now}
+    )
+    return score

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views, views_manage
+
+app_name = "honours"
+
+urlpatterns = [
+    path("vote/", views.code_entry, name="code_entry"),
+    path("objections/<str:token>/", views.objection_status, name="objection_status"),
+    path("<int:campaign_id>/", views.campaign_page, name="campaign"),
+    path("<int:campaign_id>/notice/<str:level>/", views.notice_page, name="notice"),
+    path("<int:campaign_id>/screen/", views_manage.big_screen, name="screen"),
+    path("<int:campaign_id>/manage/", views_manage.manage, name="manage"),
+    path("<int:campaign_id>/manage/nominate/", views_manage.nominate, name="nominate"),
+    path("<int:campaign_id>/manage/candidates/<int:candidate_id>/", views_manage.candidate_detail, name="candidate"),
+    path(
+        "<int:campaign_id>/manage/objections/<int:objection_id>/", views_manage.objection_decide_view, name="objection"
+    ),
+    path("<int:campaign_id>/manage/flags/", views_manage.flags, name="flags"),
+    path("<int:campaign_id>/manage/stats/", views_manage.stats, name="stats"),
+    path("<int:campaign_id>/manage/stats.xlsx", views_manage.stats_export, name="stats_export"),
+]

@@ -1,0 +1,259 @@
+"""Organiser, school and committee pages: review per level, nomination, a candidate's file and actions,
+objection cases, quarantined votes, statistics and export, and the big screen."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Membership, Role, User, grade_band_for
+from accounts.permissions import request_scope
+
+from . import selectors
+from .errors import HonoursError
+from .export import statistics_xlsx
+from .models import Campaign, Candidate, Objection, ObjectionOutcome, VoteFlag, VoteFlagState
+from .services import review
+from .services.anomalies import RULE_LABELS, vote_flags_review
+from .services.notice import objection_decide
+from .services.review import can_nominate, can_review
+
+
+def _campaign_for_staff(request, campaign_id) -> Campaign:
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    scope = request_scope(request)
+    if not (scope.is_admin or scope.managed_paths or scope.taught_paths):
+        raise PermissionDenied
+    return campaign
+
+
+@login_required
+def manage(request, campaign_id: int):
+    campaign = _campaign_for_staff(request, campaign_id)
+    scope = request_scope(request)
+    levels = []
+    for level in campaign.levels.order_by("order"):
+        cands = selectors.candidates_for_level(scope, level).select_related("school", "level")
+        levels.append({"level": level, "candidates": cands})
+    taught = Candidate.objects.filter(campaign=campaign).filter(scope.orgs_q("klass")).select_related("level")
+    objections = Objection.objects.filter(notice__campaign=campaign, outcome=ObjectionOutcome.OPEN).select_related(
+        "candidate__school", "notice__level"
+    )
+    objections = [o for o in objections if can_review(scope, level=o.notice.level, candidate=o.candidate)]
+    return render(
+        request,
+        "honours/manage.html",
+        {
+            "campaign": campaign,
+            "levels": levels,
+            "mine": taught,
+            "objections": objections,
+            "committee": scope.manages(campaign.owner_org),
+        },
+    )
+
+
+@login_required
+def nominate(request, campaign_id: int):
+    campaign = _campaign_for_staff(request, campaign_id)
+    scope = request_scope(request)
+    if request.method == "POST":
+        student = get_object_or_404(User, pk=request.POST.get("student_id") or 0)
+        try:
+            cand = review.candidate_nominate(
+                actor=request.user,
+                scope=scope,
+                campaign=campaign,
+                student=student,
+                deeds=request.POST.get("deeds", ""),
+                summary=request.POST.get("summary", ""),
+                class_vote_record=request.POST.get("class_vote_record", ""),
+                photo_consent=bool(request.POST.get("photo_consent")),
+                showcase_consent=bool(request.POST.get("showcase_consent")),
+                now=timezone.now(),
+            )
+        except HonoursError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已推荐 %(name)s。") % {"name": cand.name})
+            return redirect("honours:candidate", campaign_id=campaign.pk, candidate_id=cand.pk)
+    students = (
+        Membership.objects.filter(role=Role.STUDENT)
+        .filter(scope.orgs_q("org"))
+        .select_related("user", "org")
+        .order_by("org__path", "user__real_name")[:500]
+    )
+    students = [
+        m for m in students if grade_band_for(m.org.grade) in campaign.grade_bands and can_nominate(scope, klass=m.org)
+    ]
+    return render(request, "honours/nominate.html", {"campaign": campaign, "students": students})
+
+
+def _points(request, campaign) -> dict:
+    out = {}
+    for i, c in enumerate(campaign.rubric or []):
+        raw = request.POST.get(f"p{i}", "")
+        try:
+            out[c["name"]] = Decimal(raw)
+        except InvalidOperation as exc:
+            raise HonoursError(_("请填写有效的分数。")) from exc
+    return out
+
+
+@login_required
+def candidate_detail(request, campaign_id: int, candidate_id: int):
+    campaign = _campaign_for_staff(request, campaign_id)
+    scope = request_scope(request)
+    cand = get_object_or_404(
+        Candidate.objects.select_related("school", "klass", "level"), pk=candidate_id, campaign=campaign
+    )
+    reviewer = can_review(scope, level=cand.level, candidate=cand)
+    school_side = scope.manages(cand.school) or scope.teaches(cand.klass)
+    if not (reviewer or school_side or scope.has_role(Role.JUDGE)):
+        raise PermissionDenied
+    if request.method == "POST":
+        action, now, p = request.POST.get("action"), timezone.now(), request.POST
+        common = {"actor": request.user, "scope": scope, "candidate": cand, "now": now}
+        try:
+            if action == "approve":
+                review.candidate_approve(**common, reason=p.get("reason", ""))
+            elif action == "return":
+                review.candidate_return(**common, reason=p.get("reason", ""))
+            elif action == "reject":
+                review.candidate_reject(**common, reason=p.get("reason", ""))
+            elif action == "resubmit":
+                review.candidate_resubmit(**common, reason=p.get("reason", ""))
+            elif action == "attest":
+                review.candidate_attest(
+                    **common, excellent=bool(p.get("excellent")), no_discipline=bool(p.get("no_discipline"))
+                )
+            elif action == "endorse":
+                review.endorsement_record(
+                    actor=request.user,
+                    scope=scope,
+                    candidate=cand,
+                    party=p.get("party", ""),
+                    statement=p.get("statement", ""),
+                    given_by=p.get("given_by", ""),
+                )
+            elif action == "upload" and request.FILES.get("file"):
+                review.candidate_file_add(
+                    actor=request.user,
+                    scope=scope,
+                    candidate=cand,
+                    upload=request.FILES["file"],
+                    purpose=p.get("purpose", ""),
+                )
+            elif action == "score":
+                review.panel_score_save(
+                    judge=request.user, scope=scope, candidate=cand, points=_points(request, campaign), now=now
+                )
+            else:
+                raise HonoursError(_("未知操作。"))
+        except HonoursError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+        return redirect("honours:candidate", campaign_id=campaign.pk, candidate_id=cand.pk)
+    return render(
+        request,
+        "honours/candidate.html",
+        {
+            "campaign": campaign,
+            "cand": cand,
+            "reviewer": reviewer,
+            "school_side": school_side,
+            "transitions": cand.transitions.select_related("actor", "from_level", "to_level"),
+            "endorsements": cand.endorsements.all(),
+            "files": cand.files.all(),
+            "rubric": list(enumerate(campaign.rubric or [])),
+        },
+    )
+
+
+@login_required
+@require_POST
+def objection_decide_view(request, campaign_id: int, objection_id: int):
+    campaign = _campaign_for_staff(request, campaign_id)
+    objection = get_object_or_404(Objection, pk=objection_id, notice__campaign=campaign)
+    try:
+        objection_decide(
+            actor=request.user,
+            scope=request_scope(request),
+            objection=objection,
+            upheld=request.POST.get("outcome") == "upheld",
+            findings=request.POST.get("findings", ""),
+            reason=request.POST.get("reason", ""),
+            now=timezone.now(),
+        )
+    except HonoursError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("异议已办结。"))
+    return redirect("honours:manage", campaign_id=campaign.pk)
+
+
+@login_required
+def flags(request, campaign_id: int):
+    campaign = _campaign_for_staff(request, campaign_id)
+    scope = request_scope(request)
+    if not scope.manages(campaign.owner_org):
+        raise PermissionDenied
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("flag") if x.isdigit()]
+        try:
+            n = vote_flags_review(
+                actor=request.user,
+                scope=scope,
+                campaign=campaign,
+                flag_ids=ids,
+                invalidate=request.POST.get("decision") == "invalidate",
+                reason=request.POST.get("reason", ""),
+                now=timezone.now(),
+            )
+        except HonoursError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已处理 %(n)d 票。") % {"n": n})
+        return redirect("honours:flags", campaign_id=campaign.pk)
+    rows = (
+        VoteFlag.objects.filter(campaign=campaign, state=VoteFlagState.QUARANTINED)
+        .select_related("vote", "candidate")
+        .order_by("candidate_id", "vote__cast_at")[:500]
+    )
+    return render(request, "honours/flags.html", {"campaign": campaign, "flags": rows, "labels": RULE_LABELS})
+
+
+@login_required
+def stats(request, campaign_id: int):
+    campaign = _campaign_for_staff(request, campaign_id)
+    if not request_scope(request).manages(campaign.owner_org):
+        raise PermissionDenied
+    return render(request, "honours/stats.html", {"campaign": campaign, "s": selectors.honours_statistics(campaign)})
+
+
+@login_required
+def stats_export(request, campaign_id: int):
+    campaign = _campaign_for_staff(request, campaign_id)
+    if not request_scope(request).manages(campaign.owner_org):
+        raise PermissionDenied
+    response = HttpResponse(
+        statistics_xlsx(campaign), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="honours-{campaign.pk}-stats.xlsx"'
+    return response
+
+
+def big_screen(request, campaign_id: int):
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    return render(
+        request,
+        "honours/screen.html",
+        {"campaign": campaign, "candidates": selectors.public_candidates(campaign)},
+    )
