@@ -38,9 +38,8 @@ def screen_server(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def screen_page(chromium_browser):
-    # bypass_csp: wait_for_function evaluates its string predicate with eval, which the page's CSP forbids;
-    # the screen under its real CSP is covered by tests/security/test_csp_browser.py
-    context = chromium_browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN", bypass_csp=True)
+    # under the page's real CSP: the waits below are locator expectations, which need no eval
+    context = chromium_browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
