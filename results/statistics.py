@@ -41,6 +41,12 @@ def default_excellence_percent() -> int:
     return int(getattr(settings, "RESULTS_EXCELLENCE_PERCENT", 85))
 
 
+def participation_rate(participants: int, enrolled: int) -> float | None:
+    """参与率, the one definition: participants / students enrolled in the audience's classes (and grade
+    bands, see `enrolled_by_class`); None when nobody is enrolled. Contests and readings both use it."""
+    return participants / enrolled if enrolled else None
+
+
 class OutOfScope(Exception):
     """The organiser's region does not overlap the contest's audience."""
 
@@ -58,7 +64,7 @@ class Row:
 
     @property
     def participation_rate(self) -> float | None:
-        return self.participants / self.enrolled if self.enrolled else None
+        return participation_rate(self.participants, self.enrolled)
 
     @property
     def average(self) -> float | None:
@@ -169,19 +175,33 @@ def _class_schools(paths: list[str]) -> dict[int, int]:
     return dict(Organization.objects.filter(_path_q("path", paths), kind=OrgKind.CLASS).values_list("pk", "parent_id"))
 
 
-def _enrolled_by_school(paths: list[str], bands: list[str], class_schools: dict[int, int]) -> dict[int, int]:
-    """Students whose class lies under the paths (and in the grade bands, if any). One query."""
+def enrolled_by_class(paths: list[str], bands: list[str]) -> dict[int, int]:
+    """The denominator of 参与率: students per class under the paths, in the grade bands (all bands when
+    empty). One grouped query."""
     qs = Membership.objects.filter(_path_q("org__path", paths), role=Role.STUDENT, org__kind=OrgKind.CLASS)
     grades = _grades(bands)
     if grades:
         qs = qs.filter(org__grade__in=grades)
-    out: dict[int, int] = defaultdict(int)
     # one student membership per user (a database constraint), so no DISTINCT is needed
-    for class_id, n in qs.values_list("org_id").annotate(n=Count("id")).order_by():
+    return dict(qs.values_list("org_id").annotate(n=Count("id")).order_by())
+
+
+def _enrolled_by_school(paths: list[str], bands: list[str], class_schools: dict[int, int]) -> dict[int, int]:
+    """Students whose class lies under the paths (and in the grade bands, if any). One query."""
+    out: dict[int, int] = defaultdict(int)
+    for class_id, n in enrolled_by_class(paths, bands).items():
         school_id = class_schools.get(class_id)
         if school_id is not None:
             out[school_id] += n
     return out
+
+
+# Public names of the building blocks other apps' statistics reuse (reading), so their schools,
+# districts and denominators are exactly the contests'.
+schools_and_districts = _schools_and_districts
+class_schools = _class_schools
+district_id = _district_id
+path_q = _path_q
 
 
 def _assemble(schools, districts, rows_by_school: dict[int, Row]) -> tuple[Row, list[DistrictStats]]:

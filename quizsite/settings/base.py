@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "judging",
     "results",
     "leaderboards",
+    "reading",
 ]
 
 MIDDLEWARE = [
