@@ -61,3 +61,6 @@ api.add_router("/judging", judging_router)
 from results.api import router as results_router  # noqa: E402
 
 api.add_router("/", results_router)
+from reading.api import router as reading_router  # noqa: E402
+
+api.add_router("/", reading_router)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("judging/", include("judging.urls")),
     path("results/", include("results.urls")),
     path("leaderboards/", include("leaderboards.urls")),
+    path("reading/", include("reading.urls")),
     path("verify/", include("results.verify_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

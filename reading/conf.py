@@ -1,4 +1,7 @@
-"""Tunable rules, each overridable in settings (READING_*). Read at call time so tests can override."""
+"""Tunable rules, each overridable in settings or the environment (READING_*). Read at call time so
+tests can override them."""
+
+import os
 
 from django.conf import settings
 
@@ -21,4 +24,8 @@ DEFAULTS = {
 
 
 def get(name: str):
-    return getattr(settings, name, DEFAULTS[name])
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    default = DEFAULTS[name]
+    raw = os.environ.get(name)
+    return default if raw is None else type(default)(raw)
