@@ -218,7 +218,9 @@ def main() -> int:
         asyncio.run(closed_loop(port, tokens, reading_id, args.connections, 2))  # warm-up
         asyncio.run(closed_loop(bare_port, tokens, reading_id, args.connections, 1))
         for _ in range(args.rounds):
-            lat, err, dt = asyncio.run(closed_loop(port, tokens, reading_id, args.connections, args.seconds / args.rounds))
+            lat, err, dt = asyncio.run(
+                closed_loop(port, tokens, reading_id, args.connections, args.seconds / args.rounds)
+            )
             app_lat += lat
             app_t += dt
             _merge(app_err, err)
