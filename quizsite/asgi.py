@@ -9,13 +9,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from competitions.fastpath import AnswerFastPath  # noqa: E402
 from leaderboards.origin import browser_origin_validator  # noqa: E402
 from quizsite.routing import websocket_urlpatterns  # noqa: E402
+from reading.fastpath import ProgressFastPath  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": AnswerFastPath(django_asgi_app),  # lean answer saves, else Django
+        # lean reading-progress and answer saves (ProgressFastPath extends AnswerFastPath), else Django
+        "http": ProgressFastPath(django_asgi_app),
         # a foreign Origin is refused; a missing one (native / mini-program clients) goes on to token auth
         "websocket": browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
