@@ -233,3 +233,24 @@ def flags_visible(scope: Scope) -> QuerySet[DistressFlag]:
 def can_see_cases(scope: Scope) -> bool:
     counsellor, organiser = case_school_ids(scope)
     return bool(counsellor or organiser)
+
+
+def series_class_matrix(series: Series, klass: Organization, now: datetime) -> tuple[list[Reading], list[dict]]:
+    """A class's progress through a series: one row per student, one cell (state) per reading. Two queries."""
+    readings = sorted(
+        (r for r in readings_for_class(klass, now) if r.series_id == series.pk), key=lambda r: (r.month, r.pk)
+    )
+    students = list(
+        User.objects.filter(memberships__role=Role.STUDENT, memberships__org=klass).order_by("username").distinct()
+    )
+    progress = {
+        (p.user_id, p.reading_id): p
+        for p in Progress.objects.filter(reading__in=readings, user__in=students).only(
+            "user_id", "reading_id", "saves", "read_at", "completed_at"
+        )
+    }
+    rows = []
+    for s in students:
+        states = [reading_state(progress.get((s.pk, r.pk))) for r in readings]
+        rows.append({"student": s, "states": states, "done": states.count("completed")})
+    return readings, rows

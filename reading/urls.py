@@ -19,6 +19,7 @@ urlpatterns = [
     path("manage/phrases/", manage.phrases, name="phrases"),
     path("class/", teacher.class_view, name="class"),
     path("class/remind/", teacher.remind, name="remind"),
+    path("class/series/<int:pk>/", teacher.class_series, name="class_series"),
     path("class/reflections/<int:pk>/feature/", teacher.feature, name="feature"),
     path("stats/", teacher.stats_index, name="stats"),
     path("stats/<int:pk>/", teacher.stats_reading, name="stats_reading"),

@@ -17,7 +17,7 @@ from accounts.permissions import request_scope, role_required
 from results import charts
 
 from .. import selectors, services, stats
-from ..models import Reading, ReadingStatus
+from ..models import Reading, ReadingStatus, Series
 from ..xlsx import stats_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +58,20 @@ def class_view(request):
             "nudge": nudge,
             "reflections": reflections,
             "labels": selectors.STATE_LABELS,
+            "series_list": sorted({r.series for r in readings if r.series_id}, key=lambda s: s.pk),
         },
+    )
+
+
+@role_required(Role.TEACHER)
+def class_series(request, pk: int):
+    series = get_object_or_404(Series, pk=pk)
+    klass = next((c for c in selectors.teacher_classes(request.user) if str(c.pk) == request.GET.get("class")), None)
+    if klass is None:
+        return redirect("reading:class")
+    readings, rows = selectors.series_class_matrix(series, klass, timezone.now())
+    return render(
+        request, "reading/class_series.html", {"series": series, "klass": klass, "readings": readings, "rows": rows}
     )
 
 

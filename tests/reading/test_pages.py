@@ -245,3 +245,18 @@ def test_school_level_teacher_sees_every_class_of_the_school(client):
     client.force_login(teacher)
     html = client.get(reverse("reading:class") + f"?class={other.pk}&reading={reading.pk}").content.decode()
     assert "四（1）班" in html
+
+
+def test_teacher_sees_the_class_progress_through_a_series(client):
+    from reading.models import Series
+
+    tree = Tree()
+    series = Series.objects.create(title="2026学年每月一读", owner_org=tree.city)
+    first = this_month_reading(tree.city, series=series, minutes=1)
+    read_now(tree.student_a, first)
+    client.force_login(tree.teacher_a)
+    html = client.get(reverse("reading:class_series", args=[series.pk]) + f"?class={tree.class_a.pk}").content.decode()
+    assert "张小明" in html and "已读，待测验" in html and "0 / 1" in html
+    client.force_login(tree.teacher_b)
+    response = client.get(reverse("reading:class_series", args=[series.pk]) + f"?class={tree.class_a.pk}")
+    assert response.status_code == 302  # not their class: back to their own class view
