@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,6 +64,14 @@ def class_view(request):
     )
 
 
+def _back(request):
+    """Back to the page the form was on, if it is ours (never an open redirect)."""
+    back = request.POST.get("back", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        return redirect(back)
+    return redirect("reading:class")
+
+
 @role_required(Role.TEACHER)
 def class_series(request, pk: int):
     series = get_object_or_404(Series, pk=pk)
@@ -84,7 +93,7 @@ def remind(request):
         actor=request.user, student_ids=ids, reading=reading, message=request.POST.get("message", "")
     )
     messages.success(request, _("已提醒 %(n)d 名学生。") % {"n": n})
-    return redirect(request.POST.get("back") or "reading:class")
+    return _back(request)
 
 
 @role_required(Role.TEACHER)
@@ -92,7 +101,7 @@ def remind(request):
 def feature(request, pk: int):
     services.reflection_feature(actor=request.user, reflection_id=pk, featured=request.POST.get("featured") == "1")
     messages.success(request, _("已更新班级优秀心得。"))
-    return redirect(request.POST.get("back") or "reading:class")
+    return _back(request)
 
 
 @role_required(Role.ORGANISER, Role.TEACHER)

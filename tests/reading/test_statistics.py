@@ -130,3 +130,15 @@ def test_trends_list_months_in_order(client, city):
     html = client.get(reverse("reading:stats")).content.decode()
     assert html.index("十月篇") < html.index(city.reading.title)
     assert older.pk
+
+
+def test_stats_are_refused_outside_the_audience_and_back_links_stay_on_site(client, city):
+    reading = make_reading(city.district_a, title="如东专篇")
+    client.force_login(city.organiser_b)
+    assert client.get(reverse("reading:stats_reading", args=[reading.pk])).status_code == 403
+    assert client.get(reverse("reading:stats_xlsx", args=[reading.pk])).status_code == 403
+    client.force_login(city.teacher_a)
+    response = client.post(
+        reverse("reading:remind"), {"student": [city.a2.pk], "message": "读", "back": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("reading:class")
