@@ -142,3 +142,12 @@ def test_stats_are_refused_outside_the_audience_and_back_links_stay_on_site(clie
         reverse("reading:remind"), {"student": [city.a2.pk], "message": "读", "back": "https://evil.example/"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("reading:class")
+
+
+def test_trend_totals_are_the_statistics_totals(city):
+    for user in (city.city_organiser, city.organiser_a, city.teacher_b):
+        scope = scope_for(user)
+        [(reading, trend)] = stats.reading_trends([city.reading], scope)
+        total = stats.reading_stats(city.reading, scope).total
+        fields = ("enrolled", "readers", "completed", "quiz_takers", "score_sum", "engaged_s")
+        assert [getattr(trend, f) for f in fields] == [getattr(total, f) for f in fields]
