@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from ninja.security.http import HttpAuthBase
 from ninja.utils import check_csrf
 
-from quizsite.api import ApiError
+from core.errors import ApiError
 
 from .tokens import token_issue, token_user
 

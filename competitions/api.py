@@ -4,30 +4,14 @@ Domain errors become {"code", "message"} with their 4xx status."""
 from typing import Any, Literal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Router, Schema, Status
 
 from accounts.api import api_auth
-from leaderboards.services import LeaderboardError
-from quizsite.api import ApiError, api, error_response
 
-from . import errors, selectors, services
+from . import selectors, services
 from .models import Contest
 
 router = Router(tags=["contests"], auth=api_auth)
-
-
-@api.exception_handler(errors.CompetitionError)
-def _competition_error(request, exc: errors.CompetitionError):
-    return error_response(request, exc.code, exc.message, exc.status)
-
-
-@api.exception_handler(HttpError)
-def _http_error(request, exc: HttpError):
-    # ninja raises HttpError(400) for a body that is not JSON; answer in the API's error shape.
-    if exc.status_code == 400:
-        return error_response(request, "invalid_json", "请求体不是有效的 JSON。", 400)
-    return error_response(request, f"http_{exc.status_code}", str(exc), exc.status_code)
 
 
 class ContestOut(Schema):
@@ -105,19 +89,3 @@ def attempt_submit(request, attempt_id: int):
     if payload["review"] is not None:
         body["review"] = payload["review"]
     return body
-
-
-class LeaderboardQuery(Schema):
-    scope: Literal["individual", "school", "district"] = "individual"
-    limit: int = 50
-
-
-@router.get("/contests/{contest_id}/leaderboard", response=dict, summary="排行榜")
-def leaderboard(request, contest_id: int, query: Query[LeaderboardQuery]):
-    contest = Contest.objects.filter(pk=contest_id).select_related("owner_org").first()
-    if contest is None or not selectors.contest_visible_to(user=request.user, contest=contest):
-        raise errors.ContestNotFound()
-    try:
-        return selectors.leaderboard_page(contest=contest, scope=query.scope, limit=query.limit, user=request.user)
-    except LeaderboardError as exc:
-        raise ApiError(exc.code, str(exc.message), exc.status) from exc

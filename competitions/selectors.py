@@ -1,13 +1,13 @@
-"""Reads of the contest engine: who may take what, what a client may see of an attempt, leaderboards."""
+"""Reads of the contest engine: who may take what, what a client may see of an attempt, counted attempts."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Organization, OrgKind, Role, User
+from accounts.models import Organization, Role, User
 from accounts.selectors import scope_for
 
 from .models import Attempt, AttemptState, Contest, ContestStatus, ReviewPolicy, ScorePolicy
@@ -190,71 +190,8 @@ def attempt_payload(attempt: Attempt, now: datetime | None = None, *, items: lis
     return data
 
 
-# --- leaderboards ------------------------------------------------------------------------------
-
-
-def org_labels(class_ids) -> dict[int, tuple[str, str]]:
-    """class id → (school name, district name), in two queries."""
-    classes = list(Organization.objects.filter(pk__in=set(class_ids)).only("pk", "path"))
-    ancestor_ids = {a for c in classes for a in c.ancestor_ids()}
-    ancestors = {
-        o.pk: o
-        for o in Organization.objects.filter(
-            pk__in=ancestor_ids, kind__in=[OrgKind.SCHOOL, OrgKind.STATION, OrgKind.DISTRICT]
-        )
-    }
-    labels = {}
-    for c in classes:
-        school = district = ""
-        for a in c.ancestor_ids():
-            org = ancestors.get(a)
-            if org is None:
-                continue
-            if org.kind == OrgKind.DISTRICT:
-                district = org.name
-            else:
-                school = org.name
-        labels[c.pk] = (school, district)
-    return labels
-
-
-def leaderboard_frozen(contest: Contest, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    if not contest.freeze_minutes:
-        return False
-    return contest.closes_at - timedelta(minutes=contest.freeze_minutes) <= now < contest.closes_at
+# --- counted attempts ---------------------------------------------------------------------
 
 
 def counted_attempts(contest: Contest) -> QuerySet[Attempt]:
     return Attempt.objects.filter(contest=contest, counts=True, state=AttemptState.FINALISED)
-
-
-CONTRACT_ENTRY_FIELDS = ("rank", "name", "school", "district", "score", "time_used_s")
-AGGREGATE_EXTRA_FIELDS = ("participants", "enrolled", "participation_rate")
-
-
-def _contract_entry(entry: dict | None, scope: str) -> dict | None:
-    if entry is None:
-        return None
-    row = {field: entry.get(field) for field in CONTRACT_ENTRY_FIELDS}
-    if scope != "individual":
-        # an aggregate row is named after its school or district
-        row["school" if scope == "school" else "district"] = entry.get("name")
-        row.update({field: entry.get(field) for field in AGGREGATE_EXTRA_FIELDS})
-    return row
-
-
-def leaderboard_page(*, contest: Contest, scope: str = "individual", limit: int = 50, user: User | None = None) -> dict:
-    """{version, frozen, entries: [{rank, name, school, district, score, time_used_s}], me} for the JSON API.
-
-    The board itself (ranking, school/district aggregates, freeze, versions) is the live leaderboard's, so the
-    API, the pages and the WebSocket push can never disagree. Raises leaderboards.services.LeaderboardError."""
-    from leaderboards.selectors import leaderboard_snapshot
-
-    snapshot = leaderboard_snapshot(contest_id=contest.pk, user=user, scope=scope, limit=limit)
-    return {
-        "version": snapshot["version"],
-        "frozen": snapshot["frozen"],
-        "entries": [_contract_entry(e, scope) for e in snapshot["entries"]],
-        "me": _contract_entry(snapshot["me"], scope),
-    }

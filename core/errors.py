@@ -21,6 +21,14 @@ class AppError(Exception):
         super().__init__(self.message)
 
 
+class ApiError(AppError):
+    """An error raised at the API edge with its code spelled at the raise site (positional form kept
+    for the existing routers); domain code prefers a named AppError subclass."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message, code=code, status=status)
+
+
 class NotFound(AppError):
     code, status, default_message = "not_found", 404, _("请求的资源不存在。")
 

@@ -3,7 +3,7 @@ judging pages, which are scoped to their region; scores and awards are changed o
 
 from django.contrib import admin
 
-from quizsite.admin_mixins import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import (
     Assignment,

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from accounts.api import api_auth
 from accounts.models import Role
 from accounts.selectors import scope_for
-from quizsite.api import ApiError
+from core.errors import ApiError
 
 from . import selectors, services
 from .models import RoundStatus, Score, ScoreStatus

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from quizsite.admin_mixins import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import BoardState
 

@@ -6,7 +6,7 @@ Authentication, in this order:
   ?token=<tok>                 the same token for clients that cannot set headers (daphne logs the path
                                without the query string; deploy/nginx-cluster.conf logs $uri only)
   the session cookie           pages of this site
-The Origin check is done before we run (quizsite.asgi wraps websockets in AllowedHostsOriginValidator).
+The Origin check is done before we run (quizsite.asgi wraps every socket in quizsite.origin.browser_origin_validator).
 
 Messages to the client: `{"type": "leaderboard", "scope", "version", "frozen", "live", "entries",
 "participants", "districts", "closes_at", "freeze_at", "revealed", "me"}` — first the snapshot, then a
@@ -16,7 +16,6 @@ Close codes: 4400 bad scope, 4403 not allowed / display link rotated, 4404 no su
 
 from __future__ import annotations
 
-import functools
 import json
 from urllib.parse import parse_qs
 
@@ -49,23 +48,6 @@ def _authenticate(contest_id: int, session_user, bearer: str | None, token: str 
     return access, user, None, info
 
 
-def daphne_protocol(send):
-    """The autobahn protocol behind an ASGI `send` when the server is daphne, else None. Lets the hub
-    frame a board once and hand the same prepared frame to every local socket (autobahn's
-    prepareMessage / sendPreparedMessage, made for broadcasting) instead of framing it per viewer through
-    the ASGI send chain. Falls back to plain ASGI sends with any other server or in tests."""
-    for _ in range(6):
-        if isinstance(send, functools.partial):
-            proto = send.args[0] if send.args else None
-            if getattr(send.func, "__name__", "") == "handle_reply" and hasattr(proto, "sendPreparedMessage"):
-                return proto
-            return None
-        send = getattr(getattr(send, "__self__", None), "real_send", None)
-        if send is None:
-            return None
-    return None
-
-
 class LeaderboardConsumer(AsyncWebsocketConsumer):
     # No channel layer: with RedisPubSubChannelLayer every consumer would otherwise open its own Redis
     # subscription; this app fans out through one subscription per process (leaderboards.hub).
@@ -80,7 +62,8 @@ class LeaderboardConsumer(AsyncWebsocketConsumer):
     last_me: str = ""
     ready: bool = False
     hub = None
-    fast = None  # daphne's protocol object, when available
+    fast = None  # the server's protocol object, when the process's frame sink can use it
+    slow_since: float | None = None  # hub clock time since which this socket has not drained
 
     async def connect(self):
         from .hub import get_hub
@@ -115,8 +98,8 @@ class LeaderboardConsumer(AsyncWebsocketConsumer):
                 scope=self.board_scope, user_id=user.pk, school_id=school_id, district_id=district_id
             )
         await self.accept()
-        self.fast = daphne_protocol(self.base_send)
         self.hub = get_hub()
+        self.fast = self.hub.sink.attach(self)
         self._last_resync = 0.0
         await self.hub.register(self)
 
@@ -130,7 +113,7 @@ class LeaderboardConsumer(AsyncWebsocketConsumer):
         except ValueError:
             return
         if isinstance(message, dict) and message.get("type") == "resync" and self.hub is not None:
-            now = self.hub.loop.time()
+            now = self.hub.clock.time()
             if now - self._last_resync < RESYNC_MIN_INTERVAL_S:
                 return
             self._last_resync = now

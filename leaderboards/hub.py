@@ -20,7 +20,6 @@ answer, so even the timing of messages leaks nothing."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import json
 import logging
@@ -32,11 +31,13 @@ from datetime import datetime
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
-from django.utils import timezone
 
 from . import source
+from .clock import SystemClock
 from .selectors import DEFAULT_LIMIT, board_pair, me_for, snapshot_payload
-from .store import notify_channel, redis_url
+from .store import redis_url
+from .subscription import listen
+from .transport import Write, choose_sink, stuck_reader_seconds
 
 log = logging.getLogger(__name__)
 
@@ -59,29 +60,6 @@ def _off_loop(fn):
             connections.close_all()
 
     return sync_to_async(call, thread_sensitive=False)
-
-
-def direct_write(transport, data: bytes) -> None:
-    """Write a framed message to a daphne (Twisted) socket the way asyncio transports do: straight to the
-    socket when nothing is queued, so a broadcast costs one send() per viewer instead of a send() plus
-    registering and unregistering the socket with epoll around it. Whatever cannot be written at once —
-    or anything when bytes are already queued — goes through Twisted's own buffer, so order is kept."""
-    try:
-        idle = (
-            transport.connected
-            and not transport.disconnecting
-            and not transport._tempDataBuffer
-            and transport.offset == len(transport.dataBuffer)
-        )
-        if idle:
-            sent = transport.writeSomeData(data)
-            if isinstance(sent, int):
-                if sent == len(data):
-                    return
-                data = data[sent:]
-    except AttributeError:  # not the Twisted TCP transport we know: use its public API
-        pass
-    transport.write(data)
 
 
 def _dumps(obj) -> str:
@@ -112,8 +90,10 @@ def _head(payload: dict) -> str:
 
 
 class Hub:
-    def __init__(self, loop: asyncio.AbstractEventLoop):
+    def __init__(self, loop: asyncio.AbstractEventLoop, *, clock=None, sink=None):
         self.loop = loop
+        self.clock = clock or SystemClock(loop)
+        self.sink = sink or process_sink()
         self.groups: dict[tuple[int, str], Group] = {}
         self.infos: dict[int, tuple[source.ContestInfo | None, float]] = {}
         self.listener: asyncio.Task | None = None
@@ -166,16 +146,16 @@ class Hub:
             return
         kind = "live" if viewer.live else "public"
         cached = group.frames.get(kind) if group else None
-        fresh = cached and (self.loop.time() - cached[2]) < min_interval() and not (group.dirty or group.timer)
+        fresh = cached and (self.clock.time() - cached[2]) < min_interval() and not (group.dirty or group.timer)
         ids = [viewer.me_id] if viewer.me_id else []
         if fresh:
             version, head = cached[0], cached[1]
-            frozen = info.is_frozen()
+            frozen = info.is_frozen(self.clock.now())
             me_map = await _off_loop(me_for)(
                 info=info, scope=viewer.board_scope, ids=ids, frozen=frozen and not viewer.live
             )
         else:
-            version, head, me_map = await _off_loop(self._read_one)(info, viewer, ids)
+            version, head, me_map = await _off_loop(self._read_one)(info, viewer, ids, self.clock.now())
         me_text = _dumps(me_map.get(viewer.me_id)) if viewer.me_id else "null"
         viewer.last_version, viewer.last_me = version, me_text
         try:
@@ -186,8 +166,8 @@ class Hub:
         if group and self._is_future(info.freeze_at):
             self._arm_freeze_timer(group, info)
 
-    def _read_one(self, info, viewer, ids):
-        pair = board_pair(info=info, scope=viewer.board_scope, limit=DEFAULT_LIMIT, need_live=viewer.live)
+    def _read_one(self, info, viewer, ids, now):
+        pair = board_pair(info=info, scope=viewer.board_scope, limit=DEFAULT_LIMIT, need_live=viewer.live, now=now)
         me_map = me_for(info=info, scope=viewer.board_scope, ids=ids, frozen=pair.frozen and not viewer.live)
         payload = snapshot_payload(info=info, scope=viewer.board_scope, pair=pair, live=viewer.live, me=None)
         return payload["version"], _head(payload), me_map
@@ -196,10 +176,10 @@ class Hub:
 
     async def info(self, contest_id: int) -> source.ContestInfo | None:
         cached = self.infos.get(contest_id)
-        if cached and self.loop.time() - cached[1] < INFO_TTL_S:
+        if cached and self.clock.time() - cached[1] < INFO_TTL_S:
             return cached[0]
         info = await sync_to_async(source.contest_info)(contest_id)
-        self.infos[contest_id] = (info, self.loop.time())
+        self.infos[contest_id] = (info, self.clock.time())
         return info
 
     # --- notifications and coalescing -----------------------------------------------------------
@@ -218,8 +198,8 @@ class Hub:
             return
         if group.timer is not None:
             return  # a trailing push is already due and will read the latest state
-        delay = max(0.0, group.last_sent + min_interval() - self.loop.time())
-        group.timer = self.loop.call_later(delay, self._fire, group)
+        delay = max(0.0, group.last_sent + min_interval() - self.clock.time())
+        group.timer = self.clock.call_later(delay, self._fire, group)
 
     def _fire(self, group: Group) -> None:
         group.timer = None
@@ -229,7 +209,7 @@ class Hub:
         # second push. The window runs from the start of a push, so pushes start ≥ min_interval apart and
         # a long push does not delay the next change further.
         group.running = True
-        group.last_sent = self.loop.time()
+        group.last_sent = self.clock.time()
         # a fresh context: the notification may have been scheduled from a sync_to_async thread, whose
         # context would make thread-sensitive calls here think they are nested and refuse to run
         task = self.loop.create_task(self.refresh(group), context=contextvars.Context())
@@ -237,14 +217,14 @@ class Hub:
         task.add_done_callback(self.tasks.discard)
 
     def _is_future(self, when: datetime | None) -> bool:
-        return when is not None and when > timezone.now()
+        return when is not None and when > self.clock.now()
 
     def _arm_freeze_timer(self, group: Group, info) -> None:
         if group.freeze_timer is not None:
             return
-        delay = (info.freeze_at - timezone.now()).total_seconds()
+        delay = (info.freeze_at - self.clock.now()).total_seconds()
         if 0 < delay < 7 * 86400:
-            group.freeze_timer = self.loop.call_later(delay + 0.01, self._freeze_now, group)
+            group.freeze_timer = self.clock.call_later(delay + 0.01, self._freeze_now, group)
 
     def _freeze_now(self, group: Group) -> None:
         group.freeze_timer = None
@@ -267,7 +247,7 @@ class Hub:
             viewers = [v for v in viewers if v not in stale]
             if not viewers:
                 return
-            result = await _off_loop(self._read_group)(info, group, viewers)
+            result = await _off_loop(self._read_group)(info, group, viewers, self.clock.now())
             await self._send_all(group, viewers, *result)
         except Exception:
             log.exception("leaderboard refresh failed for contest %s/%s", group.contest_id, group.scope)
@@ -276,9 +256,9 @@ class Hub:
             if group.dirty:
                 self.schedule(group)
 
-    def _read_group(self, info, group: Group, viewers: list):
+    def _read_group(self, info, group: Group, viewers: list, now):
         need_live = any(v.live for v in viewers)
-        pair = board_pair(info=info, scope=group.scope, limit=DEFAULT_LIMIT, need_live=need_live)
+        pair = board_pair(info=info, scope=group.scope, limit=DEFAULT_LIMIT, need_live=need_live, now=now)
         public_ids = sorted({v.me_id for v in viewers if v.me_id and not v.live})
         live_ids = sorted({v.me_id for v in viewers if v.me_id and v.live})
         me_public = me_for(info=info, scope=group.scope, ids=public_ids, frozen=pair.frozen)
@@ -292,7 +272,7 @@ class Hub:
         return heads, me_public, me_live
 
     async def _send_all(self, group: Group, viewers: list, heads: dict, me_public: dict, me_live: dict) -> None:
-        now = self.loop.time()
+        now = self.clock.time()
         for kind, (version, head) in heads.items():
             group.frames[kind] = (version, head, now)
         if "public" in heads:
@@ -312,26 +292,35 @@ class Hub:
                 me_text = "null"
             if version < v.last_version or (version == v.last_version and me_text == v.last_me):
                 continue
-            v.last_version, v.last_me = version, me_text
             frame = head + me_text + "}"
             try:
-                proto = v.fast
-                if proto is not None:
-                    if proto.state != proto.STATE_OPEN:
-                        continue
-                    msg = prepared.get(frame)
-                    if msg is None:
-                        msg = prepared[frame] = proto.factory.prepareMessage(frame.encode(), False)
-                    if proto._perMessageCompress is None:
-                        direct_write(proto.transport, msg.payloadHybi)
-                    else:
-                        proto.sendPreparedMessage(msg)
-                else:
+                outcome = self.sink.write(v, frame, prepared)
+                if outcome is Write.ASGI:
                     await v.send_frame(frame)
             except Exception:  # a socket that went away mid-broadcast must not stop the others
                 log.debug("send to a closing viewer failed", exc_info=True)
+                continue
+            if outcome is Write.SLOW:
+                self._slow_reader(group, v, now)
+                continue
+            v.slow_since = None
+            v.last_version, v.last_me = version, me_text
             if i % 500 == 499:
                 await asyncio.sleep(0)  # let the server flush what is written so far
+
+    def _slow_reader(self, group: Group, viewer, now: float) -> None:
+        """Skip a viewer whose socket is not draining: it keeps its old version, and the group is pushed
+        again so it gets the latest board once it reads; one stuck too long is closed (4408)."""
+        if viewer.slow_since is None:
+            viewer.slow_since = now
+            log.info("leaderboard viewer is reading slowly; skipping frames until it drains")
+        if now - viewer.slow_since > stuck_reader_seconds():
+            log.info("leaderboard viewer stuck for %.0fs; closing it", now - viewer.slow_since)
+            task = self.loop.create_task(viewer.close_board(4408), context=contextvars.Context())
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            return
+        group.dirty = True
 
     # --- the one Redis subscription of this process ---------------------------------------------
 
@@ -340,50 +329,19 @@ class Hub:
             return
         self.listen_stop = False  # also revives a listener that was asked to stop but has not yet
         if self.listener is None or self.listener.done():
-            self.listener = self.loop.create_task(self._listen(), context=contextvars.Context())
-
-    async def _listen(self) -> None:
-        """The process's one subscription. It stops by itself (listen_stop) when the last viewer left
-        rather than by cancellation: redis-py can swallow a cancellation that lands while it connects."""
-        import redis.asyncio as aioredis
-
-        backoff = 0.2
-        while not self.listen_stop:
-            client = aioredis.Redis.from_url(redis_url(), decode_responses=True)
-            pubsub = client.pubsub(ignore_subscribe_messages=True)
-            try:
-                await pubsub.subscribe(notify_channel())
-                backoff = 0.2
-                # anything published before the subscription took effect: catch up once
-                for group in list(self.groups.values()):
-                    self.schedule(group)
-                while not self.listen_stop:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                    if not message or message.get("type") != "message":
-                        continue
-                    try:
-                        data = json.loads(message["data"])
-                        self.notify(int(data["c"]), data.get("k", "board"))
-                    except (ValueError, KeyError, TypeError):
-                        log.warning("bad leaderboard notification %r", message.get("data"))
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("leaderboard subscription lost (%s); retrying in %.1fs", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-            finally:
-                with contextlib.suppress(Exception, asyncio.CancelledError):
-                    await asyncio.wait_for(_close_quietly(pubsub, client), 2)
-
-
-async def _close_quietly(pubsub, client) -> None:
-    for closer in (pubsub.aclose, client.aclose):
-        with contextlib.suppress(Exception):  # closing a broken connection may fail again
-            await closer()
+            self.listener = self.loop.create_task(listen(self), context=contextvars.Context())
 
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_sink = None
+
+
+def process_sink():
+    """The frame sink of this process, chosen (and logged) once, when its first hub starts."""
+    global _sink
+    if _sink is None:
+        _sink = choose_sink()
+    return _sink
 
 
 def get_hub() -> Hub:

@@ -134,4 +134,43 @@ def leaderboard_snapshot(*, contest_id: int, user, scope: str = INDIVIDUAL, limi
     return snapshot_payload(info=info, scope=scope, pair=pair, live=live, me=me)
 
 
-__all__ = ["LIVE_ACCESS", "PUBLIC_ACCESS", "leaderboard_snapshot", "board_pair", "me_for", "board_read"]
+CONTRACT_ENTRY_FIELDS = ("rank", "name", "school", "district", "score", "time_used_s")
+AGGREGATE_EXTRA_FIELDS = ("participants", "enrolled", "participation_rate")
+
+
+def _contract_entry(entry: dict | None, scope: str) -> dict | None:
+    if entry is None:
+        return None
+    row = {field: entry.get(field) for field in CONTRACT_ENTRY_FIELDS}
+    if scope != INDIVIDUAL:
+        # an aggregate row is named after its school or district
+        row["school" if scope == "school" else "district"] = entry.get("name")
+        row.update({field: entry.get(field) for field in AGGREGATE_EXTRA_FIELDS})
+    return row
+
+
+def leaderboard_page(*, contest_id: int, user, scope: str = INDIVIDUAL, limit: int = 50) -> dict:
+    """{version, frozen, entries: [{rank, name, school, district, score, time_used_s}], me} for the JSON API
+    (GET /api/v1/contests/{id}/leaderboard). Who may read it is `source.viewer_access`, the rule the pages
+    and the WebSocket use too; a contest the viewer may not see is "not found", as everywhere in the API."""
+    info = source.contest_info(contest_id)
+    if info is None or source.viewer_access(user, info) is None:
+        raise LeaderboardError("contest_not_found", _("竞赛不存在。"), 404)
+    snapshot = leaderboard_snapshot(contest_id=contest_id, user=user, scope=scope, limit=limit)
+    return {
+        "version": snapshot["version"],
+        "frozen": snapshot["frozen"],
+        "entries": [_contract_entry(e, scope) for e in snapshot["entries"]],
+        "me": _contract_entry(snapshot["me"], scope),
+    }
+
+
+__all__ = [
+    "leaderboard_page",
+    "LIVE_ACCESS",
+    "PUBLIC_ACCESS",
+    "leaderboard_snapshot",
+    "board_pair",
+    "me_for",
+    "board_read",
+]

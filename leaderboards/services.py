@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import AppError
+
 from . import source
 from .store import FROZEN, LIVE, get_store, notify_channel, redis_url
 
@@ -20,10 +22,9 @@ REBUILD_LOCK_TTL_S = 60
 REBUILD_WAIT_S = 30
 
 
-class LeaderboardError(Exception):
+class LeaderboardError(AppError):
     def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+        super().__init__(message, code=code, status=status)
 
 
 def leaderboard_rebuild(*, contest_id: int, variant: str = LIVE, wait: bool = True) -> int | None:

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from quizsite.admin_mixins import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .importers.readers import FORMATS, ImportFileError, detect_format
 from .models import ImportJob, Question, QuestionRevision, ReviewLog, Topic

@@ -4,18 +4,11 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from core.errors import AppError
 
 api = NinjaAPI(title="南通市青少年竞赛平台 API", version="1.0.0", urls_namespace="api")
-
-
-class ApiError(AppError):
-    """Raise from endpoints to answer with a JSON error (positional form kept for existing callers)."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message, code=code, status=status)
 
 
 def error_response(request, code: str, message: str, status: int):
@@ -25,6 +18,14 @@ def error_response(request, code: str, message: str, status: int):
 @api.exception_handler(AppError)
 def _app_error(request, exc: AppError):
     return error_response(request, exc.code, exc.message, exc.status)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    # ninja raises HttpError(400) for a body that is not JSON; answer in the API's error shape.
+    if exc.status_code == 400:
+        return error_response(request, "invalid_json", "请求体不是有效的 JSON。", 400)
+    return error_response(request, f"http_{exc.status_code}", str(exc), exc.status_code)
 
 
 @api.exception_handler(ValidationError)
@@ -61,6 +62,9 @@ api.add_router("/judging", judging_router)
 from results.api import router as results_router  # noqa: E402
 
 api.add_router("/", results_router)
+from leaderboards.api import router as leaderboards_router  # noqa: E402
+
+api.add_router("/", leaderboards_router)
 from reading.api import router as reading_router  # noqa: E402
 
 api.add_router("/", reading_router)

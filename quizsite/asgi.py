@@ -9,7 +9,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from leaderboards.origin import browser_origin_validator  # noqa: E402
+from quizsite.origin import browser_origin_validator  # noqa: E402
 from quizsite.routing import websocket_urlpatterns  # noqa: E402
 from reading.fastpath import ProgressFastPath  # noqa: E402
 

@@ -3,6 +3,8 @@ in their own pages (/reading/cases/), which check the school."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     CaseNote,
     DistressFlag,
@@ -15,14 +17,6 @@ from .models import (
     Series,
     WarningPhrase,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReadingQuestionInline(admin.TabularInline):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "quizsite.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -88,20 +89,22 @@ TEMPLATES = [
 DEFAULT_SQLITE_PATH = BASE_DIR / "db.sqlite3"
 
 
+# WAL lets readers proceed during a write; IMMEDIATE + a busy timeout make writers queue, not fail with
+# "database is locked". Every SQLite database gets them, the default file and any sqlite:/// URL alike.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def database_from_env() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DEFAULT_SQLITE_PATH,
-            "OPTIONS": {
-                # WAL lets readers proceed during a write; IMMEDIATE + timeout make writers queue, not fail
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": DEFAULT_SQLITE_PATH, "OPTIONS": dict(SQLITE_OPTIONS)}
     config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     if config["ENGINE"] == "django.db.backends.postgresql":
         # psycopg 3 pool instead of persistent connections, which leak under ASGI
         config.setdefault("OPTIONS", {})["pool"] = {
@@ -173,7 +176,7 @@ USE_TZ = True
 
 # --- static and media -----------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -190,6 +193,27 @@ IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(20 *
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Content-Security-Policy (django-csp): our pages run only our own static scripts, no inline script
+# (put JS in static/<app>/*.js). Inline style *attributes* are allowed (style-src-attr), <style> elements
+# and style sheets from elsewhere are not: ~14 templates set data-driven widths/depths (progress bars,
+# histograms, tree indents) as style="…", and an attribute can only restyle its own element, whereas
+# the CSS-injection tricks that read page data need a <style> element or a foreign sheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

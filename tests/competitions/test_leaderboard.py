@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.tokens import token_issue
 from competitions.models import Attempt, AttemptState
-from competitions.selectors import leaderboard_page
+from leaderboards.selectors import leaderboard_page
 from tests.factories import make_student
 
 from .factories import make_contest, make_question
@@ -47,7 +47,7 @@ def test_ranking_key_tie_breaks_score_then_time_then_finish(tree, contest):
     finished(
         contest, d, score="80", used=300, finished_at=t - timedelta(seconds=1), klass=tree.class_b
     )  # earlier finish
-    board = leaderboard_page(contest=contest, scope="individual", limit=10, user=a)
+    board = leaderboard_page(contest_id=contest.pk, scope="individual", limit=10, user=a)
     assert [(e["rank"], e["name"]) for e in board["entries"]] == [(1, "乙"), (2, "丙"), (3, "丁"), (4, "甲")]
     assert board["entries"][0] == {
         "rank": 1,
@@ -58,10 +58,10 @@ def test_ranking_key_tie_breaks_score_then_time_then_finish(tree, contest):
         "time_used_s": 500,
     }
     assert board["me"]["rank"] == 4 and board["frozen"] is False
-    schools = leaderboard_page(contest=contest, scope="school", limit=10, user=a)["entries"]
+    schools = leaderboard_page(contest_id=contest.pk, scope="school", limit=10, user=a)["entries"]
     # 如东 average 85, 海安 average 80
     assert [(e["name"], e["score"]) for e in schools] == [("如东县实验小学", 85.0), ("海安市实验小学", 80.0)]
-    districts = leaderboard_page(contest=contest, scope="district", limit=10, user=a)["entries"]
+    districts = leaderboard_page(contest_id=contest.pk, scope="district", limit=10, user=a)["entries"]
     assert [e["district"] for e in districts] == ["如东县", "海安市"]
 
 
@@ -73,7 +73,7 @@ def test_frozen_board_hides_late_finishers_but_me_stays_live(tree, contest):
     late = make_student(tree.class_a, real_name="晚")
     finished(contest, early, score="50", used=100, finished_at=timezone.now() - timedelta(hours=1), klass=tree.class_a)
     finished(contest, late, score="99", used=100, finished_at=timezone.now() - timedelta(minutes=1), klass=tree.class_a)
-    board = leaderboard_page(contest=contest, scope="individual", limit=10, user=late)
+    board = leaderboard_page(contest_id=contest.pk, scope="individual", limit=10, user=late)
     assert board["frozen"] is True
     assert [e["name"] for e in board["entries"]] == ["早"]
     # the student sees their own current score, but no live rank: it would leak others' late answers

@@ -6,6 +6,7 @@ import subprocess
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import start_daphne
 from tests.factories import Tree, make_student
@@ -61,12 +62,10 @@ def test_big_screen_shows_answers_as_they_arrive(screen_server, screen_page, set
 
     # a student from the other district overtakes
     finish_attempt(contest, tree.student_b, score=95, time_used_s=200)
-    page.wait_for_function(
-        "document.querySelectorAll('#lb-board .row').length === 2 && "
-        "[...document.querySelectorAll('#lb-board .row')].find(r => r.querySelector('.name').textContent === '李小红')"
-        ".querySelector('.rank').textContent === '1'"
-    )
-    page.wait_for_function("document.getElementById('lb-total').textContent === '2'")
+    # locator expectations, not wait_for_function: the page's CSP forbids the eval that a string predicate needs
+    expect(page.locator("#lb-board .row")).to_have_count(2)
+    expect(page.locator("#lb-board .row", has_text="李小红").locator(".rank")).to_have_text("1")
+    expect(page.locator("#lb-total")).to_have_text("2")
     districts = page.locator("#lb-districts li").all_inner_texts()
     assert sorted(d.replace("\n", " ").replace("\t", " ") for d in districts) == ["如东县 1", "海安市 1"]
 
@@ -74,10 +73,8 @@ def test_big_screen_shows_answers_as_they_arrive(screen_server, screen_page, set
     students = [make_student(tree.class_a, real_name=f"选手{i:02d}") for i in range(25)]
     for i, s in enumerate(students):
         finish_attempt(contest, s, score=60 + i, time_used_s=100)
-    page.wait_for_function("document.getElementById('lb-total').textContent === '27'")
-    page.wait_for_function(
-        "[...document.querySelectorAll('#lb-board .row')].filter(r => r.style.opacity !== '0').length === 20"
-    )
+    expect(page.locator("#lb-total")).to_have_text("27")
+    expect(page.locator("#lb-board .row:not([style*='opacity: 0'])")).to_have_count(20)
     first = page.locator("#lb-board .row.top1 .name").inner_text()
     assert first == "李小红"  # 95 beats 84
     # the whole board fits the 1080 px screen
@@ -106,10 +103,10 @@ def test_big_screen_reconnects_after_its_server_dies_and_resyncs(
         page.wait_for_selector("#lb-board .row .name:text('张小明')")
         proc.kill()
         proc.wait(timeout=10)
-        page.wait_for_function("document.getElementById('lb-screen').dataset.status === 'reconnecting'")
+        expect(page.locator("#lb-screen")).to_have_attribute("data-status", "reconnecting")
         finish_attempt(contest, tree.student_b, score=95, time_used_s=200)  # scored while the screen is away
         proc, _ = start_daphne(env_extra=env, port=port)
-        page.wait_for_function("document.getElementById('lb-total').textContent === '2'", timeout=30000)
+        expect(page.locator("#lb-total")).to_have_text("2", timeout=30000)
         assert page.locator("#lb-board .row.top1 .name").inner_text() == "李小红"
         assert page.locator("#lb-screen").get_attribute("data-status") == "live"
     finally:

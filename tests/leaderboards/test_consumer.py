@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.tokens import token_issue
 from leaderboards.services import display_token_rotate, leaderboard_reveal
 from tests.factories import Tree, make_student
+from tests.leaderboards.clock import install_manual_clock
 from tests.leaderboards.factories import finish_attempt, make_contest
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +24,7 @@ db = sync_to_async
 @pytest.fixture
 def ws_app(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
-    from leaderboards.origin import browser_origin_validator
+    from quizsite.origin import browser_origin_validator
     from quizsite.routing import websocket_urlpatterns
 
     # the same stack as quizsite/asgi.py, built after ALLOWED_HOSTS is set
@@ -157,6 +158,7 @@ async def test_display_link_works_until_rotated(ws_app):
 
 async def test_burst_of_100_answers_is_coalesced_and_ends_in_the_final_state(backend, ws_app, settings):
     settings.LEADERBOARD_MIN_INTERVAL_S = 0.5
+    clock = install_manual_clock(timezone.now())
 
     def make_students():
         tree, contest = setup_contest()
@@ -168,18 +170,25 @@ async def test_burst_of_100_answers_is_coalesced_and_ends_in_the_final_state(bac
     assert connected
     await comm.receive_json_from(timeout=5)
 
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-
-    def burst():
-        for i, student in enumerate(students):
+    def answers(batch):
+        for i, student in batch:
             finish_attempt(contest, student, score=i % 50, time_used_s=1000 - i)
 
-    await db(burst)()
-    messages = await drain(comm, quiet=1.5)
-    elapsed = loop.time() - started
-    assert 1 <= len(messages) <= elapsed / 0.5 + 2, (len(messages), elapsed)
-    assert len(messages) < 30
+    # ten batches of ten answers, 0.1 s of hub time apart: 1 s in all
+    numbered = list(enumerate(students))
+    for start in range(0, 100, 10):
+        await db(answers)(numbered[start : start + 10])
+        await asyncio.sleep(0.05)  # let notifications reach the hub (Redis pub/sub is asynchronous)
+        clock.advance(0.1)
+    messages = await drain(comm, quiet=1.0)
+    # pushes start at least 0.5 s of hub time apart: at 0, 0.5 and 1.0 at most
+    assert 1 <= len(messages) <= 3, [m["participants"] for m in messages]
+    # then the trailing push carries the final state, however the notifications were spread
+    for _ in range(20):
+        if messages and messages[-1]["participants"] == 100:
+            break
+        clock.advance(0.5)
+        messages += await drain(comm, quiet=0.3)
     versions = [m["version"] for m in messages]
     assert versions == sorted(versions) and len(set(versions)) == len(versions)
     final = messages[-1]
@@ -254,7 +263,7 @@ async def test_resync_request_gets_a_fresh_snapshot(ws_app):
 
 
 async def test_origin_validator_for_apps_refuses_foreign_origins_and_admits_clients_without_one(settings):
-    from leaderboards.origin import browser_origin_validator
+    from quizsite.origin import browser_origin_validator
     from quizsite.routing import websocket_urlpatterns
 
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -271,27 +280,37 @@ async def test_origin_validator_for_apps_refuses_foreign_origins_and_admits_clie
 
 
 async def test_public_board_switches_to_frozen_at_the_freeze_instant_not_on_an_answer(ws_app):
+    start = timezone.now()
+    clock = install_manual_clock(start)
+
     def setup():
         tree = Tree()
-        closes = timezone.now() + timedelta(minutes=10, seconds=2)
-        return tree, make_contest(tree.city, closes_at=closes, freeze_minutes=10)
+        return tree, make_contest(tree.city, closes_at=start + timedelta(minutes=11), freeze_minutes=10)
 
     tree, contest = await db(setup)()
-    freeze_us = int((contest.closes_at - timedelta(minutes=10)).timestamp() * 1_000_000)
+    freeze_at = contest.closes_at - timedelta(minutes=10)
+    freeze_us = int(freeze_at.timestamp() * 1_000_000)
     token = await db(token_issue)(user=tree.teacher_a)
     public, ok, _ = await connect(ws_app, url(contest), token=token)
     assert ok
     p0 = await public.receive_json_from(timeout=5)
     assert p0["frozen"] is False
-    await db(finish_attempt)(contest, tree.student_a, score=60, time_used_s=100)  # before the freeze
+    await db(finish_attempt)(contest, tree.student_a, score=60, time_used_s=100, finished_at=start)
+    await asyncio.sleep(0.05)
+    clock.advance(0.5)
     p1 = await public.receive_json_from(timeout=5)
     assert [e["name"] for e in p1["entries"]] == ["张小明"]
 
+    clock.advance(59)  # just before the freeze: nothing
+    assert await public.receive_nothing(timeout=0.5)
     # the timer pushes the frozen board at the freeze instant, with the freeze instant as its version
+    clock.advance(1.1)
     frozen = await public.receive_json_from(timeout=5)
     assert frozen["frozen"] is True and frozen["version"] == freeze_us
     assert frozen["entries"] == p1["entries"]
 
-    await db(finish_attempt)(contest, tree.student_b, score=99, time_used_s=10)  # after the freeze
+    late = freeze_at + timedelta(seconds=5)
+    await db(finish_attempt)(contest, tree.student_b, score=99, time_used_s=10, finished_at=late)  # after the freeze
+    clock.advance(10)
     assert await public.receive_nothing(timeout=1.0)
     await public.disconnect()
