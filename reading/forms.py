@@ -29,6 +29,7 @@ class ReadingForm(forms.Form):
     )
     pass_percent = forms.IntegerField(label=_("测验通过线（%）"), min_value=1, max_value=100, initial=60)
     audio = forms.FileField(label=_("朗读音频（可选，mp3/m4a/wav）"), required=False)
+    image = forms.FileField(label=_("插图（可选，保存后附在正文末尾，可移动其位置）"), required=False)
 
     def __init__(self, *args, orgs=None, series=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,13 +3,19 @@ published, reviewed bank questions (frozen as revisions at publish time)."""
 
 from __future__ import annotations
 
+import io
+import re
+import uuid
 from datetime import date, datetime
 
 import nh3
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from accounts.models import GradeBand, Organization, User
 from accounts.selectors import scope_for
@@ -24,19 +30,55 @@ BODY_TAGS = {
     "img", "figure", "figcaption", "hr",
 }  # fmt: skip
 BODY_ATTRIBUTES = {"img": {"src", "alt", "width", "height"}}
+IMAGE_DIR = "reading_images/"
+IMAGE_MAX_PIXELS = 16_000_000
+IMAGE_MAX_SIDE = 1600  # what a phone needs; larger uploads are scaled down
 AUDIO_TYPES = {"mp3", "m4a", "wav"}
 QUIZ_MIN, QUIZ_MAX = 3, 5
 
 
+def _own_images_only(tag: str, attribute: str, value: str) -> str | None:
+    # The page's Content-Security-Policy allows our own images only; anything else would be a broken
+    # picture (or a tracking pixel), so it is dropped here.
+    if tag == "img" and attribute == "src":
+        return value if value.startswith(settings.MEDIA_URL + IMAGE_DIR) and ".." not in value else None
+    return value
+
+
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
 def body_sanitise(html: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         html or "",
         tags=BODY_TAGS,
         attributes=BODY_ATTRIBUTES,
-        url_schemes={"https"},
+        attribute_filter=_own_images_only,
+        url_schemes=set(),
         link_rel=None,
         strip_comments=True,
-    ).strip()
+    )
+    return _IMG_WITHOUT_SRC.sub("", cleaned).strip()  # an image whose source was dropped
+
+
+def image_store(*, data: bytes, filename: str) -> str:
+    """An illustration for a reading body: size-, pixel- and ratio-checked before decoding, re-encoded
+    (metadata dropped, scaled to phone size) and stored. Returns its URL for an <img>."""
+    if not data or len(data) > 8 * 1024 * 1024:
+        raise errors.ReadingError(_("图片为空或超过 8 MB。"))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            fmt, (w, h) = probe.format, probe.size
+            if fmt not in ("JPEG", "PNG", "GIF", "WEBP") or w * h > IMAGE_MAX_PIXELS or max(w, h) > 20 * min(w, h):
+                raise errors.ReadingError(_("图片格式或尺寸不符合要求（JPEG/PNG/GIF/WebP，长宽比不超过 20）。"))
+            probe.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
+            image = probe.convert("RGB")
+    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise errors.ReadingError(_("图片无法读取。")) from exc
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    name = default_storage.save(f"{IMAGE_DIR}{uuid.uuid4().hex}.jpg", ContentFile(out.getvalue()))
+    return default_storage.url(name)
 
 
 def month_start(value: date) -> date:
@@ -75,6 +117,7 @@ def reading_save(
     pass_percent: int,
     question_ids: list[int],
     audio: tuple[bytes, str] | None = None,
+    image: tuple[bytes, str] | None = None,
 ) -> Reading:
     """Create or edit a reading. A published reading keeps its frozen quiz; edits to text are allowed."""
     _check_manage(actor, owner_org)
@@ -86,6 +129,8 @@ def reading_save(
         raise errors.ReadingError(_("学段不正确。"))
     if not 1 <= pass_percent <= 100:
         raise errors.ReadingError(_("通过线应在 1–100 之间。"))
+    if image is not None:
+        body = f'{body}<figure><img src="{image_store(data=image[0], filename=image[1])}" alt=""></figure>'
     clean_body = body_sanitise(body)
     if not clean_body:
         raise errors.ReadingError(_("正文不能为空。"))

@@ -65,12 +65,13 @@ def reading_edit(request, pk: int | None = None):
         form = ReadingForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             data = form.cleaned_data
-            audio = data.pop("audio")
+            audio, image = data.pop("audio"), data.pop("image")
             try:
                 reading = services.reading_save(
                     actor=request.user,
                     reading=reading,
                     audio=(audio.read(), audio.name) if audio else None,
+                    image=(image.read(), image.name) if image else None,
                     **data,
                 )
             except AppError as exc:

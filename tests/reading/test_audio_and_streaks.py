@@ -87,3 +87,48 @@ def test_streak_counts_consecutive_completed_months_and_a_gap_breaks_it():
     assert selectors.streak_months(tree.student_a, NOW + timedelta(days=15)) == 3
     assert selectors.streak_months(tree.student_a, NOW + timedelta(days=45)) == 0
     assert selectors.streak_months(tree.student_b, NOW) == 0
+
+
+def _png(w, h) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (w, h), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_illustration_is_reencoded_and_only_our_own_images_survive(client):
+    tree = Tree()
+    topic = make_topic("插图专题")
+    client.force_login(tree.organiser_a)
+    body = '<p>正文</p><img src="https://tracker.example/p.gif"><img src="/media/../secret">'
+    response = client.post(
+        reverse("reading:manage_new"),
+        _form(topic, owner_org=tree.district_a.pk, body=body, image=SimpleUploadedFile("a.png", _png(2400, 1200))),
+    )
+    assert response.status_code == 302
+    reading = Reading.objects.get()
+    assert "tracker.example" not in reading.body and "secret" not in reading.body
+    assert reading.body.count("<img") == 1 and '<img src="/media/reading_images/' in reading.body
+    from PIL import Image
+
+    path = reading.body.split('src="/media/')[1].split('"')[0]
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(path) as fh, Image.open(fh) as img:
+        assert img.format == "JPEG" and img.size == (1600, 800)
+
+
+def test_a_pixel_bomb_or_a_non_image_is_refused(client):
+    tree = Tree()
+    topic = make_topic("插图专题")
+    client.force_login(tree.organiser_a)
+    for name, data in (("a.png", _png(4100, 4100)), ("a.png", b"<svg onload=alert(1)>"), ("a.png", _png(2100, 100))):
+        response = client.post(
+            reverse("reading:manage_new"),
+            _form(topic, owner_org=tree.district_a.pk, image=SimpleUploadedFile(name, data)),
+        )
+        assert response.status_code == 200, name
+    assert not Reading.objects.exists()
