@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import request_scope
+from accounts.tokens import page_token
 from questionbank.models import QuestionType
 
 from .. import conf, selectors, services
@@ -77,6 +78,7 @@ def reading_detail(request, pk: int):
         "save_cap": conf.get("READING_SAVE_CAP_S"),
         "idle_s": conf.get("READING_IDLE_S"),
         "progress_url": f"/api/v1/readings/{reading.pk}/progress",
+        "api_token": page_token(request),
     }
     return render(request, "reading/detail.html", context)
 

@@ -260,3 +260,19 @@ def test_teacher_sees_the_class_progress_through_a_series(client):
     client.force_login(tree.teacher_b)
     response = client.get(reverse("reading:class_series", args=[series.pk]) + f"?class={tree.class_a.pk}")
     assert response.status_code == 302  # not their class: back to their own class view
+
+
+def test_reading_page_saves_with_the_session_page_token_that_dies_at_logout(client):
+    from accounts.models import ApiToken
+    from accounts.tokens import token_user
+
+    tree = Tree()
+    reading = this_month_reading(tree.city)
+    client.force_login(tree.student_a)
+    html = client.get(reverse("reading:detail", args=[reading.pk])).content.decode()
+    raw = html.split('data-token="')[1].split('"')[0]
+    assert token_user(raw) == tree.student_a
+    client.get(reverse("reading:detail", args=[reading.pk]))
+    assert ApiToken.objects.filter(user=tree.student_a).count() == 1  # reused, not one per view
+    client.post(reverse("accounts:logout"))
+    assert token_user(raw) is None
