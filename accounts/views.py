@@ -54,6 +54,8 @@ def home(request):
         from judging.selectors import judge_queue_summary
 
         sections.append(("judge", {"queue": judge_queue_summary(request.user)}))
+    if scope.has_role(Role.COUNSELLOR):
+        sections.append(("counsellor", {}))
     if scope.has_role(Role.ORGANISER) or scope.is_admin:
         sections.append(("organiser", {"orgs": scope.managed_orgs().filter(depth__lte=2)[:50]}))
     return render(request, "home.html", {"sections": sections})

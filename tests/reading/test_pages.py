@@ -276,3 +276,15 @@ def test_reading_page_saves_with_the_session_page_token_that_dies_at_logout(clie
     assert ApiToken.objects.filter(user=tree.student_a).count() == 1  # reused, not one per view
     client.post(reverse("accounts:logout"))
     assert token_user(raw) is None
+
+
+def test_counsellor_home_links_to_the_private_cases():
+    from django.test import Client
+
+    tree = Tree()
+    client = Client()
+    client.force_login(make_counsellor(tree.school_a))
+    html = client.get("/").content.decode()
+    assert 'id="counsellor-home"' in html and reverse("reading:cases") in html
+    client.force_login(tree.teacher_a)
+    assert 'id="counsellor-home"' not in client.get("/").content.decode()
