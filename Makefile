@@ -41,6 +41,7 @@ test: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports  # architecture contracts in .importlinter
 
 format: install
 	$(PY) -m ruff check --fix .

@@ -24,14 +24,13 @@ from .models import (
     AttemptState,
     Contest,
     ContestStatus,
-    CountingRule,
     FinishReason,
     FixedQuestion,
     PaperMode,
     new_display_token,
 )
 from .paper import CHOICE_TYPES, LETTERS, paper_draw, paper_shortfalls, to_original_keys
-from .ranking import DB_ORDERING
+from .ranking import pick_counted
 from .selectors import student_class, student_eligibility
 from .signals import attempt_scored, contest_changed
 
@@ -294,12 +293,9 @@ def attempt_recount(*, contest: Contest, user_id: int) -> None:
     """Mark the one finalised attempt that counts for this student (best / last / first).
     Caller is inside a transaction."""
     done = Attempt.objects.filter(contest=contest, user_id=user_id, state=AttemptState.FINALISED)
-    if contest.counting == CountingRule.LAST:
-        chosen = done.order_by("-number").first()
-    elif contest.counting == CountingRule.FIRST:
-        chosen = done.order_by("number").first()
-    else:
-        chosen = done.order_by(*DB_ORDERING).first()
+    chosen = pick_counted(
+        done.only("id", "user_id", "number", "score", "time_used_s", "finished_at", "counts"), contest.counting
+    ).get(user_id)
     if chosen is None:
         return
     done.exclude(pk=chosen.pk).filter(counts=True).update(counts=False)

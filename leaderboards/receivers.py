@@ -8,6 +8,10 @@ from django.db import connections
 
 log = logging.getLogger(__name__)
 
+# The event loop keeps only weak references to tasks: without these, a board update still running
+# could be garbage-collected mid-flight.
+_background: set[asyncio.Task] = set()
+
 
 def _apply(contest_id: int, attempt_id: int) -> None:
     from .services import leaderboard_apply_attempt
@@ -35,7 +39,9 @@ def _run(fn, *args) -> None:
         finally:
             connections.close_all()
 
-    loop.create_task(sync_to_async(call, thread_sensitive=False)())
+    task = loop.create_task(sync_to_async(call, thread_sensitive=False)())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 def on_attempt_scored(sender, *, contest_id: int, attempt_id: int, **kwargs) -> None:

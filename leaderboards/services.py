@@ -28,12 +28,14 @@ class LeaderboardError(AppError):
 
 
 def leaderboard_rebuild(*, contest_id: int, variant: str = LIVE, wait: bool = True) -> int | None:
-    """Replace the board with what the database says. While it runs, upserts from other processes are
-    parked as "pending" and re-applied from the database afterwards, so none is lost or overwritten by
-    the older snapshot. Returns the new version (None when another process holds the rebuild and
-    `wait` is False)."""
+    """Replace the live board and, for a contest with a freeze, the frozen one with what the database
+    says — both from one read of the attempts (source.board_rows), like DOMjudge's score cache computes the
+    jury and public rows together, so they never disagree. While it runs, upserts from other processes
+    are parked as "pending" and re-applied from the database afterwards, so none is lost or overwritten by
+    the older snapshot. `variant` is the board the caller needs. Returns the live board's new version
+    (None when another process holds the rebuild and `wait` is False)."""
     store = get_store()
-    lock = f"rebuild:{contest_id}:{variant}"
+    lock = f"rebuild:{contest_id}"
     if not store.try_lock(lock, REBUILD_LOCK_TTL_S):
         if not wait:
             return None
@@ -47,19 +49,18 @@ def leaderboard_rebuild(*, contest_id: int, variant: str = LIVE, wait: bool = Tr
         else:
             raise LeaderboardError("rebuild_timeout", _("排行榜正在重建，请稍后再试。"), 503)
     try:
-        store.unbuild(contest_id, variant)
-        if variant == FROZEN:
-            info = source.contest_info(contest_id)
-            freeze_at = info.freeze_at if info else None
-            rows = source.counted_rows(contest_id, finished_before=freeze_at) if freeze_at else []
-        else:
-            rows = source.counted_rows(contest_id)
-        version = store.replace(contest_id, rows, source.enrolled_counts(contest_id), variant)
-        if variant == LIVE:
-            for user_id in store.take_pending(contest_id, variant):
-                _apply_user(store, contest_id, user_id)
-        else:
-            store.take_pending(contest_id, variant)
+        info = source.contest_info(contest_id)
+        freeze_at = info.freeze_at if info else None
+        for board in (LIVE, FROZEN):
+            store.unbuild(contest_id, board)
+        live_rows, frozen_rows = source.board_rows(contest_id, freeze_at)
+        enrolled = source.enrolled_counts(contest_id)
+        version = store.replace(contest_id, live_rows, enrolled, LIVE)
+        if frozen_rows is not None:
+            store.replace(contest_id, frozen_rows, enrolled, FROZEN)
+        pending = set(store.take_pending(contest_id, LIVE)) | set(store.take_pending(contest_id, FROZEN))
+        for user_id in pending:
+            _apply_user(store, contest_id, user_id, freeze_at=freeze_at)
         return version
     finally:
         store.unlock(lock)
@@ -71,28 +72,40 @@ def leaderboard_ensure_built(*, contest_id: int, variant: str = LIVE) -> None:
         leaderboard_rebuild(contest_id=contest_id, variant=variant)
 
 
-def _apply_user(store, contest_id: int, user_id: int) -> int | None:
-    row = source.counted_row_for_user(contest_id, user_id)
+def _apply_row(store, contest_id: int, user_id: int, row, variant: str) -> int | None:
     if row is None:
-        return store.remove_user(contest_id, user_id)
-    return store.upsert(contest_id, row)
+        return store.remove_user(contest_id, user_id, variant)
+    return store.upsert(contest_id, row, variant)
+
+
+def _apply_user(store, contest_id: int, user_id: int, *, freeze_at, frozen_too: bool = True) -> int | None:
+    """Project one student onto the live board and (frozen_too, with a freeze) onto the frozen one, both
+    from one read. Returns the live version, or None when the live board is not built."""
+    live_row, frozen_row = source.user_rows(contest_id, user_id, freeze_at)
+    version = _apply_row(store, contest_id, user_id, live_row, LIVE)
+    if freeze_at is not None and frozen_too:
+        _apply_row(store, contest_id, user_id, frozen_row, FROZEN)
+    return version
 
 
 def leaderboard_apply_attempt(*, contest_id: int, attempt_id: int) -> None:
-    """Project one scored attempt onto the live board and tell every server process. Called after the
+    """Project one scored attempt onto the boards and tell every server process. Called after the
     scoring transaction committed (competitions.signals.attempt_scored). Reads the student's counted
-    attempt from the database rather than trusting the event, so replays and reordering are harmless."""
+    attempts from the database rather than trusting the event, so replays and reordering are harmless.
+    An attempt finished before the freeze but scored after it (finalised late by the sweep) reaches the
+    frozen board in the same pass; one finished after the freeze leaves the frozen board untouched."""
     user_id = source.user_id_of_attempt(attempt_id)
     if user_id is None:
         return
     store = get_store()
-    if _apply_user(store, contest_id, user_id) is None:
-        # not built (first answer, or Redis flushed): the rebuild reads this committed attempt too
-        leaderboard_rebuild(contest_id=contest_id)
-    if store.is_built(contest_id, FROZEN) and source.attempt_finished_before_freeze(attempt_id):
-        # scored after the frozen board was built but finished before the freeze (e.g. an expired attempt
-        # finalised later by the sweep): it belongs on the public board
-        leaderboard_rebuild(contest_id=contest_id, variant=FROZEN)
+    info = source.contest_info(contest_id)
+    freeze_at = info.freeze_at if info else None
+    frozen_too = freeze_at is not None and source.attempt_finished_before(attempt_id, freeze_at)
+    if _apply_user(store, contest_id, user_id, freeze_at=freeze_at, frozen_too=frozen_too) is None:
+        # Not built (first answer, or Redis flushed): rebuild, which reads this committed attempt too. If
+        # another process is rebuilding already, don't wait for it on a student's request: this update was
+        # parked as pending and that rebuild re-applies it from the database when it is done.
+        leaderboard_rebuild(contest_id=contest_id, wait=False)
     leaderboard_notify(contest_id=contest_id)
 
 

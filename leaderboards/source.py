@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgKind, Role
 from accounts.selectors import scope_for
-from competitions.models import Attempt, AttemptState, Contest, ContestStatus, CountingRule
-from competitions.ranking import ranking_key
+from competitions.models import Attempt, AttemptState, Contest, ContestStatus
+from competitions.ranking import pick_counted
 
 from .models import BoardState
 from .store.base import BoardRow
@@ -163,58 +163,40 @@ def _attempts(contest_id: int):
     )
 
 
-def _pick_counted(attempts: list[Attempt], counting: str) -> list[Attempt]:
-    """The attempt per student the contest's counting rule selects (used for the frozen board, where
-    the stored `counts` flag may point at an attempt finished after the freeze)."""
-    chosen: dict[int, Attempt] = {}
-    for a in attempts:
-        cur = chosen.get(a.user_id)
-        if cur is None:
-            chosen[a.user_id] = a
-            continue
-        if counting == CountingRule.LAST:
-            better = (a.number, a.pk) > (cur.number, cur.pk)
-        elif counting == CountingRule.FIRST:
-            better = (a.number, a.pk) < (cur.number, cur.pk)
-        else:
-            key = {"score": a.score, "time_used_s": a.time_used_s, "finished_at": a.finished_at, "attempt_id": a.pk}
-            cur_key = {
-                "score": cur.score,
-                "time_used_s": cur.time_used_s,
-                "finished_at": cur.finished_at,
-                "attempt_id": cur.pk,
-            }
-            better = ranking_key(**key) < ranking_key(**cur_key)
-        if better:
-            chosen[a.user_id] = a
-    return list(chosen.values())
+def _counting(contest_id: int) -> str | None:
+    return Contest.objects.filter(pk=contest_id).values_list("counting", flat=True).first()
 
 
-def counted_rows(contest_id: int, *, finished_before: datetime | None = None) -> list[BoardRow]:
-    """Every student's counted attempt. With `finished_before`, the board as it stood then: only
-    attempts finished before that instant, chosen by the contest's counting rule."""
-    if finished_before is None:
-        attempts = list(_attempts(contest_id).filter(counts=True))
-    else:
-        counting = Contest.objects.filter(pk=contest_id).values_list("counting", flat=True).first()
-        attempts = _pick_counted(list(_attempts(contest_id).filter(finished_at__lt=finished_before)), counting)
-    index = OrgIndex()
-    return [_row(a, index) for a in attempts]
+def _picked_rows(attempts: list[Attempt], counting: str, freeze_at: datetime | None, index: OrgIndex):
+    """The live rows and, when the contest has a freeze, the frozen rows, from one list of attempts and one
+    counting rule (competitions.ranking.pick_counted): the two boards cannot disagree about which
+    attempt counts; the frozen one only sees what had finished before the freeze."""
+    live = [_row(a, index) for a in pick_counted(attempts, counting).values()]
+    if freeze_at is None:
+        return live, None
+    before = [a for a in attempts if a.finished_at < freeze_at]
+    return live, [_row(a, index) for a in pick_counted(before, counting).values()]
 
 
-def counted_row_for_user(contest_id: int, user_id: int) -> BoardRow | None:
-    attempt = _attempts(contest_id).filter(user_id=user_id, counts=True).order_by("-finished_at", "-id").first()
-    if attempt is None:
-        return None
-    return _row(attempt, OrgIndex.for_paths([attempt.class_org.path if attempt.class_org_id else ""]))
+def board_rows(contest_id: int, freeze_at: datetime | None) -> tuple[list[BoardRow], list[BoardRow] | None]:
+    """Every student's row on the live board and on the frozen board (None without a freeze), in one pass."""
+    counting = _counting(contest_id)
+    return _picked_rows(list(_attempts(contest_id)), counting, freeze_at, OrgIndex())
 
 
-def attempt_finished_before_freeze(attempt_id: int) -> bool:
-    attempt = Attempt.objects.filter(pk=attempt_id).select_related("contest").first()
-    if attempt is None or attempt.finished_at is None:
-        return False
-    info = contest_info(attempt.contest_id)
-    return bool(info and info.freeze_at and attempt.finished_at < info.freeze_at)
+def user_rows(contest_id: int, user_id: int, freeze_at: datetime | None) -> tuple[BoardRow | None, BoardRow | None]:
+    """One student's live and frozen rows (None where they have no counted attempt)."""
+    attempts = list(_attempts(contest_id).filter(user_id=user_id))
+    if not attempts:
+        return None, None
+    index = OrgIndex.for_paths([a.class_org.path for a in attempts if a.class_org_id])
+    live, frozen = _picked_rows(attempts, _counting(contest_id), freeze_at, index)
+    return (live[0] if live else None), (frozen[0] if frozen else None)
+
+
+def attempt_finished_before(attempt_id: int, instant: datetime) -> bool:
+    finished = Attempt.objects.filter(pk=attempt_id).values_list("finished_at", flat=True).first()
+    return finished is not None and finished < instant
 
 
 def user_id_of_attempt(attempt_id: int) -> int | None:

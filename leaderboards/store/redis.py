@@ -1,7 +1,7 @@
 """Redis board store (REDIS_URL set): sorted sets shared by every server process.
 
 Keys of one board, all under one hash tag so a Redis Cluster keeps them on one slot:
-    {prefix}:{c<contest>}:<variant>:meta     "built" marker; missing = rebuild from the database
+    {prefix}:{c<contest>}:f<KEY_FORMAT>:<variant>:meta     "built" marker; missing = rebuild from the database
     ...:ind     ZSET  member=redis_member(finished_at, attempt_id)  score=redis_score(score, time_used_s)
     ...:info    HASH  member -> JSON of the entry (name, school, district, centi-points, time)
     ...:users   HASH  user_id -> member (each student has exactly one entry: the attempt that counts)
@@ -35,6 +35,9 @@ from .base import (
     individual_entry,
 )
 
+# Bumped when what the keys hold changes shape (2: members carry the finish time in µs, not ms): boards
+# under the old format are simply not found, so each is rebuilt from the database on first use.
+KEY_FORMAT = 2
 KEY_NAMES = ("meta", "ind", "info", "users", "sch", "schagg", "dis", "disagg", "names", "ver", "pending", "enr")
 
 _BUMP = """
@@ -109,7 +112,7 @@ class RedisStore(BoardStore):
         self._bump = self.r.register_script(_BUMP)
 
     def keys(self, contest_id: int, variant: str) -> dict[str, str]:
-        base = f"{self.prefix}:{{c{contest_id}}}:{variant}"
+        base = f"{self.prefix}:{{c{contest_id}}}:f{KEY_FORMAT}:{variant}"
         return {name: f"{base}:{name}" for name in KEY_NAMES}
 
     def _upsert_keys(self, k: dict) -> list[str]:
