@@ -5,3 +5,6 @@ websocket_urlpatterns: list = []
 from leaderboards.routing import websocket_urlpatterns as _leaderboard_ws  # noqa: E402
 
 websocket_urlpatterns += _leaderboard_ws
+from stage.routing import websocket_urlpatterns as _stage_ws  # noqa: E402
+
+websocket_urlpatterns += _stage_ws

@@ -17,6 +17,7 @@ urlpatterns = [
     path("results/", include("results.urls")),
     path("leaderboards/", include("leaderboards.urls")),
     path("reading/", include("reading.urls")),
+    path("stage/", include("stage.urls")),
     path("verify/", include("results.verify_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

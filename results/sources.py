@@ -12,7 +12,8 @@ from .models import CertificateKind, CertificateTemplate
 
 KNOWLEDGE_CONTEST = "competitions.contest"
 SUBMISSION_CONTEST = "judging.submissioncontest"
-CONTEST_MODELS = (KNOWLEDGE_CONTEST, SUBMISSION_CONTEST)
+STAGE_EVENT = "stage.stageevent"
+CONTEST_MODELS = (KNOWLEDGE_CONTEST, SUBMISSION_CONTEST, STAGE_EVENT)
 
 
 def contest_model(label: str) -> type[models.Model] | None:
@@ -40,6 +41,10 @@ def eligible_for_template(template: CertificateTemplate) -> list:
         from .sources_submission import eligible_submission
 
         return eligible_submission(template, contest)
+    if label == STAGE_EVENT:
+        from .sources_stage import eligible_stage
+
+        return eligible_stage(template, contest)
     return []
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "results",
     "leaderboards",
     "reading",
+    "stage",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from accounts.demo import seed_organisations_and_people
 
 DEFAULT_PASSWORD = "Nantong@2026"
 # Each app may provide `<app>.demo.seed(ctx, stdout)` to add its own demo content.
-DEMO_APPS = ["questionbank", "competitions", "judging", "results", "reading"]
+DEMO_APPS = ["questionbank", "competitions", "judging", "results", "stage", "reading"]
 
 
 class Command(BaseCommand):

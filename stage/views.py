@@ -1,0 +1,151 @@
+"""Pages of a stage event. Thin: resolve who is asking, call a selector or service, render. The live
+pages (host, judge, screen) render a shell; everything moving arrives over the event's WebSocket."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .access import can_host, display_matches, link_hash, seat_for_link, seat_for_user
+from .consumers import SESSION_LINKS
+from .errors import NotAllowed
+from .models import EventStatus, JudgeSeat, StageEvent
+from .selectors import TIERS, event_results
+from .verify import verify
+
+WS_PATH = "/ws/stage/events/{}/"
+
+
+def _event(event_id: int) -> StageEvent:
+    event = StageEvent.objects.select_related("owner_org").filter(pk=event_id).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def event_list(request):
+    events = StageEvent.objects.select_related("owner_org").order_by("-date", "-id")[:100]
+    hosted = {e.pk for e in events if can_host(request.user, e)}
+    return render(request, "stage/event_list.html", {"events": events, "hosted": hosted})
+
+
+def event_public(request, event_id: int):
+    """Programme, rules, draw commitment and results. Results shown are those revealed on stage; once
+    the event has finished, the official (locked) results with awards."""
+    event = _event(event_id)
+    finished = event.status == EventStatus.FINISHED
+    results = event_results(event, only="locked" if finished else "revealed")
+    return render(
+        request,
+        "stage/event_public.html",
+        {
+            "event": event,
+            "criteria": event.criteria.all(),
+            "results": results,
+            "finished": finished,
+            "can_host": can_host(request.user, event),
+            "tiers": TIERS,
+            "performers": event.performers.select_related("category").order_by(
+                "running_order", "category__position", "code"
+            ),
+        },
+    )
+
+
+def host_console(request, event_id: int):
+    event = _event(event_id)
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not can_host(request.user, event):
+        raise NotAllowed()
+    seats = event.seats.all()
+    return render(
+        request,
+        "stage/host.html",
+        {
+            "event": event,
+            "ws": WS_PATH.format(event.pk) + "?role=host",
+            "seats": seats,
+            "criteria": event.criteria.all(),
+        },
+    )
+
+
+def judge_link(request, event_id: int, token: str):
+    """The QR on a judge's seat card. The first device to open it keeps the seat; another device gets a
+    refusal until the host issues a new link."""
+    event = _event(event_id)
+    seat = seat_for_link(event, token)
+    if seat is None:
+        return render(
+            request, "stage/judge_denied.html", {"event": event, "reason": _("该评委链接无效或已被吊销。")}, status=403
+        )
+    links = request.session.get(SESSION_LINKS) or {}
+    if seat.link_used_at is not None and links.get(str(event.pk)) != token:
+        return render(
+            request,
+            "stage/judge_denied.html",
+            {"event": event, "reason": _("该评委链接已在另一台设备上使用。如需更换设备，请联系主持人重新生成链接。")},
+            status=403,
+        )
+    if seat.link_used_at is None:
+        JudgeSeat.objects.filter(pk=seat.pk, link_hash=link_hash(token)).update(link_used_at=timezone.now())
+    links[str(event.pk)] = token
+    request.session[SESSION_LINKS] = links
+    return redirect("stage:judge", event_id=event.pk)
+
+
+def judge_page(request, event_id: int):
+    event = _event(event_id)
+    token = (request.session.get(SESSION_LINKS) or {}).get(str(event.pk))
+    seat = seat_for_link(event, token) or seat_for_user(event, request.user)
+    if seat is None:
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return render(
+            request, "stage/judge_denied.html", {"event": event, "reason": _("您不是本场活动的评委。")}, status=403
+        )
+    return render(
+        request,
+        "stage/judge.html",
+        {"event": event, "seat": seat, "ws": WS_PATH.format(event.pk) + "?role=judge"},
+    )
+
+
+@require_GET
+def screen(request, event_id: int):
+    event = _event(event_id)
+    display = request.GET.get("display", "")
+    if not display_matches(event, display):
+        raise Http404
+    return render(
+        request,
+        "stage/screen.html",
+        {
+            "event": event,
+            "ws": WS_PATH.format(event.pk) + "?role=screen&display=" + display,
+            "seats": event.seats.all(),
+        },
+    )
+
+
+@require_GET
+def draw_verify(request, event_id: int):
+    """Anyone recomputes the running order from the revealed seed and the public input (or tries their
+    own values: the page shows what order those would give)."""
+    event = _event(event_id)
+    seed = request.GET.get("seed") or None
+    public_input = request.GET.get("input") or None
+    result = verify(event, seed=seed, public_input=public_input) if (event.drawn_at or seed) else None
+    return render(
+        request,
+        "stage/draw_verify.html",
+        {"event": event, "result": result, "categories": event.categories.prefetch_related("performers")},
+    )
