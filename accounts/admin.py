@@ -17,7 +17,7 @@ from import_export import resources, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
-from .models import ApiToken, Grade, Membership, Organization, OrgKind, Role, SchoolStage, User
+from .models import ApiToken, Grade, InitialPassword, Membership, Organization, OrgKind, Role, SchoolStage, User
 from .permissions import request_scope
 from .roster import RosterResource, parse_grade
 from .selectors import Scope
@@ -448,3 +448,30 @@ class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # revoking a token is a site-admin action
         return self.is_global(request)
+
+
+# --- initial passwords --------------------------------------------------------------------------------
+
+
+@admin.register(InitialPassword)
+class InitialPasswordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only record of who issued which account; the encrypted password itself is never shown here (the
+    class page prints it on login slips for those allowed to see it)."""
+
+    list_display = ("user", "issued_by", "issued_at", "in_use")
+    list_select_related = ("user", "issued_by")
+    search_fields = ("user__username", "user__real_name")
+    fields = ("user", "issued_by", "batch", "issued_at")
+    readonly_fields = fields
+
+    def scope_q(self, request):
+        return _paths_q("user__memberships__org__path", self.managed_paths(request))
+
+    def obj_in_scope(self, request, obj):
+        return obj.user.memberships.filter(_paths_q("org__path", list(self.managed_paths(request)))).exists()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

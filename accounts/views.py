@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .credentials import initial_password_forget
 from .forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from .models import Role
 from .permissions import request_scope, role_required
@@ -28,23 +29,28 @@ def password_change(request):
         form.save()
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+        initial_password_forget(user=user)
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。"))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
 
 
-@login_required
 def home(request):
+    if not request.user.is_authenticated:
+        # the composition of other apps' public reads; imported here as the student section's are
+        from results.landing import public_landing
+
+        return render(request, "landing.html", {"landing": public_landing()})
     scope = request_scope(request)
     sections = []
     if scope.has_role(Role.STUDENT):
-        from competitions.selectors import contests_open_for_student
-        from judging.selectors import submission_contests_open_for_student
+        from competitions.selectors import contests_home_for_student
+        from judging.selectors import submission_contests_home_for_student
 
         student = {
-            "contests": contests_open_for_student(request.user),
-            "submission_contests": submission_contests_open_for_student(request.user),
+            "contests": contests_home_for_student(request.user),
+            "submission_contests": submission_contests_home_for_student(request.user),
             "klass": scope.student_class,
         }
         sections.append(("student", student))

@@ -73,7 +73,9 @@ def results_by_org(*, contest: Contest, user: User, level: str = "school") -> tu
     class_ids = [c.pk for c in classes]
     kinds = LEVEL_KINDS.get(level, LEVEL_KINDS["school"])
     ancestor_ids = {a for c in classes for a in c.ancestor_ids()}
-    groups = {o.pk: o for o in Organization.objects.filter(pk__in=ancestor_ids, kind__in=kinds)}
+    groups = {
+        o.pk: o for o in Organization.objects.filter(pk__in=ancestor_ids, kind__in=kinds).select_related("parent")
+    }
     group_of = {}
     for c in classes:
         group_of[c.pk] = next((a for a in c.ancestor_ids() if a in groups), None)
@@ -85,7 +87,7 @@ def results_by_org(*, contest: Contest, user: User, level: str = "school") -> tu
         if gid is None:
             return None
         if gid not in rows:
-            rows[gid] = ResultRow(org_id=gid, name=groups[gid].name)
+            rows[gid] = ResultRow(org_id=gid, name=groups[gid].name_with_school)
         return rows[gid]
 
     enrolled = (

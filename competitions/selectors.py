@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -54,6 +54,27 @@ def contests_open_for_student(user: User) -> list[Contest]:
     """Contests the student may take now (student home page)."""
     now = timezone.now()
     return [c for c in contests_for_student(user) if c.window_status(now) == "open"]
+
+
+def contests_home_for_student(user: User, now: datetime | None = None) -> list[dict]:
+    """The student's home list: contests open, upcoming or closed within the last 30 days, each with its
+    window status and whether the student has handed in (done) or has an attempt running."""
+    now = now or timezone.now()
+    contests = [c for c in contests_for_student(user) if c.closes_at >= now - timedelta(days=30)]
+    states: dict[int, set[str]] = {}
+    for contest_id, state in Attempt.objects.filter(user=user, contest__in=contests).values_list("contest_id", "state"):
+        states.setdefault(contest_id, set()).add(state)
+    order = {"open": 0, "upcoming": 1, "closed": 2}
+    rows = [
+        {
+            "contest": c,
+            "status": c.window_status(now),
+            "done": AttemptState.FINALISED in states.get(c.pk, set()),
+            "in_progress": AttemptState.ACTIVE in states.get(c.pk, set()),
+        }
+        for c in contests
+    ]
+    return sorted(rows, key=lambda r: (order[r["status"]], r["contest"].closes_at))
 
 
 def contests_managed_by(user: User) -> QuerySet[Contest]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/publish/", views_manage.contest_publish, name="contest_publish"),
     path("<int:pk>/start/", views.attempt_start, name="attempt_start"),
     path("<int:pk>/results/", views_manage.contest_results, name="contest_results"),
+    path("<int:pk>/results/class/<int:class_id>/", views_manage.contest_class_roll_call, name="class_roll_call"),
     path("<int:pk>/analysis/", views_manage.contest_analysis, name="contest_analysis"),
     path("<int:pk>/export.xlsx", views_manage.contest_export, name="contest_export"),
     path("attempts/<int:pk>/", views.attempt_take, name="attempt_take"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 
-from . import errors, reports, services
+from . import errors, reports, roll_call, services
 from .forms import ContestForm, PublishedContestForm, RuleFormSet
 from .models import Contest, ContestStatus
 
@@ -94,6 +94,16 @@ def contest_results(request, pk: int):
         request,
         "competitions/contest_results.html",
         {"contest": contest, "rows": rows, "total": total, "level": level, "levels": levels},
+    )
+
+
+@role_required(Role.ORGANISER, Role.TEACHER)
+def contest_class_roll_call(request, pk: int, class_id: int):
+    contest = viewable_contest(request, pk)
+    call = roll_call.class_roll_call(contest=contest, user=request.user, class_id=class_id)
+    reminder = roll_call.reminder_text(contest=contest, call=call, login_url=request.build_absolute_uri("/"))
+    return render(
+        request, "competitions/class_roll_call.html", {"contest": contest, "call": call, "reminder": reminder}
     )
 
 

@@ -46,7 +46,10 @@ class RubricAdmin(admin.ModelAdmin):
 class VersionInline(admin.TabularInline):
     model = EntryVersion
     extra = 0
-    fields = ["number", "title", "char_count", "file_type", "original_filename", "is_autosave", "created_at"]
+    fields = [
+        "number", "title", "char_count", "file_type", "file_status", "file_error", "original_filename", "is_autosave",
+        "created_at",
+    ]  # fmt: skip
     readonly_fields = fields
     can_delete = False
 
@@ -133,7 +136,8 @@ class ScoreItemAdmin(ReadOnlyAdmin):
 
 @admin.register(EntryVersion)
 class EntryVersionAdmin(ReadOnlyAdmin):
-    list_display = ["entry", "number", "title", "char_count", "file_type", "created_at"]
+    list_display = ["entry", "number", "title", "char_count", "file_type", "file_status", "created_at"]
+    list_filter = ["file_status"]
 
 
 @admin.register(Criterion)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin
 
 from .importers.readers import FORMATS, ImportFileError, detect_format
-from .models import ImportJob, Question, QuestionRevision, ReviewLog, Topic
-from .services import QuestionActionDenied, can_author, question_approve, question_retire
+from .models import ImportJob, Question, QuestionRevision, ReviewLog, ReviewPolicy, Topic
+from .services import QuestionActionDenied, SelfReviewRefused, can_author, question_approve, question_retire
 from .services.importing import import_check, import_write
 
 
@@ -22,6 +22,12 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "order"]
     list_filter = ["parent"]
     search_fields = ["name"]
+
+
+@admin.register(ReviewPolicy)
+class ReviewPolicyAdmin(admin.ModelAdmin):
+    list_display = ["org", "allow_self_review"]
+    autocomplete_fields = ["org"]
 
 
 class ReviewLogInline(admin.TabularInline):
@@ -113,7 +119,7 @@ class QuestionAdmin(admin.ModelAdmin):
             try:
                 question_approve(actor=request.user, question=question)
                 done += 1
-            except QuestionActionDenied as exc:
+            except (QuestionActionDenied, SelfReviewRefused) as exc:
                 self.message_user(request, f"#{question.pk}：{exc}", messages.WARNING)
         self.message_user(request, _("已通过 {done} 道题。").format(done=done))
 

@@ -22,6 +22,8 @@ from .selectors import question_search, questions_visible_to, review_queue, topi
 from .services import (
     DuplicateQuestion,
     QuestionActionDenied,
+    SelfReviewRefused,
+    can_approve,
     can_author,
     can_edit,
     can_review,
@@ -30,9 +32,11 @@ from .services import (
     question_retire,
     question_return,
     question_submit,
+    question_submit_many,
     question_update,
     topic_create,
 )
+from .services.failed_rows import import_job_failed_rows_xlsx
 from .services.jobs import import_job_confirm, import_job_create
 from .services.questions import can_manage_topics
 
@@ -74,8 +78,24 @@ def question_list(request):
             "is_reviewer": can_review(request.user),
             "can_manage_topics": can_manage_topics(request.user),
             "pending_count": review_queue(request.user).count() if can_review(request.user) else 0,
+            "has_drafts": any(q.status == QuestionStatus.DRAFT and q.author_id == request.user.pk for q in page),
         },
     )
+
+
+@require_POST
+@author_required
+def question_submit_many_view(request):
+    ids = [int(v) for v in request.POST.getlist("q") if v.isdigit()]
+    visible = list(questions_visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    if not visible:
+        messages.error(request, _("请先勾选要提交审核的草稿。"))
+        return redirect("questionbank:list")
+    submitted, skipped = question_submit_many(actor=request.user, question_ids=visible)
+    messages.success(request, _("已提交审核 {n} 道题。").format(n=submitted))
+    if skipped:
+        messages.warning(request, _("{n} 道题不是您的草稿，未提交。").format(n=skipped))
+    return redirect("questionbank:list")
 
 
 def _form_page(request, form, question=None):
@@ -146,6 +166,7 @@ def question_detail(request, pk: int):
             "can_submit": question.status == QuestionStatus.DRAFT
             and (question.author_id == user.pk or can_review(user)),
             "can_review": can_review(user) and question.status == QuestionStatus.PENDING,
+            "may_approve": can_approve(user, question),
             "can_retire": can_review(user) and question.status == QuestionStatus.PUBLISHED,
             "review_form": ReviewForm(),
         },
@@ -177,7 +198,7 @@ def question_action(request, pk: int, action: str):
     call, success = services[action]
     try:
         call()
-    except QuestionActionDenied as exc:
+    except (QuestionActionDenied, SelfReviewRefused) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
@@ -260,6 +281,14 @@ def import_job(request, pk):
             messages.error(request, str(exc))
         return redirect("questionbank:import_job", pk=job.pk)
     return render(request, "questionbank/import_job.html", {"job": job})
+
+
+@author_required
+def import_job_failed_rows(request, pk):
+    job = _own_job(request, pk)
+    response = HttpResponse(import_job_failed_rows_xlsx(job=job), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename=question-import-errors.xlsx"
+    return response
 
 
 @author_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..models import STAGE_GRADES, Gender, Grade, Organization, OrgKind, Role, SchoolStage, User
 from ..selectors import Scope, scope_for
+from ..validators import normalise_phone, phone_is_valid
 from .reading import _read_table, _table_rows
 from .rows import (
     COL_CLASS,
@@ -20,7 +21,6 @@ from .rows import (
     COL_SCHOOL,
     COL_STUDENT_NO,
     FORMULA_PREFIXES,
-    PHONE_RE,
     SCIENTIFIC_RE,
     STUDENT_NO_RE,
     RosterFileError,
@@ -246,8 +246,11 @@ class _Checker:
         if gender is None:
             row.error(COL_GENDER, _("只能填写“男”或“女”，也可以留空。"))
         row.gender = gender or ""
-        if row.phone and not PHONE_RE.match(row.phone):
-            row.error(COL_PHONE, _("手机号格式不正确。"))
+        if row.phone:
+            if phone_is_valid(row.phone):
+                row.phone = normalise_phone(row.phone)
+            else:
+                row.error(COL_PHONE, _("手机号应为 11 位数字，以 13–19 开头（如 13800000000）。"))
 
         school = self.resolve_school(row)
         if school is None:

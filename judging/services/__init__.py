@@ -19,6 +19,7 @@ from .judging import (
     score_reopen,
     score_save,
 )
+from .uploads import entry_file_process, entry_files_rebuild
 
 __all__ = [
     "JudgingError",
@@ -29,6 +30,8 @@ __all__ = [
     "judge_pair_declare",
     "awards_publish",
     "contest_create",
+    "entry_file_process",
+    "entry_files_rebuild",
     "entry_save",
     "round_advance",
     "round_assign_auto",

@@ -18,6 +18,7 @@ from ..models import (
     AssignmentSource,
     Criterion,
     Entry,
+    FileStatus,
     JudgeConflict,
     JudgePairRule,
     JudgingLog,
@@ -148,7 +149,8 @@ def round_open(*, actor: User, rnd: Round, now=None) -> Round:
     if earlier.exclude(status=RoundStatus.CLOSED).exists():
         raise JudgingError("previous_round_open", _("上一轮评审尚未结束。"), 409)
     if not earlier.exists():
-        entry_ids = contest.entries.filter(versions__is_autosave=False).distinct().values_list("pk", flat=True)
+        judged = contest.entries.filter(versions__is_autosave=False, versions__file_status=FileStatus.READY)
+        entry_ids = judged.distinct().values_list("pk", flat=True)
         RoundEntry.objects.bulk_create(
             [RoundEntry(round=rnd, entry_id=eid) for eid in entry_ids], ignore_conflicts=True
         )

@@ -13,7 +13,7 @@ from .organisers import (
     round_detail,
     rubric_edit,
 )
-from .students import entry_autosave, entry_edit, entry_file
+from .students import entry_autosave, entry_edit, entry_file, entry_file_status
 
 __all__ = [
     "awards",
@@ -22,6 +22,7 @@ __all__ = [
     "entry_autosave",
     "entry_edit",
     "entry_file",
+    "entry_file_status",
     "export_xlsx",
     "index",
     "judge_file",

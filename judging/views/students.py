@@ -20,6 +20,7 @@ from ..files import EXTENSIONS
 from ..models import (
     KIND_FILE_TYPES,
     Entry,
+    FileStatus,
     SubmissionContest,
 )
 from ..services import JudgingError
@@ -32,6 +33,7 @@ def entry_edit(request, pk):
     if not selectors.student_is_eligible(request.user, contest):
         raise PermissionDenied
     entry = selectors.entry_for_student(request.user, contest)
+    status = 200
     if request.method == "POST":
         try:
             entry, _version = services.entry_save(
@@ -46,8 +48,18 @@ def entry_edit(request, pk):
             )
         except JudgingError as exc:
             messages.error(request, exc.message)
+            status = exc.status  # the form is shown again, with the error's 4xx
         else:
-            messages.success(request, _("作品已保存（编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
+            if _version.file_status == FileStatus.FAILED:
+                messages.error(request, _("文件未通过检查：%(reason)s") % {"reason": _version.file_error})
+            elif _version.file_status == FileStatus.PROCESSING:
+                messages.info(
+                    request,
+                    _("已提交（作品编号 %(code)s），文件正在处理，处理完成后评委才能看到。请稍后刷新本页查看结果。")
+                    % {"code": entry.code},
+                )
+            else:
+                messages.success(request, _("已提交（作品编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
             return redirect("judging:entry_edit", pk=contest.pk)
     latest = entry.versions.order_by("-number").first() if entry else None
     form_values = {
@@ -74,8 +86,17 @@ def entry_edit(request, pk):
             "locked": contest.deadline_passed(),
             "not_open": timezone.now() < contest.opens_at,
             "is_author": entry is None or entry.author_id == request.user.pk,
+            "submitted": entry.saved_version() if entry else None,
+            "unsubmitted_draft": bool(
+                entry
+                and latest
+                and latest.is_autosave
+                and (not entry.saved_version() or latest.number > entry.saved_version().number)
+            ),
+            "award": selectors.entry_published_award(entry),
             "accept": ",".join(f".{t}" for t in sorted(_accept_types(contest))),
         },
+        status=status,
     )
 
 
@@ -110,6 +131,20 @@ def entry_autosave(request, pk):
             "chars": version.char_count,
         }
     )
+
+
+@role_required(Role.STUDENT)
+def entry_file_status(request, pk):
+    """The state of the student's latest upload, polled by the entry page while it is processing."""
+    contest = get_object_or_404(SubmissionContest, pk=pk)
+    entry = selectors.entry_for_student(request.user, contest)
+    version = entry.latest_saved_version() if entry else None
+    if version is None:
+        return JsonResponse({"code": "not_found", "message": _("还没有提交作品。")}, status=404)
+    return JsonResponse(
+        {"code": "ok", "status": version.file_status, "label": version.get_file_status_display(),
+         "message": version.file_error},
+    )  # fmt: skip
 
 
 @role_required(Role.STUDENT, Role.ORGANISER)

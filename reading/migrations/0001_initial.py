@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0002_membership_role_counsellor'),
+        ('accounts', '0003_membership_role_counsellor'),
         ('questionbank', '0003_seed_topics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -88,7 +88,7 @@ def test_results_pages_are_scoped(tree, contest):
 
     teacher_book = load_workbook(BytesIO(login(tree.teacher_b).get(f"/contests/{contest.pk}/export.xlsx").content))
     names = [row[0].value for row in teacher_book["按班级"].iter_rows(min_row=2)]
-    assert names == ["五（2）班", "合计"]
+    assert names == ["海安市实验小学 五（2）班", "合计"]  # classes are named with their school
     assert teacher_book["试题分析"].max_row == 1
 
 

@@ -14,6 +14,7 @@ from judging.models import Assignment, ContestKind, Score, ScoreStatus
 from tests.factories import make_judge
 
 from .factories import World, make_contest
+from .hostile_media import hostile_mp4
 from .test_entries import make_docx, make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,7 @@ def test_pdf_served_to_judge_has_no_author_metadata(client):
 
 
 def test_video_is_served_inline_with_a_video_type(client):
-    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    mp4 = hostile_mp4()[0]
     w, entry, a = file_world(ContestKind.VIDEO, "我的视频.mp4", mp4)
     client.force_login(a.judge)
     resp = client.get(reverse("judging:judge_file", args=[a.pk]))
@@ -157,7 +158,7 @@ def test_video_is_served_inline_with_a_video_type(client):
     full = b"".join(resp.streaming_content)
     part = client.get(reverse("judging:judge_file", args=[a.pk]), HTTP_RANGE="bytes=4-11")
     assert part.status_code == 206 and part["Content-Range"] == f"bytes 4-11/{len(full)}"
-    assert b"".join(part.streaming_content) == full[4:12] == b"ftypmp42"
+    assert b"".join(part.streaming_content) == full[4:12] == b"ftypisom"
     assert part["X-Content-Type-Options"] == "nosniff" and part["Content-Type"] == "video/mp4"
     tail = client.get(reverse("judging:judge_file", args=[a.pk]), HTTP_RANGE="bytes=-4")
     assert b"".join(tail.streaming_content) == full[-4:]
@@ -208,7 +209,7 @@ def test_student_submits_an_essay_and_autosave_answers_json(client):
     resp = client.post(url, {"title": "我的家乡", "body": "短", "pledge": "on"}, follow=True)
     assert "少于最少字数" in resp.content.decode()
     resp = client.post(url, {"title": "我的家乡", "body": "我爱我的家乡南通。" * 5, "pledge": "on"}, follow=True)
-    assert "作品已保存" in resp.content.decode()
+    assert "已提交（作品编号" in resp.content.decode()
     auto = client.post(
         reverse("judging:entry_autosave", args=[contest.pk]),
         data=json.dumps({"title": "草稿", "body": "修改中"}),
@@ -274,7 +275,7 @@ def test_student_uploads_a_document_through_the_page_and_a_wrong_type_is_explain
     good = SimpleUploadedFile("我的调研.pdf", make_pdf())
     resp = client.post(url, {"title": "调研", "file": good, "pledge": "on"}, follow=True)
     html = resp.content.decode()
-    assert "作品已保存" in html and "我的调研.pdf" in html  # the author sees their own file name
+    assert "已提交（作品编号" in html and "我的调研.pdf" in html  # the author sees their own file name
     entry = contest.entries.get()
     own = client.get(reverse("judging:entry_file", args=[entry.pk]))
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
