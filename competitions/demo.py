@@ -43,8 +43,9 @@ def _contest(title: str, *, owner, defaults: dict, rules: list) -> Contest:
 @transaction.atomic
 def seed(ctx, stdout) -> None:
     from questionbank import demo as bank_demo
+    from questionbank.topics import topics_ensure_base
 
-    bank_demo.ensure_topics()
+    topics_ensure_base()
     party, law = _topic("党的二十大精神"), _topic("法治教育")
     if not published_revisions(topic_ids=[party.pk]).exists():
         bank_demo.seed(ctx, io.StringIO())

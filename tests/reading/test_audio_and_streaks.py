@@ -10,12 +10,13 @@ from reading import selectors
 from reading.models import Progress, Reading
 from tests.competitions.factories import make_question, make_topic
 from tests.factories import Tree
+from tests.judging.hostile_media import mp3_frames
 
 from .factories import NOW, make_reading
 
 pytestmark = pytest.mark.django_db
 
-FRAME = b"\xff\xfb\x90\x00" + b"\x00" * 100
+FRAME = mp3_frames()  # judging's sample: real MPEG frames (its checks parse them)
 
 
 def _form(topic, **extra):
@@ -60,7 +61,7 @@ def test_oversized_narration_is_refused_before_anything_is_stored(client, settin
     tree = Tree()
     topic = make_topic("有声专题")
     client.force_login(tree.organiser_a)
-    big = SimpleUploadedFile("n.mp3", FRAME * 11000)
+    big = SimpleUploadedFile("n.mp3", FRAME * (2 * 1024 * 1024 // len(FRAME)))
     response = client.post(reverse("reading:manage_new"), _form(topic, owner_org=tree.district_a.pk, audio=big))
     assert "文件过大" in response.content.decode() and not Reading.objects.exists()
 
