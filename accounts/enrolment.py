@@ -27,16 +27,22 @@ def _grades(bands: list[str]) -> list[int]:
     return [g for g in range(1, 13) if grade_band_for(g) in set(bands) & set(GradeBand.values)]
 
 
-def live_enrolment(contest) -> dict[int, int]:
-    """class id → students of today's roster in the contest's audience (and grade bands). One query."""
+def enrolled_by_class(paths: list[str], bands: list[str]) -> dict[int, int]:
+    """class id → students of today's roster under `paths`, in the grade bands (all when empty). One query.
+    The denominator of every 参与率: contests (through `enrolment_by_class`) and readings alike."""
     q = Q(pk__in=[])
-    for path in audience_paths(contest):
+    for path in paths:
         q |= Q(org__path__startswith=path)
     qs = Membership.objects.filter(q, role=Role.STUDENT, org__kind=OrgKind.CLASS)
-    if contest.grade_bands:
-        qs = qs.filter(org__grade__in=_grades(contest.grade_bands))
+    if bands:
+        qs = qs.filter(org__grade__in=_grades(bands))
     # one student membership per user (a database constraint), so counting rows counts students
     return dict(qs.values_list("org_id").annotate(n=Count("id")).order_by())
+
+
+def live_enrolment(contest) -> dict[int, int]:
+    """class id → students of today's roster in the contest's audience (and grade bands)."""
+    return enrolled_by_class(audience_paths(contest), contest.grade_bands or [])
 
 
 def enrolment_snapshot_take(*, contest, now=None) -> EnrolmentSnapshot:

@@ -203,6 +203,8 @@ class Role(models.TextChoices):
     JUDGE = "judge", _("评委")
     ORGANISER = "organiser", _("组织者")
     ADMIN = "admin", _("系统管理员")
+    # 心理老师: held at a school or station; sees that school's private reading-distress flags (reading app)
+    COUNSELLOR = "counsellor", _("心理老师")
 
 
 class Membership(models.Model):

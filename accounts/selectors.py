@@ -54,6 +54,11 @@ class Scope:
         return self.org_paths(Role.ORGANISER)
 
     @property
+    def counselled_school_ids(self) -> list[int]:
+        """Schools/stations where this user is a named counsellor (心理老师)."""
+        return [m.org_id for m in self.memberships if m.role == Role.COUNSELLOR and m.org_id]
+
+    @property
     def taught_paths(self) -> list[str]:
         return self.org_paths(Role.TEACHER)
 

@@ -42,6 +42,16 @@ async def atoken_user(raw: str | None) -> User | None:
 PAGE_TOKEN_SESSION_KEY = "contest_api_token"  # noqa: S105 - a session key name, not a secret
 
 
+def page_token(request) -> str:
+    """A bearer token for a page's own API saves (contest autosave, reading progress), kept server-side in
+    the session and reused while valid, so pages take the same lean save paths as mobile clients."""
+    raw = request.session.get(PAGE_TOKEN_SESSION_KEY)
+    if not raw or token_user(raw) != request.user:
+        raw = token_issue(user=request.user)
+        request.session[PAGE_TOKEN_SESSION_KEY] = raw
+    return raw
+
+
 def token_revoke(raw: str | None) -> None:
     if raw:
         ApiToken.objects.filter(key_hash=_hash(raw)).delete()

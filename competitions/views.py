@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import request_scope
-from accounts.tokens import PAGE_TOKEN_SESSION_KEY, token_issue, token_user
+from accounts.tokens import PAGE_TOKEN_SESSION_KEY, page_token
 from core.paging import page_query, paginate, search
 
 from . import errors, selectors, services
@@ -23,13 +23,7 @@ SESSION_TOKEN_KEY = PAGE_TOKEN_SESSION_KEY
 
 
 def page_api_token(request) -> str:
-    """A bearer token for the paper page's autosave (kept server-side in the session and reused while
-    valid), so answer saves take the same lean path as mobile clients."""
-    raw = request.session.get(SESSION_TOKEN_KEY)
-    if not raw or token_user(raw) != request.user:
-        raw = token_issue(user=request.user)
-        request.session[SESSION_TOKEN_KEY] = raw
-    return raw
+    return page_token(request)
 
 
 @login_required

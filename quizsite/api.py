@@ -88,3 +88,6 @@ api.add_router("/", leaderboards_router)
 from honours.api import router as honours_router  # noqa: E402
 
 api.add_router("/honours", honours_router)
+from reading.api import router as reading_router  # noqa: E402
+
+api.add_router("/", reading_router)

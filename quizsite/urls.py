@@ -16,6 +16,7 @@ urlpatterns = [
     path("judging/", include("judging.urls")),
     path("results/", include("results.urls")),
     path("leaderboards/", include("leaderboards.urls")),
+    path("reading/", include("reading.urls")),
     path("stage/", include("stage.urls")),
     path("verify/", include("results.verify_urls")),
     path("honours/", include("honours.urls")),

@@ -31,6 +31,8 @@ def home_sections(request) -> list[tuple[str, object]]:
         sections.append(("teacher", {"classes": classes_taught_by(user)}))
     if scope.has_role(Role.JUDGE):
         sections.append(("judge", {"queue": judge_queue_summary(user)}))
+    if scope.has_role(Role.COUNSELLOR):
+        sections.append(("counsellor", {}))
     if scope.has_role(Role.ORGANISER) or scope.is_admin:
         sections.append(("organiser", organiser_dashboard(user=user, scope=scope)))
     return sections

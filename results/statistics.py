@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Floor
 from django.utils import timezone
 
+from accounts.enrolment import enrolled_by_class as enrolled_by_class  # re-exported for reading
 from accounts.enrolment import enrolment_by_class
 from accounts.models import GradeBand, Organization, OrgKind
 from accounts.selectors import Scope
@@ -42,6 +43,12 @@ def default_excellence_percent() -> int:
     return int(getattr(settings, "RESULTS_EXCELLENCE_PERCENT", 85))
 
 
+def participation_rate(participants: int, enrolled: int) -> float | None:
+    """参与率, the one definition: participants / students enrolled in the audience's classes (and grade
+    bands, see `enrolled_by_class`); None when nobody is enrolled. Contests and readings both use it."""
+    return participants / enrolled if enrolled else None
+
+
 class OutOfScope(Exception):
     """The organiser's region does not overlap the contest's audience."""
 
@@ -59,7 +66,7 @@ class Row:
 
     @property
     def participation_rate(self) -> float | None:
-        return self.participants / self.enrolled if self.enrolled else None
+        return participation_rate(self.participants, self.enrolled)
 
     @property
     def average(self) -> float | None:
@@ -179,6 +186,14 @@ def _enrolled_by_school(contest, class_schools: dict[int, int]) -> dict[int, int
         if school_id is not None:
             out[school_id] += n
     return out
+
+
+# Public names of the building blocks other apps' statistics reuse (reading), so their schools,
+# districts and denominators are exactly the contests' (enrolled_by_class is accounts.enrolment's).
+schools_and_districts = _schools_and_districts
+class_schools = _class_schools
+district_id = _district_id
+path_q = _path_q
 
 
 def _assemble(schools, districts, rows_by_school: dict[int, Row]) -> tuple[Row, list[DistrictStats]]:

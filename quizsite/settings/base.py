@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "judging",
     "results",
     "leaderboards",
+    "reading",
     "stage",
     "honours",
 ]

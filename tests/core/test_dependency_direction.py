@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-ROUTERS = ["accounts.api", "competitions.api", "judging.api", "results.api"]
+ROUTERS = ["accounts.api", "competitions.api", "judging.api", "results.api", "reading.api"]
 
 
 @pytest.mark.parametrize("module", ROUTERS)

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib import admin
 
-OUR_APPS = {"accounts", "questionbank", "competitions", "judging", "results", "leaderboards", "honours"}
+OUR_APPS = {"accounts", "questionbank", "competitions", "judging", "results", "leaderboards", "honours", "reading"}
 
 
 def test_every_project_model_is_in_the_admin_directly_or_as_an_inline():
