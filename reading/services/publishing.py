@@ -19,7 +19,7 @@ from PIL import Image
 
 from accounts.models import GradeBand, Organization, User
 from accounts.selectors import scope_for
-from judging.files import FileRejected, check_and_clean
+from judging.files import FileRejected
 from questionbank.models import Question, QuestionStatus, Topic
 
 from .. import conf, errors
@@ -93,6 +93,8 @@ def _check_manage(actor: User, org: Organization) -> None:
 def audio_check(*, data: bytes, filename: str) -> tuple[str, bytes]:
     """The judging app's upload checks: size first, then type by content, metadata stripped."""
     try:
+        from judging.files import check_and_clean  # loads the rebuilders: only when a file arrives
+
         return check_and_clean(
             data=data, filename=filename, allowed=AUDIO_TYPES, max_bytes=conf.get("READING_AUDIO_MAX_MB") * 1024 * 1024
         )
