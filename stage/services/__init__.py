@@ -1,5 +1,19 @@
 """Every write of the stage app. Views, consumers, commands and the demo call these."""
 
+from .final import (
+    action_undo,
+    answer_mark,
+    buzz_record,
+    final_create,
+    question_add,
+    question_reserve,
+    question_step,
+    risk_choose,
+    round_add,
+    team_add,
+    team_answer,
+    team_link_issue,
+)
 from .live import event_set_status, performer_go, scoring_open, timer_action
 from .scoring import performer_lock, score_correct, score_submit, scores_reveal
 from .setup import (
@@ -17,6 +31,18 @@ from .setup import (
 )
 
 __all__ = [
+    "action_undo",
+    "answer_mark",
+    "buzz_record",
+    "final_create",
+    "question_add",
+    "question_reserve",
+    "question_step",
+    "risk_choose",
+    "round_add",
+    "team_add",
+    "team_answer",
+    "team_link_issue",
     "CriterionSpec",
     "conflict_declare",
     "display_rotate",
