@@ -71,3 +71,15 @@ class NothingToUndo(Conflict):
 
 class InvalidQuestion(StageError):
     code, default_message = "invalid_question", _("题目不符合要求。")
+
+
+class NoSuchGame(NotFound):
+    code, default_message = "game_not_found", _("没有这个游戏 PIN。")
+
+
+class BadNickname(StageError):
+    code, default_message = "bad_nickname", _("这个昵称不能使用，请换一个。")
+
+
+class NicknameTaken(Conflict):
+    code, default_message = "nickname_taken", _("这个昵称已被使用，请换一个。")

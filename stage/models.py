@@ -260,3 +260,4 @@ class AuditEntry(models.Model):
 
 
 from .models_final import Buzz, FinalQuestion, Round, RoundKind, ScoreAction, ScoreActionKind, Team  # noqa: E402, F401
+from .models_quiz import GamePhase, QuizAnswer, QuizGame, QuizPlayer, QuizQuestion  # noqa: E402, F401

@@ -15,6 +15,7 @@ from .final import (
     team_link_issue,
 )
 from .live import event_set_status, performer_go, scoring_open, timer_action
+from .quiz import kahoot_points, quiz_advance, quiz_answer, quiz_create, quiz_join, quiz_seen
 from .scoring import performer_lock, score_correct, score_submit, scores_reveal
 from .setup import (
     CriterionSpec,
@@ -31,6 +32,12 @@ from .setup import (
 )
 
 __all__ = [
+    "kahoot_points",
+    "quiz_advance",
+    "quiz_answer",
+    "quiz_create",
+    "quiz_join",
+    "quiz_seen",
     "action_undo",
     "answer_mark",
     "buzz_record",
