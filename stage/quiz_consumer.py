@@ -59,6 +59,7 @@ class GameConsumer(AsyncWebsocketConsumer):
     game_id: int
     player_id: int | None = None
     registered = False
+    version = 0
 
     async def connect(self):
         pin = self.scope["url_route"]["kwargs"]["pin"]
@@ -104,6 +105,9 @@ class GameConsumer(AsyncWebsocketConsumer):
             self.hub.unregister(self)
 
     async def send_frame(self, text: str, version: int) -> None:
+        if version < self.version:
+            return  # an older frame racing a newer broadcast
+        self.version = version
         # the connection's own opening time of a question: when its frame was written here
         if self.player_id and '"phase":"question"' in text[:200]:
             self.delivered.setdefault(_position(text), timezone.now())
@@ -123,6 +127,10 @@ class GameConsumer(AsyncWebsocketConsumer):
         if not isinstance(message, dict):
             return
         kind = message.get("type")
+        if kind == "ping":  # clock offset for the phone's countdown (stage/live.js)
+            now_ms = int(timezone.now().timestamp() * 1000)
+            await self.send(text_data=json.dumps({"type": "pong", "t": message.get("t"), "server_ms": now_ms}))
+            return
         if kind == "resync":
             await self.hub.send_current(self)
             return

@@ -68,3 +68,20 @@ def build(game_id: int) -> tuple[int, str, dict[int, str]] | None:
         me[pid] = dumps(part)
     text = dumps(payload)
     return game.version, text[:-1] + ',"me":', me
+
+
+def me_one(game_id: int, player_id: int) -> str:
+    """One player's `me` now (a join or reconnect between broadcasts: their score may have moved since the
+    shared frame was built). Same rank key as `build`."""
+    from django.db.models import Q
+
+    p = QuizPlayer.objects.filter(pk=player_id, game_id=game_id).first()
+    if p is None:
+        return "null"
+    ahead = QuizPlayer.objects.filter(game_id=game_id).filter(Q(score__gt=p.score) | Q(score=p.score, id__lt=p.pk))
+    part = {"id": p.pk, "nickname": p.nickname, "score": p.score, "rank": ahead.count() + 1}
+    game = p.game
+    if game.phase in (GamePhase.RESULTS, GamePhase.FINISHED):
+        a = QuizAnswer.objects.filter(player=p, question__position=game.position).first()
+        part["last"] = {"choice": a.choice, "points": a.points, "correct": a.correct} if a else None
+    return dumps(part)

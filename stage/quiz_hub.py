@@ -34,6 +34,13 @@ def redis_url() -> str:
     return getattr(settings, "REDIS_URL", "") or ""
 
 
+def _me(game_id: int, player_id: int) -> str:
+    try:
+        return quiz_frames.me_one(game_id, player_id)
+    finally:
+        connections.close_all()
+
+
 def _build(game_id: int):
     try:
         return quiz_frames.build(game_id)
@@ -77,7 +84,7 @@ class QuizHub:
 
     async def send_current(self, conn) -> None:
         frames = self.frames.get(conn.game_id)
-        if frames is None or (conn.player_id and conn.player_id not in frames[2]):
+        if frames is None:
             frames = await sync_to_async(_build, thread_sensitive=False)(conn.game_id)
             if frames is None:
                 await conn.close(code=4404)
@@ -86,8 +93,11 @@ class QuizHub:
                 cached = self.frames.get(conn.game_id)
                 if cached is None or cached[0] <= frames[0]:
                     self.frames[conn.game_id] = frames
-        version, head, me = frames
-        await conn.send_frame(head + me.get(conn.player_id, "null") + "}", version)
+        version, head, _me_map = frames
+        me = (
+            await sync_to_async(_me, thread_sensitive=False)(conn.game_id, conn.player_id) if conn.player_id else "null"
+        )
+        await conn.send_frame(head + me + "}", version)
 
     # --- notifications ------------------------------------------------------------------------------
 

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_manage, views_quiz
 
 app_name = "stage"
 
 urlpatterns = [
     path("events/", views.event_list, name="event_list"),
+    path("play/", views_quiz.play, name="play"),
+    path("games/<str:pin>/host/", views_quiz.game_host, name="game_host"),
+    path("games/<str:pin>/screen/", views_quiz.game_screen, name="game_screen"),
     path("events/new/", views_manage.event_create, name="event_create"),
     path("events/<int:event_id>/", views.event_public, name="event"),
     path("events/<int:event_id>/host/", views.host_console, name="host"),

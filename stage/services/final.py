@@ -203,7 +203,7 @@ def _question(event: StageEvent, question_id) -> FinalQuestion:
         qid = int(question_id)
     except (TypeError, ValueError):
         raise NoSuchThing() from None
-    q = FinalQuestion.objects.select_for_update().select_related("round", "team").filter(pk=qid).first()
+    q = FinalQuestion.objects.select_for_update(of=("self",)).select_related("round", "team").filter(pk=qid).first()
     if q is None or q.round.event_id != event.pk:
         raise NoSuchThing()
     return q
