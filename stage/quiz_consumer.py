@@ -2,7 +2,7 @@
 
 player  ?player=<token> (from joining at /stage/play/, also kept in the session) — one connection per
         player: a new one takes over and the old closes with 4409
-host    an organiser who may host the game's event (session or bearer)
+host    an organiser who may host the game's event (session, Authorization: Bearer or ?token=)
 screen  ?display=<the event's screen secret>
 Close codes: 4403 not allowed, 4404 no such game/player, 4409 taken over by another tab.
 
@@ -68,7 +68,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         if self.role not in ("player", "host", "screen"):
             await self.close(code=4400)
             return
-        bearer = None
+        bearer = (query.get("token") or [None])[0]  # an API token, as on the event socket
         for name, value in self.scope.get("headers", []):
             if name == b"authorization" and value[:7].lower() == b"bearer ":
                 bearer = value[7:].decode("latin1").strip()
