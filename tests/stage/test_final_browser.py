@@ -1,6 +1,6 @@
 """The final and the hall quiz in browsers: the host (keyboard), two team devices by their QR links, the
-screen and a player's phone — a 抢答 question (team 2 buzzes first, the host marks it right, the screen
-shows the order and the score) and one hall-quiz question answered on the phone."""
+screen and a player's phone — one question of each kind (必答 answered on the team device, 抢答 with the
+buzz order on the screen, 风险 with the stake chosen on the device) and one hall-quiz question."""
 
 import pytest
 from django.utils import timezone
@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_host_two_team_devices_screen_and_a_player_phone(live_daphne, chromium_browser):
     f = Final()
+    f.question(f.required, team=f.teams[0])
     f.question(f.buzzer, qtype="oral")
+    f.question(f.risk, team=f.teams[1], qtype="oral")
     links = [services.team_link_issue(actor=f.host, team=t, now=timezone.now()) for t in f.teams[:2]]
     g = game(f, n=1)
     base = live_daphne
@@ -42,7 +44,15 @@ def test_host_two_team_devices_screen_and_a_player_phone(live_daphne, chromium_b
         t2.wait_for_selector("#conn:text('已连接')")
         t1.wait_for_selector("#conn:text('已连接')")
 
-        host.locator("#questions button").first.click()
+        # 必答: team 1 answers on its device
+        host.locator("#questions button").nth(0).click()
+        host.wait_for_selector("#q-round:has-text('必答题')")
+        host.keyboard.press("o")
+        t1.locator("#q-options button:has-text('A. 宪法')").click()
+        screen.wait_for_selector("#teams li:first-child:has-text('1号') .score:text('10')")
+
+        # 抢答: team 2 buzzes first, team 1 second; the host marks team 2 right
+        host.locator("#questions button").nth(1).click()
         host.wait_for_selector("#q-round:has-text('抢答题')")
         host.keyboard.press("s")  # show: read out, buzzing not open
         screen.wait_for_selector("#q-stem:text('我国的根本大法是？')")
@@ -56,8 +66,18 @@ def test_host_two_team_devices_screen_and_a_player_phone(live_daphne, chromium_b
         screen.wait_for_selector("#buzzes li:nth-child(2):has-text('1号')")
         host.wait_for_selector("#q-answering:text('2号队')")
         host.keyboard.press("y")
-        screen.wait_for_selector("#teams li:first-child:has-text('2号') .score:text('10')")
+        screen.wait_for_selector("#teams li:nth-child(2):has-text('2号') .score:text('10')")
         t2.wait_for_selector("#my-score:text('10')")
+
+        # 风险: team 2 stakes 30 on its device, answers orally, the host marks it wrong
+        host.locator("#questions button").nth(2).click()
+        t2.locator("#risk button:has-text('30 分')").click()
+        host.wait_for_selector("#q-risk:has-text('30')")
+        host.keyboard.press("o")
+        host.wait_for_selector("#q-answering:text('答题：2号队')")
+        host.keyboard.press("n")
+        screen.wait_for_selector("#teams li:last-child:has-text('2号') .score:text('-20')")
+        t2.wait_for_selector("#my-score:text('-20')")
 
         # the hall quiz on a phone
         phone.goto(f"{base}/stage/play/?pin={g.pin}")
