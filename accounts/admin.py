@@ -17,7 +17,21 @@ from import_export import resources, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
-from .models import ApiToken, Grade, Membership, Organization, OrgKind, Role, SchoolStage, User
+from core.spreadsheet import SafeCellsResourceMixin, unescape_cell
+
+from .duties import account_manageable
+from .models import (
+    ApiToken,
+    EnrolmentSnapshot,
+    Grade,
+    InitialPassword,
+    Membership,
+    Organization,
+    OrgKind,
+    Role,
+    SchoolStage,
+    User,
+)
 from .permissions import request_scope
 from .roster import RosterResource, parse_grade
 from .selectors import Scope
@@ -123,6 +137,14 @@ class OrganizationForm(forms.ModelForm):
         return parent
 
 
+class SpreadsheetTextWidget(widgets.CharWidget):
+    """Text as our exports wrote it: the apostrophe `safe_cell` put before formula-like text is removed
+    again, so export → edit → import keeps names exactly."""
+
+    def clean(self, value, row=None, **kwargs):
+        return unescape_cell(super().clean(value, row, **kwargs))
+
+
 class ChoiceLabelWidget(widgets.Widget):
     """Reads a choice by its stored value or its Chinese label ("school" or "学校"); writes the label."""
 
@@ -165,18 +187,18 @@ class ParentWidget(widgets.ForeignKeyWidget):
             raise ValueError(_("上级 ID“{value}”不存在。").format(value=value)) from exc
 
 
-class OrganizationResource(resources.ModelResource):
+class OrganizationResource(SafeCellsResourceMixin, resources.ModelResource):
     """The tree in bulk (schools, classes…). Rows are checked against the importer's scope before saving:
     an organiser can only add or change nodes below the node they administer."""
 
     id = ie_fields.Field(attribute="id", column_name="ID", widget=widgets.IntegerWidget())
-    name = ie_fields.Field(attribute="name", column_name="名称", widget=widgets.CharWidget(allow_blank=True))
+    name = ie_fields.Field(attribute="name", column_name="名称", widget=SpreadsheetTextWidget(allow_blank=True))
     kind = ie_fields.Field(attribute="kind", column_name="类型", widget=ChoiceLabelWidget(OrgKind.choices))
     parent = ie_fields.Field(attribute="parent", column_name="上级ID", widget=ParentWidget(Organization))
     parent_name = ie_fields.Field(column_name="上级名称", readonly=True, dehydrate_method="dehydrate_parent_name")
     stage = ie_fields.Field(attribute="stage", column_name="学段", widget=ChoiceLabelWidget(SchoolStage.choices))
     grade = ie_fields.Field(attribute="grade", column_name="年级", widget=GradeWidget())
-    code = ie_fields.Field(attribute="code", column_name="代码", widget=widgets.CharWidget(allow_blank=True))
+    code = ie_fields.Field(attribute="code", column_name="代码", widget=SpreadsheetTextWidget(allow_blank=True))
 
     class Meta:
         model = Organization
@@ -333,7 +355,10 @@ class UserAdmin(ScopedAdminMixin, ExportMixin, DjangoUserAdmin):
             return False
         paths = tuple(self.managed_paths(request))
         memberships = list(obj.memberships.select_related("org"))
-        return bool(memberships) and all(m.org_id and m.org.path.startswith(paths) for m in memberships)
+        if not (memberships and all(m.org_id and m.org.path.startswith(paths) for m in memberships)):
+            return False
+        # …and who serve nowhere outside it (a judge on a city panel is the city's to reset)
+        return account_manageable(scope=request_scope(request), target=obj)
 
     def has_add_permission(self, request):
         # organisers create students through the roster import, which places them in a class
@@ -448,3 +473,41 @@ class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # revoking a token is a site-admin action
         return self.is_global(request)
+
+
+# --- initial passwords --------------------------------------------------------------------------------
+
+
+@admin.register(InitialPassword)
+class InitialPasswordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only record of who issued which account; the encrypted password itself is never shown here (the
+    class page prints it on login slips for those allowed to see it)."""
+
+    list_display = ("user", "issued_by", "issued_at", "in_use")
+    list_select_related = ("user", "issued_by")
+    search_fields = ("user__username", "user__real_name")
+    fields = ("user", "issued_by", "batch", "issued_at")
+    readonly_fields = fields
+
+    def scope_q(self, request):
+        return _paths_q("user__memberships__org__path", self.managed_paths(request))
+
+    def obj_in_scope(self, request, obj):
+        return obj.user.memberships.filter(_paths_q("org__path", list(self.managed_paths(request)))).exists()
+
+
+@admin.register(EnrolmentSnapshot)
+class EnrolmentSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: snapshots are taken by accounts.enrolment when a contest closes, never edited."""
+
+    list_display = ("content_type", "object_id", "taken_at")
+    readonly_fields = ("content_type", "object_id", "counts", "taken_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_phone
+
 
 class OrgKind(models.TextChoices):
     CITY = "city", _("市")
@@ -151,6 +153,13 @@ class Organization(models.Model):
         return self.path.startswith(other.path)
 
     @property
+    def name_with_school(self) -> str:
+        """A class as people say it: "崇川实验小学 二（1）班" (a class sits directly under its school)."""
+        if self.kind == OrgKind.CLASS and self.parent_id:
+            return f"{self.parent.name} {self.name}"
+        return self.name
+
+    @property
     def full_name(self) -> str:
         return " / ".join(o.name for o in self.ancestors() if o.kind != OrgKind.CITY)
 
@@ -163,7 +172,7 @@ class Gender(models.TextChoices):
 class User(AbstractUser):
     real_name = models.CharField(_("姓名"), max_length=50, blank=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_phone])
     student_no = models.CharField(_("学号/学籍号"), max_length=40, blank=True, db_index=True)
     must_change_password = models.BooleanField(_("首次登录须改密码"), default=False)
 
@@ -231,3 +240,49 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
+
+
+class InitialPassword(models.Model):
+    """A student's initial password, kept so the teacher who issued it can print login slips and download the
+    account list again — until the student replaces it at first login, when the secret is wiped (the row
+    stays as the record of who issued the account in which import). Encrypted with a key derived from
+    SECRET_KEY (accounts/credentials.py): a database dump alone does not reveal it. Storing it is acceptable
+    because it is single-use: it only ever opens the forced first-login password change."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="initial_password", verbose_name=_("学生")
+    )
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("发放人")
+    )
+    batch = models.CharField(_("导入批次"), max_length=64, blank=True, db_index=True)
+    secret = models.TextField(blank=True, editable=False)
+    issued_at = models.DateTimeField(_("发放时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("初始密码")
+        verbose_name_plural = _("初始密码")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def in_use(self) -> bool:
+        return bool(self.secret)
+
+
+class EnrolmentSnapshot(models.Model):
+    """Students per class of a contest's audience, frozen when the contest closed, so that figures of a
+    past contest (参与率) never move when rosters change later. Read through `accounts.enrolment`."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    counts = models.JSONField(default=dict, help_text="class org id (as text) → enrolled students")
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("在册人数快照")
+        verbose_name_plural = _("在册人数快照")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="accounts_enrolment_one_per_contest")
+        ]

@@ -145,4 +145,4 @@ def classes_taught_by(user: User) -> QuerySet[Organization]:
     q = Q()
     for path in paths:
         q |= Q(path__startswith=path)
-    return Organization.objects.filter(q, kind=OrgKind.CLASS)
+    return Organization.objects.filter(q, kind=OrgKind.CLASS).select_related("parent")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_roster
+from . import views, views_classes, views_roster
 
 app_name = "accounts"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("roster/import/<str:token>/", views_roster.roster_import_confirm, name="roster_import_confirm"),
     path("roster/credentials/<str:token>.xlsx", views_roster.roster_credentials, name="roster_credentials"),
     path("roster/template.xlsx", views_roster.roster_template, name="roster_template"),
+    path("roster/import/<str:token>/errors.xlsx", views_roster.roster_error_rows, name="roster_error_rows"),
+    path("classes/<int:pk>/", views_classes.class_detail, name="class_detail"),
+    path("classes/<int:pk>/slips.pdf", views_classes.class_slips, name="class_slips"),
+    path(
+        "classes/<int:pk>/students/<int:user_pk>/reset/",
+        views_classes.class_password_reset,
+        name="class_password_reset",
+    ),
 ]

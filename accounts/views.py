@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .credentials import initial_password_forget
 from .forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from .models import Role
 from .permissions import request_scope, role_required
-from .selectors import classes_taught_by
 
 
 class LoginView(auth_views.LoginView):
@@ -28,35 +28,11 @@ def password_change(request):
         form.save()
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+        initial_password_forget(user=user)
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。"))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
-
-
-@login_required
-def home(request):
-    scope = request_scope(request)
-    sections = []
-    if scope.has_role(Role.STUDENT):
-        from competitions.selectors import contests_open_for_student
-        from judging.selectors import submission_contests_open_for_student
-
-        student = {
-            "contests": contests_open_for_student(request.user),
-            "submission_contests": submission_contests_open_for_student(request.user),
-            "klass": scope.student_class,
-        }
-        sections.append(("student", student))
-    if scope.has_role(Role.TEACHER):
-        sections.append(("teacher", {"classes": classes_taught_by(request.user)}))
-    if scope.has_role(Role.JUDGE):
-        from judging.selectors import judge_queue_summary
-
-        sections.append(("judge", {"queue": judge_queue_summary(request.user)}))
-    if scope.has_role(Role.ORGANISER) or scope.is_admin:
-        sections.append(("organiser", {"orgs": scope.managed_orgs().filter(depth__lte=2)[:50]}))
-    return render(request, "home.html", {"sections": sections})
 
 
 @role_required(Role.ORGANISER, Role.TEACHER)

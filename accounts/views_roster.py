@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import roster
+from . import credentials, roster
 from .forms import RosterUploadForm
 from .models import Role
 from .permissions import request_scope, role_required
@@ -73,9 +73,12 @@ def roster_import(request):
             token = roster.roster_preview_store(user=request.user, preview=preview)
             return redirect("accounts:roster_import_confirm", token=token)
     status = 400 if form.errors else 200
-    return render(
-        request, "accounts/roster_upload.html", {"form": form, "has_schools": schools.exists()}, status=status
-    )
+    context = {
+        "form": form,
+        "has_schools": schools.exists(),
+        "batches": credentials.import_batches_of(request.user),
+    }
+    return render(request, "accounts/roster_upload.html", context, status=status)
 
 
 @never_cache
@@ -104,10 +107,9 @@ def roster_import_confirm(request, token: str):
             return _expired(request)
         context = {
             "token": token,
-            "created": len(outcome["credentials"]),
+            "created": len(outcome["credentials"]) if "credentials" in outcome else outcome["created"],
             "skipped": outcome["skipped"],
             "classes_created": outcome["classes_created"],
-            "minutes": roster.CREDENTIALS_TTL // 60,
         }
         return render(request, "accounts/roster_done.html", context)
     return _render_preview(request, preview)
@@ -128,3 +130,15 @@ def roster_credentials(request, token: str):
 @roster_access
 def roster_template(request):
     return _xlsx_response(roster.roster_template_xlsx(), "roster-template.xlsx")
+
+
+@never_cache
+@roster_access
+def roster_error_rows(request, token: str):
+    try:
+        preview = roster.roster_preview_load(user=request.user, token=token)
+    except roster.RosterExpired:
+        return _expired(request)
+    response = _xlsx_response(roster.roster_error_rows_xlsx(preview=preview), "roster-errors.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,112 +1,28 @@
-"""Demo contests for `seed_demo`: an open formal contest and a practice contest every demo student can
-take. Idempotent (natural keys). Brings its own small published question set in a demo topic so it
-works whether or not the question-bank demo ran first."""
+"""Demo contests for `seed_demo`, the mission's own: a 党的二十大精神知识竞赛 and a 中小学生法律知识竞赛 drawn
+from the demo bank's 二十大 and 法治 topics, and a practice 法学苑 every demo student can take any number of
+times. Idempotent (natural keys). Seeds the demo bank first if the question-bank demo has not run.
+Rule counts fit the demo bank for every grade band (a test checks paper_shortfalls is empty)."""
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import GradeBand
-from questionbank.models import Question, QuestionRevision, QuestionStatus, QuestionType, Topic
+from questionbank.models import QuestionType, Topic
+from questionbank.selectors import published_revisions
 
 from .models import Contest, ContestKind, ContestStatus, CountingRule, PaperRule, ReviewPolicy, ScorePolicy
 
-ALL_BANDS = list(GradeBand.values)
 S, M, T, F = QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE, QuestionType.FILL_BLANK
+PARTY_TITLE = "党的二十大精神知识竞赛"
+LAW_TITLE = "中小学生法律知识竞赛"
+PRACTICE_TITLE = "法学苑（练习）"
 
 
-def _opts(*texts):
-    return [{"key": "ABCD"[i], "text": t} for i, t in enumerate(texts)]
-
-
-QUESTIONS = [
-    (
-        S,
-        "发生火灾时，正确的逃生做法是？",
-        _opts("乘坐电梯", "用湿毛巾捂住口鼻，弯腰沿安全出口撤离", "躲进衣柜", "跳楼"),
-        ["B"],
-        "火灾时电梯可能断电，烟气上升，应低姿撤离。",
-    ),
-    (S, "火警电话是？", _opts("110", "120", "119", "122"), ["C"], "119 是火警电话。"),
-    (S, "急救电话是？", _opts("120", "114", "12315", "10086"), ["A"], "120 是医疗急救电话。"),
-    (S, "过马路时应该走？", _opts("任意位置", "人行横道", "隔离栏缺口", "机动车道"), ["B"], "行人应走人行横道。"),
-    (
-        S,
-        "遇到陌生人敲门，独自在家的你应该？",
-        _opts("马上开门", "告诉他家里没大人", "不开门并联系家长", "从窗户喊邻居吵架"),
-        ["C"],
-        "独自在家不给陌生人开门。",
-    ),
-    (
-        S,
-        "在河边玩耍，发现同伴落水，正确做法是？",
-        _opts("立即跳下去救", "大声呼救并找长竿等物施救", "手拉手下水", "离开现场"),
-        ["B"],
-        "未成年人不可贸然下水施救。",
-    ),
-    (
-        S,
-        "雷雨天气在户外，应当？",
-        _opts("在大树下避雨", "举着金属杆", "到低洼处蹲下，远离高大物体", "在空旷地奔跑"),
-        ["C"],
-        "远离孤立高大物体。",
-    ),
-    (
-        S,
-        "使用电器时，以下做法正确的是？",
-        _opts("湿手拔插头", "多个大功率电器共用一个插座", "发现电线破损及时告诉大人", "用铁丝代替保险丝"),
-        ["C"],
-        "电线破损要及时处理。",
-    ),
-    (
-        M,
-        "以下哪些是防溺水的正确做法？",
-        _opts("不私自下水游泳", "不在无家长陪同时游泳", "不到无安全设施的水域游泳", "熟悉水性就可以去深水区"),
-        ["A", "B", "C"],
-        "“六不”防溺水。",
-    ),
-    (
-        M,
-        "地震发生时，在教室里可以？",
-        _opts("躲在课桌下", "用书包护住头部", "跳窗逃生", "听从老师指挥有序撤离"),
-        ["A", "B", "D"],
-        "先躲避后有序撤离。",
-    ),
-    (
-        M,
-        "以下属于个人信息、不能随便告诉网友的是？",
-        _opts("家庭住址", "学校和班级", "喜欢的颜色", "父母手机号"),
-        ["A", "B", "D"],
-        "保护个人隐私。",
-    ),
-    (T, "骑共享单车的年龄要求是年满 12 周岁。", [], True, "依据规定，未满 12 周岁不得骑共享单车上路。"),
-    (T, "食物过了保质期，只要闻着没有异味就可以吃。", [], False, "过期食品可能变质，不能食用。"),
-    (T, "发现燃气泄漏，应立即打开窗户通风，不要开关电器。", [], True, "开关电器可能产生电火花。"),
-    (T, "在楼道里堆放杂物不会影响消防安全。", [], False, "楼道是逃生通道。"),
-    (F, "全国中小学生安全教育日是每年 3 月的最后一个星期____。", [], [["一", "1"]], "每年 3 月最后一周的星期一。"),
-    (F, "我国的报警电话是____，火警电话是____。", [], [["110"], ["119"]], "110 报警，119 火警。"),
-]
-
-
-def _question(topic: Topic, qtype, stem, options, answer, explanation) -> None:
-    if Question.objects.filter(topic=topic, stem=stem).exists():
-        return
-    content = {
-        "qtype": qtype,
-        "stem": stem,
-        "options": options,
-        "answer": answer,
-        "explanation": explanation,
-        "difficulty": "medium",
-        "grade_bands": ALL_BANDS,
-        "source": "演示数据",
-    }
-    question = Question.objects.create(topic=topic, status=QuestionStatus.PUBLISHED, **content)
-    revision = QuestionRevision.objects.create(question=question, number=1, topic=topic, **content)
-    question.current_revision = revision
-    question.save(update_fields=["current_revision"])
+def _topic(name: str) -> Topic:
+    return Topic.objects.get(name=name, parent=None)
 
 
 def _contest(title: str, *, owner, defaults: dict, rules: list) -> Contest:
@@ -126,36 +42,51 @@ def _contest(title: str, *, owner, defaults: dict, rules: list) -> Contest:
 
 @transaction.atomic
 def seed(ctx, stdout) -> None:
-    topic, _ = Topic.objects.get_or_create(name="青少年安全知识（演示）", parent=None)
-    for row in QUESTIONS:
-        _question(topic, *row)
+    from questionbank import demo as bank_demo
+    from questionbank.topics import topics_ensure_base
+
+    topics_ensure_base()
+    party, law = _topic("党的二十大精神"), _topic("法治教育")
+    if not published_revisions(topic_ids=[party.pk]).exists():
+        bank_demo.seed(ctx, io.StringIO())
     now = timezone.now()
     window = {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=30)}
-    rules = [(topic, S, 5, "6"), (topic, M, 2, "10"), (topic, T, 3, "5"), (topic, F, 1, "15")]
-    formal = _contest(
-        "南通市青少年安全知识竞赛",
+    formal = {
+        **window,
+        "kind": ContestKind.FORMAL,
+        "status": ContestStatus.PUBLISHED,
+        "time_limit_s": 20 * 60,
+        "attempts_allowed": 1,
+        "counting": CountingRule.FIRST,
+        "score_policy": ScorePolicy.IMMEDIATELY,
+        "review_policy": ReviewPolicy.AFTER_CLOSE,
+        "partial_credit": False,
+        "freeze_minutes": 30,
+    }
+    party_contest = _contest(
+        PARTY_TITLE,
         owner=ctx.city,
         defaults={
-            **window,
-            "description": "全市中小学生参加。每人一次机会，限时 20 分钟，竞赛结束后公布答案与解析。",
-            "kind": ContestKind.FORMAL,
-            "status": ContestStatus.PUBLISHED,
-            "time_limit_s": 20 * 60,
-            "attempts_allowed": 1,
-            "counting": CountingRule.FIRST,
-            "score_policy": ScorePolicy.IMMEDIATELY,
-            "review_policy": ReviewPolicy.AFTER_CLOSE,
-            "partial_credit": False,
-            "freeze_minutes": 30,
+            **formal,
+            "description": "学习宣传贯彻党的二十大精神。全市中小学生参加，每人一次机会，限时 20 分钟，竞赛结束后公布答案与解析。",
         },
-        rules=rules,
+        rules=[(party, S, 2, "10"), (party, M, 2, "10"), (party, T, 3, "10"), (party, F, 2, "15")],
+    )
+    law_contest = _contest(
+        LAW_TITLE,
+        owner=ctx.city,
+        defaults={
+            **formal,
+            "description": "宪法、未成年人保护法、预防未成年人犯罪法、家庭教育促进法、民法典。每人一次机会，限时 20 分钟。",
+        },
+        rules=[(law, S, 4, "10"), (law, T, 6, "5"), (law, F, 3, "10")],
     )
     practice = _contest(
-        "安全知识练习场",
+        PRACTICE_TITLE,
         owner=ctx.city,
         defaults={
             **window,
-            "description": "不限次数，交卷后立即看到答案与解析。",
+            "description": "法学苑：法治知识练习，不限次数，交卷后立即看到答案与解析。",
             "kind": ContestKind.PRACTICE,
             "status": ContestStatus.PUBLISHED,
             "time_limit_s": 10 * 60,
@@ -165,6 +96,9 @@ def seed(ctx, stdout) -> None:
             "review_policy": ReviewPolicy.IMMEDIATELY,
             "partial_credit": True,
         },
-        rules=[(topic, S, 4, "10"), (topic, T, 4, "10"), (topic, M, 2, "10")],
+        rules=[(law, S, 3, "10"), (law, T, 4, "10"), (law, F, 3, "10")],
     )
-    stdout.write(f"竞赛：{formal.title}（正式，#{formal.pk}）、{practice.title}（练习，#{practice.pk}）")
+    stdout.write(
+        f"竞赛：{party_contest.title}（正式，#{party_contest.pk}）、{law_contest.title}（正式，#{law_contest.pk}）、"
+        f"{practice.title}（练习，#{practice.pk}）"
+    )

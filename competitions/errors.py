@@ -58,3 +58,11 @@ class ContestInvalid(CompetitionError):
 
 class NotAllowed(CompetitionError):
     code, status, default_message = "forbidden", 403, _("没有权限执行此操作。")
+
+
+class QuestionsReserved(CompetitionError):
+    code, status, default_message = (
+        "questions_reserved",
+        409,
+        _("试卷含有正式竞赛保密使用的题目，练习不能使用。"),
+    )

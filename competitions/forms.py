@@ -10,6 +10,16 @@ from .models import Contest, PaperRule
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def topic_tree_choices(*, blank: bool) -> list[tuple[str | int, str]]:
+    """Topics in tree order, each indented under its parent (a rule draws from a topic and its subtopics)."""
+    from questionbank.selectors import topic_tree
+
+    out: list[tuple[str | int, str]] = [("", "---------")] if blank else []
+    for topic, depth in topic_tree():
+        out.append((topic.pk, ("\u3000" * depth + ("└ " if depth else "") + topic.name)))
+    return out
+
+
 class ContestForm(forms.ModelForm):
     grade_bands = forms.MultipleChoiceField(
         label=_("参赛学段"), choices=GradeBand.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -18,7 +28,9 @@ class ContestForm(forms.ModelForm):
     fixed_question_ids = forms.CharField(
         label=_("固定试题编号"),
         required=False,
-        help_text=_("组卷方式为固定试题时填写：已发布题目的编号，用逗号分隔；每题分值取“固定试题分值”。"),
+        help_text=_(
+            "组卷方式为固定试题时，用下方“选题”搜索并添加已发布的题目（也可直接填写编号，用逗号分隔）；每题分值取“固定试题分值”。"
+        ),
     )
     fixed_points = forms.DecimalField(label=_("固定试题分值"), required=False, min_value=0.5, initial=5)
 
@@ -58,6 +70,8 @@ class ContestForm(forms.ModelForm):
         self.fields["audience_orgs"].queryset = managed_orgs.exclude(kind="class")
         self.fields["audience_orgs"].required = False
         self.fields["audience_orgs"].help_text = _("不选表示主办单位辖区内全部学生。")
+        self.fields["topics"].choices = topic_tree_choices(blank=False)
+        self.fields["fixed_question_ids"].widget.attrs.update({"data-question-picker": "1", "inputmode": "numeric"})
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]
         if self.instance.pk:
@@ -102,13 +116,18 @@ class ContestForm(forms.ModelForm):
         return data
 
 
-RuleFormSet = inlineformset_factory(
-    Contest,
-    PaperRule,
-    fields=["topic", "qtype", "difficulty", "count", "points", "order"],
-    extra=3,
-    can_delete=True,
-)
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = PaperRule
+        fields = ["topic", "qtype", "difficulty", "count", "points", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = topic_tree_choices(blank=True)
+
+
+# one empty row; the page's script adds more as needed (without it, save and a fresh empty row appears)
+RuleFormSet = inlineformset_factory(Contest, PaperRule, form=RuleForm, extra=1, can_delete=True)
 
 
 class PublishedContestForm(forms.ModelForm):

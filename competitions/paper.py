@@ -6,6 +6,7 @@ published pool is unchanged; the attempt's frozen items are the record either wa
 from __future__ import annotations
 
 import random
+from collections.abc import Container
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,8 +16,9 @@ from accounts.models import GradeBand
 from questionbank.models import QuestionRevision, QuestionType
 from questionbank.selectors import published_revisions
 
-from .errors import PaperUnsatisfiable
+from .errors import PaperUnsatisfiable, QuestionsReserved
 from .models import Contest, PaperMode, PaperRule
+from .secrecy import practice_fixed_overlap, reserved_for_contest
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE)
@@ -29,18 +31,19 @@ class PaperSlot:
     option_order: list
 
 
-def rule_pool(rule: PaperRule, grade_band: str | None) -> list[QuestionRevision]:
-    """Candidates for a rule, in a stable order (by revision id) so a seed reproduces the draw."""
-    return list(
-        published_revisions(
-            topic_ids=[rule.topic_id], qtype=rule.qtype, difficulty=rule.difficulty or None, grade_band=grade_band
-        )
+def rule_pool(rule: PaperRule, grade_band: str | None, reserved: Container[int] = ()) -> list[QuestionRevision]:
+    """Candidates for a rule, in a stable order (by revision id) so a seed reproduces the draw.
+    Questions in `reserved` (held secret by a formal contest) are left out."""
+    pool = published_revisions(
+        topic_ids=[rule.topic_id], qtype=rule.qtype, difficulty=rule.difficulty or None, grade_band=grade_band
     )
+    return [r for r in pool if r.question_id not in reserved]
 
 
 def paper_shortfalls(contest: Contest) -> list[str]:
     """Human-readable reasons the paper cannot be drawn for some audience grade band; [] when it can."""
     problems: list[str] = []
+    reserved = reserved_for_contest(contest)
     if contest.paper_mode == PaperMode.FIXED:
         if not contest.fixed_questions.exists():
             problems.append(_("固定试卷还没有题目。"))
@@ -54,7 +57,7 @@ def paper_shortfalls(contest: Contest) -> list[str]:
         union: set[int] = set()
         needed = 0
         for index, rule in enumerate(rules, start=1):
-            pool = rule_pool(rule, band)
+            pool = rule_pool(rule, band, reserved)
             union.update(r.question_id for r in pool)
             needed += rule.count
             if len(pool) < rule.count:
@@ -70,6 +73,7 @@ def paper_shortfalls(contest: Contest) -> list[str]:
                         "need": rule.count,
                         "short": rule.count - len(pool),
                     }
+                    + _reserved_note(rule, band, reserved)
                 )
         if len(union) < needed and not problems:
             problems.append(
@@ -84,12 +88,15 @@ def paper_draw(*, contest: Contest, grade_band: str | None, seed: int) -> list[P
     option order shuffled (each as configured). Raises PaperUnsatisfiable naming the rule that ran short."""
     rng = random.Random(seed)
     picks: list[tuple[QuestionRevision, Decimal]] = []
+    reserved = reserved_for_contest(contest)
     if contest.paper_mode == PaperMode.FIXED:
         picks = [(fq.revision, fq.points) for fq in contest.fixed_questions.select_related("revision")]
+        if any(revision.question_id in reserved for revision, _points in picks):
+            raise QuestionsReserved("；".join(practice_fixed_overlap(contest)))
     else:
         used: set[int] = set()
         for index, rule in enumerate(contest.rules.select_related("topic"), start=1):
-            pool = [r for r in rule_pool(rule, grade_band) if r.question_id not in used]
+            pool = [r for r in rule_pool(rule, grade_band, reserved) if r.question_id not in used]
             if len(pool) < rule.count:
                 raise PaperUnsatisfiable(
                     _("规则%(index)s（%(rule)s）的已发布题目不足：需要 %(need)s 道，只有 %(have)s 道。")
@@ -109,6 +116,20 @@ def paper_draw(*, contest: Contest, grade_band: str | None, seed: int) -> list[P
             rng.shuffle(order)
         slots.append(PaperSlot(revision=revision, points=points, option_order=order))
     return slots
+
+
+def _reserved_note(rule: PaperRule, band: str, reserved: dict) -> str:
+    """Names the formal contests whose secrecy takes questions out of a practice rule's pool."""
+    if not reserved:
+        return ""
+    held = [r for r in rule_pool(rule, band) if r.question_id in reserved]
+    titles = sorted({f"《{res.title}》" for r in held for res in reserved[r.question_id]})
+    if not titles:
+        return ""
+    return _("其中 %(n)s 道被正式竞赛%(titles)s保密使用，练习不能抽取。") % {
+        "n": len(held),
+        "titles": "、".join(titles),
+    }
 
 
 def display_options(revision: QuestionRevision, option_order: list) -> list[dict]:

@@ -9,9 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
-from accounts.models import Membership, Organization, OrgKind, Role, User
+from accounts.enrolment import enrolment_by_class
+from accounts.models import Organization, OrgKind, User
 from accounts.selectors import scope_for
 
 from .models import AttemptItem, Contest
@@ -68,12 +69,14 @@ class ResultRow:
 
 def results_by_org(*, contest: Contest, user: User, level: str = "school") -> tuple[list[ResultRow], ResultRow]:
     """Rows per district / school / class in view, and the total row. participants = students with a
-    counting attempt; enrolled = students of the audience classes; 优秀 = score ≥ excellence% of the max."""
+    counting attempt; enrolled = 在册学生 of the audience classes (accounts.enrolment: frozen at closing); 优秀 = score ≥ excellence% of the max."""
     classes = results_classes(contest=contest, user=user)
     class_ids = [c.pk for c in classes]
     kinds = LEVEL_KINDS.get(level, LEVEL_KINDS["school"])
     ancestor_ids = {a for c in classes for a in c.ancestor_ids()}
-    groups = {o.pk: o for o in Organization.objects.filter(pk__in=ancestor_ids, kind__in=kinds)}
+    groups = {
+        o.pk: o for o in Organization.objects.filter(pk__in=ancestor_ids, kind__in=kinds).select_related("parent")
+    }
     group_of = {}
     for c in classes:
         group_of[c.pk] = next((a for a in c.ancestor_ids() if a in groups), None)
@@ -85,17 +88,16 @@ def results_by_org(*, contest: Contest, user: User, level: str = "school") -> tu
         if gid is None:
             return None
         if gid not in rows:
-            rows[gid] = ResultRow(org_id=gid, name=groups[gid].name)
+            rows[gid] = ResultRow(org_id=gid, name=groups[gid].name_with_school)
         return rows[gid]
 
-    enrolled = (
-        Membership.objects.filter(role=Role.STUDENT, org_id__in=class_ids).values("org_id").annotate(n=Count("id"))
-    )
-    for entry in enrolled:
-        row = row_for(entry["org_id"])
+    enrolled = enrolment_by_class(contest)
+    for class_id in class_ids:
+        n = enrolled.get(class_id, 0)
+        row = row_for(class_id)
         if row:
-            row.enrolled += entry["n"]
-        total.enrolled += entry["n"]
+            row.enrolled += n
+        total.enrolled += n
     threshold = Decimal(contest.excellence_percent) / 100
     for class_id, score, max_score in (
         counted_attempts(contest).filter(class_org_id__in=class_ids).values_list("class_org_id", "score", "max_score")

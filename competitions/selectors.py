@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization, Role, User
 from accounts.selectors import scope_for
+from questionbank.secrecy import reservations, reserved_until
 
 from .models import Attempt, AttemptState, Contest, ContestStatus, ReviewPolicy, ScorePolicy
 from .paper import CHOICE_TYPES, display_options, to_display_keys
+from .secrecy import contest_holder
 
 # --- who may take part -------------------------------------------------------------------------
 
@@ -54,6 +56,27 @@ def contests_open_for_student(user: User) -> list[Contest]:
     """Contests the student may take now (student home page)."""
     now = timezone.now()
     return [c for c in contests_for_student(user) if c.window_status(now) == "open"]
+
+
+def contests_home_for_student(user: User, now: datetime | None = None) -> list[dict]:
+    """The student's home list: contests open, upcoming or closed within the last 30 days, each with its
+    window status and whether the student has handed in (done) or has an attempt running."""
+    now = now or timezone.now()
+    contests = [c for c in contests_for_student(user) if c.closes_at >= now - timedelta(days=30)]
+    states: dict[int, set[str]] = {}
+    for contest_id, state in Attempt.objects.filter(user=user, contest__in=contests).values_list("contest_id", "state"):
+        states.setdefault(contest_id, set()).add(state)
+    order = {"open": 0, "upcoming": 1, "closed": 2}
+    rows = [
+        {
+            "contest": c,
+            "status": c.window_status(now),
+            "done": AttemptState.FINALISED in states.get(c.pk, set()),
+            "in_progress": AttemptState.ACTIVE in states.get(c.pk, set()),
+        }
+        for c in contests
+    ]
+    return sorted(rows, key=lambda r: (order[r["status"]], r["contest"].closes_at))
 
 
 def contests_managed_by(user: User) -> QuerySet[Contest]:
@@ -152,6 +175,10 @@ def correct_answer_display(item):
     return revision.answer
 
 
+def _until(found) -> datetime | None:
+    return reserved_until(found) if found else None
+
+
 def attempt_payload(attempt: Attempt, now: datetime | None = None, *, items: list | None = None) -> dict:
     """The attempt as clients see it. Score and review appear only when the results policy allows."""
     now = now or timezone.now()
@@ -176,14 +203,24 @@ def attempt_payload(attempt: Attempt, now: datetime | None = None, *, items: lis
             "finish_reason": attempt.finish_reason,
         }
     if review_visible(attempt, now):
+        # keys of questions another formal contest still keeps secret are withheld (null / "")
+        held = reservations(
+            now=now,
+            question_ids={i.revision.question_id for i in items},
+            exclude_holder=contest_holder(attempt.contest_id),
+        )
         data["review"] = [
             {
                 "question_id": i.revision_id,
                 "your_answer": i.answer,
-                "correct_answer": correct_answer_display(i),
-                "explanation": i.revision.explanation,
+                "correct_answer": None if i.revision.question_id in held else correct_answer_display(i),
+                "explanation": "" if i.revision.question_id in held else i.revision.explanation,
                 "points": float(i.points),
                 "score": float(i.score or 0),
+                # extension: the key is withheld while another formal contest keeps the question
+                # secret; until then (None: the holding contest never publishes its answers)
+                "key_withheld": i.revision.question_id in held,
+                "key_withheld_until": _until(held.get(i.revision.question_id)),
             }
             for i in items
         ]

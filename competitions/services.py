@@ -31,6 +31,7 @@ from .models import (
 )
 from .paper import CHOICE_TYPES, LETTERS, paper_draw, paper_shortfalls, to_original_keys
 from .ranking import pick_counted
+from .secrecy import practice_fixed_overlap
 from .selectors import student_class, student_eligibility
 from .signals import attempt_scored, contest_changed
 
@@ -40,6 +41,15 @@ from .signals import attempt_scored, contest_changed
 def contest_check_manage(*, actor: User, contest: Contest) -> None:
     if not scope_for(actor).manages(contest.owner_org):
         raise errors.NotAllowed("只有主办单位所在地区的组织者可以管理此竞赛。")
+
+
+def contest_check_secrecy(*, contest: Contest, verb: str) -> None:
+    """A practice paper may not hold questions a formal contest keeps secret while the practice is
+    open: refused, naming each such question, its contest and until when. (Rule pools simply leave
+    reserved questions out; `paper_shortfalls` names them when a rule runs short.)"""
+    overlap = practice_fixed_overlap(contest)
+    if overlap:
+        raise errors.QuestionsReserved(verb + "；".join(overlap))
 
 
 def contest_save(*, actor: User, form, rule_formset) -> Contest:
@@ -67,6 +77,7 @@ def contest_save(*, actor: User, form, rule_formset) -> Contest:
                 )
                 for i, q in enumerate(form.cleaned_data["fixed_question_ids"])
             )
+        contest_check_secrecy(contest=contest, verb="无法保存：")
         problems = paper_shortfalls(contest)
         if problems:
             raise errors.PaperUnsatisfiable("无法保存：" + "；".join(problems))
@@ -87,6 +98,7 @@ def contest_update_published(*, actor: User, form) -> Contest:
 def contest_publish(*, actor: User, contest: Contest) -> Contest:
     """Publish after checking the paper can be drawn for every audience grade band."""
     contest_check_manage(actor=actor, contest=contest)
+    contest_check_secrecy(contest=contest, verb="无法发布：")
     problems = paper_shortfalls(contest)
     if problems:
         raise errors.PaperUnsatisfiable("无法发布：" + "；".join(problems))
@@ -314,3 +326,13 @@ def attempts_finalize_expired(*, now: datetime | None = None, limit: int = 5000)
     for pk in ids:
         attempt_finalize(attempt_id=pk, reason=FinishReason.TIMEOUT, now=now)
     return len(ids)
+
+
+def contests_snapshot_enrolment(*, now=None, days: int = 30) -> int:
+    """Freeze 在册学生 of every contest that closed in the last `days` days and has no snapshot yet
+    (part of the deadline sweep, so figures stop following the roster at closing time)."""
+    from accounts.enrolment import enrolment_snapshot_closed
+
+    now = now or timezone.now()
+    recent = Contest.objects.filter(closes_at__lte=now, closes_at__gte=now - timedelta(days=days))
+    return enrolment_snapshot_closed(recent.select_related("owner_org").prefetch_related("audience_orgs"), now=now)

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import Attempt, AttemptState, FinishReason
-from .services import attempt_finalize, attempts_finalize_expired
+from .services import attempt_finalize, attempts_finalize_expired, contests_snapshot_enrolment
 
 
 @task()
 def finalize_expired_attempts() -> int:
-    return attempts_finalize_expired()
+    count = attempts_finalize_expired()
+    contests_snapshot_enrolment()
+    return count
 
 
 @task()

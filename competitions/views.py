@@ -9,13 +9,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import request_scope
 from accounts.tokens import PAGE_TOKEN_SESSION_KEY, token_issue, token_user
+from core.paging import page_query, paginate, search
 
 from . import errors, selectors, services
-from .models import Contest
+from .models import Contest, ContestStatus
 
 SESSION_TOKEN_KEY = PAGE_TOKEN_SESSION_KEY
 
@@ -34,19 +36,35 @@ def page_api_token(request) -> str:
 def contest_list(request):
     now = timezone.now()
     taking = [{"contest": c, "status": c.window_status(now)} for c in selectors.contests_for_student(request.user)]
-    managed = selectors.contests_managed_by(request.user).select_related("owner_org")[:200]
+    q = request.GET.get("q", "").strip()
+    managed = paginate(
+        request, search(selectors.contests_managed_by(request.user).select_related("owner_org"), q, "title")
+    )
     teaching = selectors.contests_for_teacher(request.user)
     return render(
-        request, "competitions/contest_list.html", {"taking": taking, "managed": managed, "teaching": teaching}
+        request,
+        "competitions/contest_list.html",
+        {
+            "taking": taking,
+            "managed": managed,
+            "teaching": teaching,
+            "q": q,
+            "keep": page_query(request),
+            "searching": bool(q),
+        },
     )
 
 
 @login_required
 def contest_detail(request, pk: int):
     contest = get_object_or_404(Contest.objects.select_related("owner_org"), pk=pk)
-    if not selectors.contest_visible_to(user=request.user, contest=contest):
-        raise Http404
     scope = request_scope(request)
+    if not selectors.contest_visible_to(user=request.user, contest=contest):
+        if contest.status == ContestStatus.PUBLISHED and scope.student_class is not None:
+            # a published contest's existence is public (landing page); say why, not a bare 404
+            reason = selectors.student_eligibility(contest=contest, klass=scope.student_class)
+            raise errors.NotEligible(_("不在参赛范围：{reason}").format(reason=reason))
+        raise Http404
     klass = scope.student_class
     my_attempts = list(contest.attempts.filter(user=request.user).order_by("-number"))
     active = next((a for a in my_attempts if a.is_active), None)
@@ -86,6 +104,15 @@ def attempt_start(request, pk: int):
     return redirect("competitions:attempt_take", pk=attempt.pk)
 
 
+def _is_answered(saved) -> bool:
+    """The same rule as isAnswered in static/js/contest.js, so the bar's count does not jump on load."""
+    if saved is None:
+        return False
+    if isinstance(saved, bool):
+        return True
+    return any(str(v).strip() for v in saved)
+
+
 @login_required
 def attempt_take(request, pk: int):
     try:
@@ -105,6 +132,7 @@ def attempt_take(request, pk: int):
         "attempt": attempt,
         "contest": attempt.contest,
         "questions": questions,
+        "answered": sum(1 for q in questions if _is_answered(q["saved"])),
         "remaining_s": payload["remaining_s"],
         "remaining_display": "{:02d}:{:02d}".format(*divmod(payload["remaining_s"], 60)),
         "api_token": page_api_token(request),

@@ -6,14 +6,18 @@ from io import BytesIO
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.confirm import confirmation_page, is_confirmed
+from core.spreadsheet import safe_cell
 
-from . import errors, reports, services
+from . import errors, reports, roll_call, services
 from .forms import ContestForm, PublishedContestForm, RuleFormSet
 from .models import Contest, ContestStatus
+from .selectors import contest_visible_to
 
 
 def managed_contest(request, pk: int) -> Contest:
@@ -36,7 +40,35 @@ def contest_save(request, contest: Contest | None):
         else:
             messages.success(request, "已保存。")
             return redirect(saved.get_absolute_url())
-    return render(request, "competitions/contest_form.html", {"form": form, "formset": formset, "contest": contest})
+    return render(
+        request,
+        "competitions/contest_form.html",
+        {"form": form, "formset": formset, "contest": contest, **_builder_context(form, formset)},
+    )
+
+
+def _builder_context(form, formset) -> dict:
+    """Available questions for each rule row and the chosen fixed questions, rendered on the server so the
+    numbers are there without JavaScript too (the script refreshes them as rows are edited)."""
+    from questionbank.models import Question
+
+    from .views_paper import available_counts
+
+    bands = form["grade_bands"].value() or []
+    for f in formset.forms:
+        topic = f["topic"].value()
+        f.available = None
+        if topic and str(topic).isdigit():
+            f.available = available_counts(
+                topic_id=int(topic),
+                qtype=f["qtype"].value() or "",
+                difficulty=f["difficulty"].value() or "",
+                grade_bands=list(bands),
+            )
+    raw = form["fixed_question_ids"].value() or ""
+    ids = [int(x) for x in str(raw).replace("，", ",").split(",") if x.strip().isdigit()]
+    chosen = {q.pk: q for q in Question.objects.filter(pk__in=ids).select_related("topic")}
+    return {"chosen_questions": [chosen[i] for i in ids if i in chosen]}
 
 
 @role_required(Role.ORGANISER)
@@ -65,6 +97,14 @@ def published_contest_edit(request, contest: Contest):
 @require_POST
 def contest_publish(request, pk: int):
     contest = managed_contest(request, pk)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("确认发布竞赛？"),
+            message=_("发布后「%(t)s」将对参赛范围内的学生可见；一旦有学生答题就不能撤回发布。") % {"t": contest.title},
+            button=_("确认发布"),
+            back_url=contest.get_absolute_url(),
+        )
     try:
         services.contest_publish(actor=request.user, contest=contest)
         messages.success(request, "竞赛已发布。")
@@ -74,9 +114,10 @@ def contest_publish(request, pk: int):
 
 
 def viewable_contest(request, pk: int) -> Contest:
+    """A contest whose results the caller may read: owner-region organisers, and teachers/organisers
+    inside the owner region. Any other contest answers 404, so its title never shows."""
     contest = get_object_or_404(Contest.objects.select_related("owner_org"), pk=pk)
-    scope = request_scope(request)
-    if not (scope.manages(contest.owner_org) or scope.taught_paths or scope.managed_paths):
+    if not contest_visible_to(user=request.user, contest=contest):
         raise Http404
     return contest
 
@@ -94,6 +135,16 @@ def contest_results(request, pk: int):
         request,
         "competitions/contest_results.html",
         {"contest": contest, "rows": rows, "total": total, "level": level, "levels": levels},
+    )
+
+
+@role_required(Role.ORGANISER, Role.TEACHER)
+def contest_class_roll_call(request, pk: int, class_id: int):
+    contest = viewable_contest(request, pk)
+    call = roll_call.class_roll_call(contest=contest, user=request.user, class_id=class_id)
+    reminder = roll_call.reminder_text(contest=contest, call=call, login_url=request.build_absolute_uri("/"))
+    return render(
+        request, "competitions/class_roll_call.html", {"contest": contest, "call": call, "reminder": reminder}
     )
 
 
@@ -127,7 +178,16 @@ def contest_export(request, pk: int):
         ws = wb.create_sheet(title)
         ws.append(headers)
         for r in [*rows, total]:
-            ws.append([r.name, r.participants, r.enrolled, r.participation_rate, r.average_score, r.excellence_rate])
+            ws.append(
+                [
+                    safe_cell(r.name),
+                    r.participants,
+                    r.enrolled,
+                    r.participation_rate,
+                    r.average_score,
+                    r.excellence_rate,
+                ]
+            )
     ws = wb.create_sheet("试题分析")
     ws.append(["题目版本", "题型", "题干", "作答人数", "难度系数(通过率)", "区分度", "提示"])
     for item in reports.item_analysis(contest=contest) if is_manager else []:
@@ -135,11 +195,11 @@ def contest_export(request, pk: int):
             [
                 item.revision_id,
                 item.qtype,
-                item.stem[:200],
+                safe_cell(item.stem[:200]),
                 item.responses,
                 item.facility,
                 item.discrimination,
-                "、".join(item.flags),
+                safe_cell("、".join(item.flags)),
             ]
         )
     buffer = BytesIO()

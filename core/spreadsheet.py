@@ -14,6 +14,14 @@ def safe_cell(value):
     return value
 
 
+class SafeCellsResourceMixin:
+    """For django-import-export resources: every exported cell goes through `safe_cell` (the
+    library's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips one leading "=")."""
+
+    def export_field(self, field, instance, **kwargs):
+        return safe_cell(super().export_field(field, instance, **kwargs))
+
+
 def unescape_cell(value):
     """Inverse of `safe_cell` for our own round trips (export, edit, re-import)."""
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):

@@ -20,6 +20,7 @@ from .models import (
     Score,
     ScoreItem,
     SubmissionContest,
+    TeamInvitation,
 )
 
 
@@ -46,9 +47,25 @@ class RubricAdmin(admin.ModelAdmin):
 class VersionInline(admin.TabularInline):
     model = EntryVersion
     extra = 0
-    fields = ["number", "title", "char_count", "file_type", "original_filename", "is_autosave", "created_at"]
+    fields = [
+        "number", "title", "char_count", "file_type", "file_status", "file_error", "original_filename", "is_autosave",
+        "created_at",
+    ]  # fmt: skip
     readonly_fields = fields
     can_delete = False
+
+
+class InvitationInline(admin.TabularInline):
+    """Who was invited to the team and how they answered (members join only by accepting)."""
+
+    model = TeamInvitation
+    extra = 0
+    fields = ["invitee", "status", "created_at", "responded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Entry)
@@ -57,7 +74,7 @@ class EntryAdmin(admin.ModelAdmin):
     list_filter = ["contest"]
     search_fields = ["code", "author__username", "author__real_name"]
     raw_id_fields = ["author", "team_members", "school", "district"]
-    inlines = [VersionInline]
+    inlines = [VersionInline, InvitationInline]
 
 
 @admin.register(Round)
@@ -133,7 +150,8 @@ class ScoreItemAdmin(ReadOnlyAdmin):
 
 @admin.register(EntryVersion)
 class EntryVersionAdmin(ReadOnlyAdmin):
-    list_display = ["entry", "number", "title", "char_count", "file_type", "created_at"]
+    list_display = ["entry", "number", "title", "char_count", "file_type", "file_status", "created_at"]
+    list_filter = ["file_status"]
 
 
 @admin.register(Criterion)

@@ -13,7 +13,7 @@ from accounts.models import Membership, Role, User
 from accounts.selectors import org_district, org_school
 
 from . import services
-from .models import Assignment, Entry, EntryVersion, RoundStatus, Score, SubmissionContest
+from .models import Assignment, ContestKind, Entry, EntryVersion, RoundStatus, Score, SubmissionContest
 from .text import char_count, sanitise_html
 
 TITLE = "喜迎二十大·青春心向党 征文比赛"
@@ -35,6 +35,58 @@ SENTENCES = [
     "我要努力学习，将来为祖国建设贡献自己的力量。",
 ]
 ENTRY_COUNT = 24
+# collections open for submissions, so students see the upload pages of both works kinds
+COLLECTIONS = [
+    (
+        "“学习二十大 永远跟党走”微视频课件征集",
+        ContestKind.VIDEO,
+        "WSP",
+        "以 3–5 分钟的微视频或微课件讲述学习党的二十大精神的体会，可团队创作（最多 3 人）。",
+        [
+            {"name": "主题", "description": "紧扣主题，导向正确", "max_points": 30, "weight": 1},
+            {"name": "内容", "description": "内容真实，有教育意义", "max_points": 30, "weight": 1},
+            {"name": "制作", "description": "画面清晰，剪辑流畅", "max_points": 20, "weight": 1},
+            {"name": "创意", "description": "形式新颖，富有感染力", "max_points": 20, "weight": 1},
+        ],
+    ),
+    (
+        "“法治伴我成长”青少年调研报告征集",
+        ContestKind.DOCUMENT,
+        "DY",
+        "围绕身边的法治话题（如校园安全、网络保护、家庭教育）开展调查，提交 PDF 调研报告。",
+        [
+            {"name": "选题", "description": "选题贴近生活，有现实意义", "max_points": 25, "weight": 1},
+            {"name": "方法", "description": "调查方法得当，数据真实", "max_points": 25, "weight": 1},
+            {"name": "分析", "description": "分析有据，结论合理", "max_points": 30, "weight": 1},
+            {"name": "表达", "description": "结构清楚，表达规范", "max_points": 20, "weight": 1},
+        ],
+    ),
+]
+
+
+def _collections(ctx, organiser, now) -> list[SubmissionContest]:
+    made = []
+    for title, kind, prefix, description, rubric in COLLECTIONS:
+        contest = SubmissionContest.objects.filter(title=title, owner_org=ctx.city).first()
+        if contest is None:
+            contest = services.contest_create(
+                actor=organiser,
+                owner_org=ctx.city,
+                title=title,
+                kind=kind,
+                description=description,
+                code_prefix=prefix,
+                opens_at=now - timedelta(days=3),
+                closes_at=now + timedelta(days=45),
+                allow_teams=kind == ContestKind.VIDEO,
+            )
+        elif contest.closes_at <= now + timedelta(days=1):
+            contest.closes_at = now + timedelta(days=45)
+            contest.save(update_fields=["closes_at"])
+        if not contest.rubric.criteria.exists():
+            services.rubric_set(actor=organiser, contest=contest, criteria=rubric)
+        made.append(contest)
+    return made
 
 
 def _essay(i: int) -> str:
@@ -51,6 +103,8 @@ def seed(ctx, stdout) -> None:
     if organiser is None or ctx.city is None:
         return
     now = timezone.now()
+    collections = _collections(ctx, organiser, now)
+    stdout.write("作品征集演示：" + "、".join(c.title for c in collections))
     contest = SubmissionContest.objects.filter(title=TITLE, owner_org=ctx.city).first()
     if contest is None:
         contest = services.contest_create(

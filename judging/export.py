@@ -8,15 +8,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheet import safe_cell
+
 from .models import SubmissionContest
 from .selectors import draft_awards, round_results, scores_for_export
-
-
-def _cell(value):
-    # Formula injection: text starting with = + - @ would run as a formula in Excel.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _sheet(wb, title, header, rows, first=False):
@@ -26,7 +21,7 @@ def _sheet(wb, title, header, rows, first=False):
     for c in ws[1]:
         c.font = Font(bold=True)
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append([safe_cell(v) for v in row])
     ws.freeze_panes = "A2"
     return ws
 

@@ -62,6 +62,34 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, max_num=20)
 
 
 class RoundForm(forms.ModelForm):
+    """Round settings; with `candidates` (judge users) it also picks the panel, checked against the
+    number of judges per entry before the round exists."""
+
+    judges = forms.ModelMultipleChoiceField(
+        label=_("评委组"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("可稍后在轮次页调整；人数须不少于每份作品评委数。"),
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is None:
+            del self.fields["judges"]
+        else:
+            self.fields["judges"].queryset = candidates
+            self.fields["judges"].label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
+
+    def clean(self):
+        data = super().clean()
+        judges, k = data.get("judges"), data.get("judges_per_entry")
+        if judges and k and len(judges) < k:
+            raise forms.ValidationError(
+                _("每份作品需要 %(k)s 名评委，但只选了 %(n)s 名评委。") % {"k": k, "n": len(judges)}
+            )
+        return data
+
     class Meta:
         model = Round
         fields = [
@@ -101,6 +129,16 @@ class AwardTiersForm(forms.Form):
         super().__init__(*args, **kwargs)
         if contest is not None:
             self.fields["round"].queryset = contest.rounds.filter(status="closed")
+
+    @staticmethod
+    def initial_from(detail: dict) -> dict:
+        """Form values from the last computation's log entry, so the page keeps what was entered."""
+        initial = {"round": detail.get("round")}
+        for tier, spec in (detail.get("given") or {}).items():
+            for key in ("count", "percent"):
+                if key in spec:
+                    initial[f"{tier}_{key}"] = spec[key]
+        return initial
 
     def tiers(self) -> dict:
         out = {}

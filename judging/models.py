@@ -122,8 +122,45 @@ class Entry(models.Model):
         return self.code
 
     def saved_version(self) -> "EntryVersion | None":
-        """The version judges see: the latest explicitly saved one (autosaved drafts are not judged)."""
+        """The version judges see: the latest explicitly saved one whose file (if any) is rebuilt.
+        Autosaved drafts and uploads still processing or refused are never judged."""
+        return self.versions.filter(JUDGED_VERSION).order_by("-number").first()
+
+    def latest_saved_version(self) -> "EntryVersion | None":
+        """The student's latest explicit save, whatever its file's state (shown to the author)."""
         return self.versions.filter(is_autosave=False).order_by("-number").first()
+
+
+class FileStatus(models.TextChoices):
+    READY = "ready", _("已就绪")
+    PROCESSING = "processing", _("处理中")
+    FAILED = "failed", _("未通过")
+
+
+# The versions judges may see; also used by other apps' queries through `versions__`.
+JUDGED_VERSION = models.Q(is_autosave=False, file_status=FileStatus.READY)
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    ACCEPTED = "accepted", _("已接受")
+    DECLINED = "declined", _("已拒绝")
+
+
+class TeamInvitation(models.Model):
+    """The author asked `invitee` to join a team entry. Membership (Entry.team_members) begins only when
+    the invitee accepts, so nobody is put into an entry — and locked out of their own — without consent."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_invitations")
+    status = models.CharField(max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("团队邀请")
+        verbose_name_plural = _("团队邀请")
+        constraints = [models.UniqueConstraint(fields=["entry", "invitee"], name="judging_invitation_unique")]
 
 
 class EntryVersion(models.Model):
@@ -139,6 +176,10 @@ class EntryVersion(models.Model):
     file_type = models.CharField(max_length=8, blank=True)  # detected: mp4, webm, mp3, m4a, wav, pdf, docx
     file_size = models.PositiveBigIntegerField(default=0)
     original_filename = models.CharField(max_length=255, blank=True)
+    # An upload is stored raw in `incoming` (never served), rebuilt by the task worker into `file`.
+    file_status = models.CharField(max_length=12, choices=FileStatus.choices, default=FileStatus.READY)
+    file_error = models.CharField(max_length=300, blank=True)
+    incoming = models.FileField(upload_to="judging/incoming/", blank=True, max_length=255)
     is_autosave = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -342,6 +383,22 @@ class Award(models.Model):
         constraints = [models.UniqueConstraint(fields=["contest", "entry"], name="judging_award_unique_entry")]
 
 
+# what 操作记录 shows for each stored action code; an unknown code falls back to a generic label, never raw
+JUDGING_LOG_LABELS = {
+    "round_open": _("开始评审"),
+    "round_close": _("结束本轮评审"),
+    "assign_auto": _("自动分配评审任务"),
+    "assign_add": _("追加评审任务"),
+    "reassign": _("改派评委"),
+    "score_reopen": _("重新开放评分"),
+    "round_advance": _("晋级下一轮"),
+    "conflict_declare": _("登记回避关系"),
+    "pair_declare": _("登记评委回避"),
+    "awards_compute": _("拟定奖项名单"),
+    "awards_publish": _("公布获奖名单"),
+}
+
+
 class JudgingLog(models.Model):
     """Audit trail: reopened scores (with reason), manual reassignments, publication."""
 
@@ -353,3 +410,7 @@ class JudgingLog(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @property
+    def action_label(self) -> str:
+        return str(JUDGING_LOG_LABELS.get(self.action, _("其他操作")))

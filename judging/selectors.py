@@ -4,6 +4,7 @@ identity field by construction."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
@@ -17,12 +18,14 @@ from .models import (
     Assignment,
     Award,
     Entry,
+    InvitationStatus,
     Round,
     RoundEntry,
     RoundStatus,
     Score,
     ScoreStatus,
     SubmissionContest,
+    TeamInvitation,
 )
 
 # --- permissions ------------------------------------------------------------------------------
@@ -75,6 +78,14 @@ def entry_for_student(user: User, contest: SubmissionContest) -> Entry | None:
     )
 
 
+def pending_invitations(*, student: User, contest: SubmissionContest | None = None):
+    """Team invitations waiting for `student`'s answer (in one contest, or all)."""
+    qs = TeamInvitation.objects.filter(invitee=student, status=InvitationStatus.PENDING).select_related(
+        "entry__contest", "entry__author"
+    )
+    return qs.filter(entry__contest=contest) if contest is not None else qs
+
+
 def student_school_and_district(user: User) -> tuple[Organization | None, Organization | None]:
     klass = student_class(user)
     if klass is None:
@@ -101,6 +112,32 @@ def submission_contests_open_for_student(user: User) -> list[SubmissionContest]:
     """Essay/works contests taking entries now from this student (for the home page)."""
     now = timezone.now()
     return [c for c in contests_for_student(user) if c.is_open(now)]
+
+
+def entry_published_award(entry: Entry | None) -> Award | None:
+    """The entry's award once the contest's awards are published (never a draft)."""
+    if entry is None:
+        return None
+    return Award.objects.filter(entry=entry, published_at__isnull=False).first()
+
+
+def submission_contests_home_for_student(user: User, now=None) -> list[dict]:
+    """The student's home list: every essay/works contest for them that is open, upcoming or closed within the
+    last 30 days, with its status, deadline, whether they have submitted, and a published award."""
+    now = now or timezone.now()
+    contests = [c for c in contests_for_student(user) if c.closes_at >= now - timedelta(days=30)]
+    entries = {
+        e.contest_id: e
+        for e in Entry.objects.filter(author=user, contest__in=contests).prefetch_related("versions", "awards")
+    }
+    rows = []
+    for c in contests:
+        entry = entries.get(c.pk)
+        submitted = bool(entry and any(not v.is_autosave for v in entry.versions.all()))
+        award = next((a for a in entry.awards.all() if a.published_at), None) if entry else None
+        status = "open" if c.is_open(now) else ("upcoming" if now < c.opens_at else "closed")
+        rows.append({"contest": c, "status": status, "done": submitted, "award": award})
+    return rows
 
 
 def judge_queue_summary(user: User) -> dict:
@@ -242,7 +279,11 @@ def judge_consistency(rnd: Round) -> list[dict]:
             others = [t2 for j2, t2 in pairs if j2 != j]
             if others:
                 diffs[j].append(t - sum(others) / len(others))
-    names = dict(User.objects.filter(pk__in=by_judge).values_list("pk", "username"))
+    people = {
+        pk: (real_name, username)
+        for pk, real_name, username in User.objects.filter(pk__in=by_judge).values_list("pk", "real_name", "username")
+    }
+    names = {pk: username for pk, (_real, username) in people.items()}
     out = []
     for j, vals in sorted(by_judge.items(), key=lambda kv: names.get(kv[0], "")):
         mean = sum(vals) / len(vals)
@@ -252,6 +293,8 @@ def judge_consistency(rnd: Round) -> list[dict]:
             {
                 "judge_id": j,
                 "username": names.get(j, ""),
+                # organisers read names; usernames are ids
+                "name": people.get(j, ("", ""))[0] or names.get(j, ""),
                 "count": len(vals),
                 "mean": aggregation.q2(mean),
                 "sd": aggregation.q2(sd),

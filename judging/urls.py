@@ -9,7 +9,9 @@ urlpatterns = [
     # students
     path("c/<int:pk>/entry/", views.entry_edit, name="entry_edit"),
     path("c/<int:pk>/autosave/", views.entry_autosave, name="entry_autosave"),
+    path("c/<int:pk>/file-status/", views.entry_file_status, name="entry_file_status"),
     path("e/<int:pk>/file/", views.entry_file, name="entry_file"),
+    path("c/<int:pk>/team/<str:action>/", views.team_action, name="team_action"),
     # judges: only assignment ids in URLs, never entry ids or names
     path("queue/", views.judge_queue, name="judge_queue"),
     path("a/<int:pk>/", views.judge_score, name="judge_score"),

@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
+from accounts.enrolment import enrolment_by_class
 from accounts.models import Membership, Organization, OrgKind, Role
 from accounts.selectors import scope_for
 from competitions.models import Attempt, AttemptState, Contest, ContestStatus
@@ -208,17 +208,9 @@ def enrolled_counts(contest_id: int) -> dict[int, int]:
     contest = Contest.objects.select_related("owner_org").filter(pk=contest_id).first()
     if contest is None:
         return {}
-    roots = [o.path for o in contest.audience_orgs.all()] or [contest.owner_org.path]
-    q = Q()
-    for path in roots:
-        q |= Q(org__path__startswith=path)
-    memberships = Membership.objects.filter(q, role=Role.STUDENT, org__kind=OrgKind.CLASS)
-    if contest.grade_bands:
-        from accounts.models import grade_band_for
-
-        grades = [g for g in range(1, 13) if grade_band_for(g) in contest.grade_bands]
-        memberships = memberships.filter(org__grade__in=grades)
-    per_class = Counter(memberships.values_list("org__path", flat=True))
+    by_class = enrolment_by_class(contest)
+    paths = dict(Organization.objects.filter(pk__in=list(by_class)).values_list("pk", "path"))
+    per_class = Counter({paths[cid]: n for cid, n in by_class.items() if cid in paths})
     index = OrgIndex()
     counts: Counter = Counter()
     for path, n in per_class.items():

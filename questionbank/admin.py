@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdmin
 
 from .importers.readers import FORMATS, ImportFileError, detect_format
-from .models import ImportJob, Question, QuestionRevision, ReviewLog, Topic
-from .services import QuestionActionDenied, can_author, question_approve, question_retire
+from .models import ImportJob, Question, QuestionRevision, ReviewLog, ReviewPolicy, Topic
+from .secrecy import KeyViewer, reservations
+from .services import QuestionActionDenied, SelfReviewRefused, can_author, question_approve, question_retire
 from .services.importing import import_check, import_write
 
 
@@ -22,6 +23,12 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "order"]
     list_filter = ["parent"]
     search_fields = ["name"]
+
+
+@admin.register(ReviewPolicy)
+class ReviewPolicyAdmin(admin.ModelAdmin):
+    list_display = ["org", "allow_self_review"]
+    autocomplete_fields = ["org"]
 
 
 class ReviewLogInline(admin.TabularInline):
@@ -44,8 +51,28 @@ class AdminImportForm(forms.Form):
     only_valid = forms.BooleanField(label=_("只导入无误的行"), required=False)
 
 
+class WithholdReservedKeysMixin:
+    """Staff who may not see a reserved question's key (questionbank.secrecy) get the change page
+    without the answer and explanation fields."""
+
+    SECRET_FIELDS = ("answer", "explanation")
+
+    def _key_hidden(self, request, obj) -> bool:
+        if obj is None:
+            return False
+        question_id = getattr(obj, "question_id", None) or obj.pk
+        held = reservations(question_ids=[question_id]).get(question_id)
+        return not KeyViewer(request.user).sees(held)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._key_hidden(request, obj):
+            return [f for f in fields if f not in self.SECRET_FIELDS]
+        return fields
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(WithholdReservedKeysMixin, admin.ModelAdmin):
     list_display = ["id", "short_stem", "qtype", "topic", "difficulty", "status", "author", "updated_at"]
     list_filter = ["status", "qtype", "difficulty", "topic"]
     search_fields = ["stem", "source"]
@@ -113,7 +140,7 @@ class QuestionAdmin(admin.ModelAdmin):
             try:
                 question_approve(actor=request.user, question=question)
                 done += 1
-            except QuestionActionDenied as exc:
+            except (QuestionActionDenied, SelfReviewRefused) as exc:
                 self.message_user(request, f"#{question.pk}：{exc}", messages.WARNING)
         self.message_user(request, _("已通过 {done} 道题。").format(done=done))
 
@@ -130,7 +157,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionRevision)
-class QuestionRevisionAdmin(ReadOnlyAdmin):
+class QuestionRevisionAdmin(WithholdReservedKeysMixin, ReadOnlyAdmin):
     """Revisions are immutable."""
 
     list_display = ["id", "question", "number", "qtype", "topic", "created_at"]

@@ -9,6 +9,7 @@ from .models import Question
 from .services.content import content_clean, parse_difficulty, parse_grade_bands, parse_qtype, question_fingerprint
 from .services.importing import TopicResolver
 from .services.questions import question_create, question_submit
+from .topics import topics_ensure_base
 
 
 def _content(item):
@@ -27,6 +28,7 @@ def _content(item):
 
 @transaction.atomic
 def seed(ctx, stdout) -> None:
+    topics_ensure_base()
     resolver = TopicResolver()
     admin = ctx.users.get("admin")
     teacher = ctx.users.get("teacher3") or admin

@@ -194,3 +194,25 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (ImportJobState.VALIDATED, ImportJobState.DONE, ImportJobState.FAILED)
+
+
+class ReviewPolicy(models.Model):
+    """How question review works under one organisation (and everything below it, unless a nearer
+    organisation has its own policy). With no policy anywhere the four-eyes rule holds: nobody approves a
+    question they wrote."""
+
+    org = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="question_review_policy", verbose_name=_("组织")
+    )
+    allow_self_review = models.BooleanField(
+        _("允许审核人通过自己出的题"),
+        default=False,
+        help_text=_("默认不允许（四眼原则：出题人与审核人须为不同的人）。只在审核人只有一位的单位才应开启。"),
+    )
+
+    class Meta:
+        verbose_name = _("题目审核规则")
+        verbose_name_plural = _("题目审核规则")
+
+    def __str__(self) -> str:
+        return str(self.org)

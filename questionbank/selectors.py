@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import Question, QuestionRevision, QuestionStatus, Topic
 
@@ -30,10 +30,9 @@ def published_revisions(
 ) -> QuerySet[QuestionRevision]:
     """Current revisions of published questions. `topic_ids` includes descendant topics;
     `grade_band` keeps revisions whose grade_bands list contains it."""
-    question_ids = Question.objects.filter(status=QuestionStatus.PUBLISHED, current_revision__isnull=False).values(
-        "current_revision_id"
-    )
-    qs = QuestionRevision.objects.filter(pk__in=question_ids)
+    # a join rather than `pk IN (subquery)`: SQLite materialises the subquery over the whole bank even
+    # when the caller then asks for a handful of questions (bench/secrecy.py)
+    qs = QuestionRevision.objects.filter(question__status=QuestionStatus.PUBLISHED, question__current_revision=F("pk"))
     if topic_ids is not None:
         qs = qs.filter(topic_id__in=topic_descendant_ids(topic_ids))
     if qtype:

@@ -18,10 +18,13 @@ from .forms import ImportForm, QuestionForm, ReviewForm, SearchForm, TopicForm
 from .importers import ImportFileError
 from .importers.writers import export_json, export_xlsx, template_xlsx
 from .models import ImportJob, Question, QuestionStatus
+from .secrecy import KeyViewer, hidden_keys, reservations, reserved_label
 from .selectors import question_search, questions_visible_to, review_queue, topic_tree
 from .services import (
     DuplicateQuestion,
     QuestionActionDenied,
+    SelfReviewRefused,
+    can_approve,
     can_author,
     can_edit,
     can_review,
@@ -30,9 +33,11 @@ from .services import (
     question_retire,
     question_return,
     question_submit,
+    question_submit_many,
     question_update,
     topic_create,
 )
+from .services.failed_rows import import_job_failed_rows_xlsx
 from .services.jobs import import_job_confirm, import_job_create
 from .services.questions import can_manage_topics
 
@@ -62,6 +67,9 @@ def question_list(request):
     filters = form.filters() if request.GET else {}
     qs = question_search(user=request.user, **filters)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    held = reservations(question_ids=[q.pk for q in page])
+    for q in page:
+        q.reserved_label = reserved_label(held[q.pk]) if q.pk in held else ""
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -74,8 +82,24 @@ def question_list(request):
             "is_reviewer": can_review(request.user),
             "can_manage_topics": can_manage_topics(request.user),
             "pending_count": review_queue(request.user).count() if can_review(request.user) else 0,
+            "has_drafts": any(q.status == QuestionStatus.DRAFT and q.author_id == request.user.pk for q in page),
         },
     )
+
+
+@require_POST
+@author_required
+def question_submit_many_view(request):
+    ids = [int(v) for v in request.POST.getlist("q") if v.isdigit()]
+    visible = list(questions_visible_to(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    if not visible:
+        messages.error(request, _("请先勾选要提交审核的草稿。"))
+        return redirect("questionbank:list")
+    submitted, skipped = question_submit_many(actor=request.user, question_ids=visible)
+    messages.success(request, _("已提交审核 {n} 道题。").format(n=submitted))
+    if skipped:
+        messages.warning(request, _("{n} 道题不是您的草稿，未提交。").format(n=skipped))
+    return redirect("questionbank:list")
 
 
 def _form_page(request, form, question=None):
@@ -135,6 +159,7 @@ def question_edit(request, pk: int):
 def question_detail(request, pk: int):
     question = _visible_question(request, pk)
     user = request.user
+    held = reservations(question_ids=[question.pk]).get(question.pk)
     return render(
         request,
         "questionbank/question_detail.html",
@@ -146,8 +171,11 @@ def question_detail(request, pk: int):
             "can_submit": question.status == QuestionStatus.DRAFT
             and (question.author_id == user.pk or can_review(user)),
             "can_review": can_review(user) and question.status == QuestionStatus.PENDING,
+            "may_approve": can_approve(user, question),
             "can_retire": can_review(user) and question.status == QuestionStatus.PUBLISHED,
             "review_form": ReviewForm(),
+            "reserved_label": reserved_label(held) if held else "",
+            "key_hidden": not KeyViewer(user).sees(held),
         },
     )
 
@@ -177,7 +205,7 @@ def question_action(request, pk: int, action: str):
     call, success = services[action]
     try:
         call()
-    except QuestionActionDenied as exc:
+    except (QuestionActionDenied, SelfReviewRefused) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
@@ -263,6 +291,14 @@ def import_job(request, pk):
 
 
 @author_required
+def import_job_failed_rows(request, pk):
+    job = _own_job(request, pk)
+    response = HttpResponse(import_job_failed_rows_xlsx(job=job), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename=question-import-errors.xlsx"
+    return response
+
+
+@author_required
 def import_job_status(request, pk):
     job = _own_job(request, pk)
     return JsonResponse(
@@ -292,11 +328,15 @@ def export(request, fmt: str):
         raise Http404
     form = SearchForm(request.GET or None)
     qs = question_search(user=request.user, **(form.filters() if request.GET else {}))
-    qs = qs.select_related("topic__parent__parent")[:EXPORT_LIMIT]
+    questions = list(qs.select_related("topic__parent__parent")[:EXPORT_LIMIT])
+    # keys of questions a running formal contest reserves leave only with reviewers and its organisers
+    withheld = hidden_keys(request.user)
+    withheld = {q.pk: withheld[q.pk] for q in questions if q.pk in withheld}
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "json":
-        response = HttpResponse(export_json(qs), content_type="application/json; charset=utf-8")
+        body = export_json(questions, withheld=withheld)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
-        response = HttpResponse(export_xlsx(qs), content_type=XLSX)
+        response = HttpResponse(export_xlsx(questions, withheld=withheld), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=questions-{stamp}.{fmt}"
     return response

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
+from quizsite import views
 from quizsite.api import api
 
 admin.site.site_header = "南通市青少年竞赛平台管理"
@@ -9,7 +9,7 @@ admin.site.site_title = "竞赛平台管理"
 admin.site.index_title = "管理首页"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("questions/", include("questionbank.urls")),
     path("contests/", include("competitions.urls")),

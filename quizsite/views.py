@@ -1,7 +1,46 @@
-"""Error pages in Chinese; the API has its own JSON error handlers."""
+"""Project-level pages: the home page (each role's section, the organiser's dashboard) and error pages
+in Chinese; the API has its own JSON error handlers."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
+
+from accounts.models import Role
+from accounts.permissions import request_scope
+from accounts.selectors import classes_taught_by
+from competitions.selectors import contests_home_for_student
+from judging.selectors import judge_queue_summary, submission_contests_home_for_student
+from results.landing import public_landing
+
+from .dashboard import organiser_dashboard
+
+
+def home_sections(request) -> list[tuple[str, object]]:
+    """(template under templates/home/, data) for each role of the user. The home page composes several
+    apps, so it lives in the project layer (apps never import each other sideways for it)."""
+    scope = request_scope(request)
+    user = request.user
+    sections: list[tuple[str, object]] = []
+    if scope.has_role(Role.STUDENT):
+        student = {
+            "contests": contests_home_for_student(user),
+            "submission_contests": submission_contests_home_for_student(user),
+            "klass": scope.student_class,
+        }
+        sections.append(("student", student))
+    if scope.has_role(Role.TEACHER):
+        sections.append(("teacher", {"classes": classes_taught_by(user)}))
+    if scope.has_role(Role.JUDGE):
+        sections.append(("judge", {"queue": judge_queue_summary(user)}))
+    if scope.has_role(Role.ORGANISER) or scope.is_admin:
+        sections.append(("organiser", organiser_dashboard(user=user, scope=scope)))
+    return sections
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        # anonymous visitors get the public landing page: current contests, verification, showcases
+        return render(request, "landing.html", {"landing": public_landing()})
+    return render(request, "home.html", {"sections": home_sections(request)})
 
 
 def _wants_json(request) -> bool:

@@ -42,7 +42,7 @@ def my_certificates(request):
             "award": c.award_text,
             "revoked": c.is_revoked,
             "pdf_url": None if c.is_revoked else reverse("api:certificate_pdf", args=[c.code]),
-            "verify_url": verification_url(c.code),
+            "verify_url": verification_url(c.code, request),
         }
         for c in selectors.certificates_for_holder(request.user)
     ]
@@ -54,7 +54,7 @@ def certificate_pdf_download(request, code: str):
     # someone else's certificate answers like an unknown code
     if cert is None or not selectors.can_download(scope_for(request.user), cert) or cert.is_revoked:
         raise Http404
-    response = HttpResponse(certificate_pdf(cert), content_type="application/pdf")
+    response = HttpResponse(certificate_pdf(cert, request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{cert.code}.pdf"'
     return response
 

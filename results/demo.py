@@ -9,6 +9,7 @@ and certificates, and its review policy is "never" so no page offers a per-quest
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -20,8 +21,8 @@ from .errors import CertificateError
 from .models import CertificateKind, CertificateTemplate
 from .services import certificates_generate
 
-PAST_TITLE = "往期：校园安全知识竞赛（统计演示）"
-ISSUER = "共青团南通市委员会"
+PAST_TITLE = "往期：中小学生宪法知识竞赛（统计演示）"
+ISSUER = settings.ORG_NAME
 
 
 def _template(contest, kind, org, **extra) -> CertificateTemplate:

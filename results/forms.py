@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import CertificateTemplate
@@ -21,6 +22,8 @@ class CertificateTemplateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seal"].widget.attrs["accept"] = "image/png,image/jpeg"
+        if not self.instance.pk:
+            self.fields["issuer"].initial = settings.ORG_NAME
 
     def clean_body(self):
         body = self.cleaned_data["body"]

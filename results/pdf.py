@@ -1,11 +1,11 @@
-"""Certificate PDFs: A4 landscape, Chinese text in reportlab's built-in CID font (no font file to
-ship: STSong-Light is a standard Adobe CJK font that PDF readers supply), a QR code to the public
-verification page drawn with reportlab's own QR widget, and the organiser's seal if uploaded."""
+"""Certificate PDFs: A4 landscape, Chinese text in an embedded subset of 花園明朝A (core/fonts/, SIL OFL:
+every glyph used is inside the PDF, so phone and WeChat viewers that lack Adobe's CJK fonts show the text,
+and names outside GB2312 such as 𠮷 or 䶮 render), a QR code to the public verification page drawn with
+reportlab's own QR widget, and the organiser's seal if uploaded."""
 
 from __future__ import annotations
 
 import io
-import os
 from functools import lru_cache
 
 from django.conf import settings
@@ -18,24 +18,16 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+
+from core.pdffont import CJK_FONT, register_cjk_font
 
 from .models import Certificate
 
-FONT = "STSong-Light"
+FONT = CJK_FONT
 LATIN = "Helvetica"
 RED = colors.HexColor("#b3261e")
 GOLD = colors.HexColor("#c9a227")
-
-_font_registered = False
-
-
-def _register_font() -> None:
-    global _font_registered
-    if not _font_registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _font_registered = True
 
 
 @lru_cache(maxsize=32)
@@ -49,14 +41,23 @@ def _seal_bytes(name: str) -> bytes | None:
         return None
 
 
-def site_url() -> str:
-    """Absolute base for QR codes. The same for web and background rendering, so a regenerated PDF is
-    identical to the first one."""
-    return (getattr(settings, "SITE_URL", "") or os.environ.get("SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+DEV_SITE_URL = "http://127.0.0.1:8000"
 
 
-def verification_url(code: str) -> str:
-    return site_url() + reverse("verify:certificate", args=[code])
+def site_url(request=None) -> str:
+    """Absolute base for QR codes and verify links: settings.SITE_URL (required in production, see
+    results.checks). Unset in development, the host the request came in on, so a phone on the LAN gets
+    a link it can open; without a request (background zips in development) the local address."""
+    configured = (getattr(settings, "SITE_URL", "") or "").strip()
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return DEV_SITE_URL
+
+
+def verification_url(code: str, request=None) -> str:
+    return site_url(request) + reverse("verify:certificate", args=[code])
 
 
 def certificate_filename(cert: Certificate) -> str:
@@ -99,8 +100,8 @@ def _body_text(cert: Certificate) -> str:
         return f"{cert.holder_name} 同学：\n在「{cert.contest_title}」中荣获 {cert.award_text}。"
 
 
-def certificate_pdf(cert: Certificate) -> bytes:
-    _register_font()
+def certificate_pdf(cert: Certificate, request=None) -> bytes:
+    register_cjk_font()
     template = cert.template
     width, height = landscape(A4)
     buf = io.BytesIO()
@@ -156,7 +157,7 @@ def certificate_pdf(cert: Certificate) -> bytes:
             pass  # an unreadable seal image must not stop the certificate from printing
 
     # QR code and verification code (bottom left)
-    url = verification_url(cert.code)
+    url = verification_url(cert.code, request)
     qr = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = qr.getBounds()
     qr_size = 92

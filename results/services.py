@@ -235,9 +235,12 @@ GENERATION_STALE = timedelta(minutes=30)  # a worker that died mid-run does not 
 
 def certificates_generate_start(*, scope: Scope, template: CertificateTemplate) -> CertificateTemplate:
     """Queue generation in the task worker (enqueued after commit). Refused while a run is under way."""
+    from .sources import check_can_generate
+
     if not scope.manages(template.org):
         raise PermissionDenied
     now = timezone.now()
+    check_can_generate(template, now=now)
     with transaction.atomic():
         locked = CertificateTemplate.objects.select_for_update().get(pk=template.pk)
         busy = locked.generation_status in (BatchStatus.PENDING, BatchStatus.RUNNING)

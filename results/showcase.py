@@ -98,10 +98,10 @@ def showcase_withdraw(*, actor: User, scope: Scope, item: ShowcaseItem, reason: 
 def showcase_public(contest) -> QuerySet[ShowcaseItem]:
     """What the public page shows, in award order. Consent and publication are checked here, on every
     request, not when the work was featured."""
-    from judging.models import EntryVersion
+    from judging.models import JUDGED_VERSION, EntryVersion
 
     awards = _published_award()
-    version = EntryVersion.objects.filter(entry=OuterRef("entry"), is_autosave=False).order_by("-number")
+    version = EntryVersion.objects.filter(JUDGED_VERSION, entry=OuterRef("entry")).order_by("-number")
     return (
         ShowcaseItem.objects.filter(contest=contest, withdrawn_at__isnull=True, entry__consent_public=True)
         .filter(Exists(awards))

@@ -48,6 +48,32 @@ def eligible_for_template(template: CertificateTemplate) -> list:
     return []
 
 
+def check_can_generate(template: CertificateTemplate, *, now=None) -> None:
+    """Refuse generation up front (before anything is queued) while the contest is still running, or
+    before an essay contest's awards are published. The workers check again (sources_*)."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from .errors import CertificateError
+
+    contest = template.contest
+    if contest is None:
+        return
+    now = now or timezone.now()
+    if now < contest.closes_at:
+        raise CertificateError(
+            _("竞赛仍在进行中（%(t)s 截止），结束后才能生成证书。")
+            % {"t": date_format(timezone.localtime(contest.closes_at), "Y-m-d H:i")}
+        )
+    if (
+        contest_label(contest) == SUBMISSION_CONTEST
+        and template.kind == CertificateKind.AWARD
+        and not contest.awards_published_at
+    ):
+        raise CertificateError(_("奖项尚未公布，公布后才能生成获奖证书。"))
+
+
 def default_kinds(contest: models.Model) -> list[str]:
     if contest_label(contest) == SUBMISSION_CONTEST:
         return [CertificateKind.AWARD]

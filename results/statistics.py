@@ -18,7 +18,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Floor
 from django.utils import timezone
 
-from accounts.models import GradeBand, Membership, Organization, OrgKind, Role
+from accounts.enrolment import enrolment_by_class
+from accounts.models import GradeBand, Organization, OrgKind
 from accounts.selectors import Scope
 
 from .models import Certificate, CertificateKind
@@ -169,15 +170,11 @@ def _class_schools(paths: list[str]) -> dict[int, int]:
     return dict(Organization.objects.filter(_path_q("path", paths), kind=OrgKind.CLASS).values_list("pk", "parent_id"))
 
 
-def _enrolled_by_school(paths: list[str], bands: list[str], class_schools: dict[int, int]) -> dict[int, int]:
-    """Students whose class lies under the paths (and in the grade bands, if any). One query."""
-    qs = Membership.objects.filter(_path_q("org__path", paths), role=Role.STUDENT, org__kind=OrgKind.CLASS)
-    grades = _grades(bands)
-    if grades:
-        qs = qs.filter(org__grade__in=grades)
+def _enrolled_by_school(contest, class_schools: dict[int, int]) -> dict[int, int]:
+    """在册学生 per school for the classes in view, from the one enrolment function (frozen once the
+    contest has closed)."""
     out: dict[int, int] = defaultdict(int)
-    # one student membership per user (a database constraint), so no DISTINCT is needed
-    for class_id, n in qs.values_list("org_id").annotate(n=Count("id")).order_by():
+    for class_id, n in enrolment_by_class(contest).items():
         school_id = class_schools.get(class_id)
         if school_id is not None:
             out[school_id] += n
@@ -215,7 +212,7 @@ def knowledge_contest_stats(contest, scope: Scope) -> ContestStats:
         raise OutOfScope
     schools, districts = _schools_and_districts(paths)
     class_schools = _class_schools(paths)
-    enrolled = _enrolled_by_school(paths, contest.grade_bands, class_schools)
+    enrolled = _enrolled_by_school(contest, class_schools)
     excellence = contest.excellence_percent or default_excellence_percent()
     passing = pass_percent()
 
@@ -331,7 +328,7 @@ def submission_contest_stats(contest, scope: Scope) -> ContestStats:
     if not paths:
         raise OutOfScope
     schools, districts = _schools_and_districts(paths)
-    enrolled = _enrolled_by_school(paths, contest.grade_bands, _class_schools(paths))
+    enrolled = _enrolled_by_school(contest, _class_schools(paths))
     rows = {sid: Row(org_id=sid, name="", enrolled=enrolled.get(sid, 0)) for sid in schools}
     entries = (
         Entry.objects.filter(contest=contest, versions__is_autosave=False)

@@ -45,6 +45,8 @@ def verify(request, code: str | None = None):
         context["masked_name"] = mask_name(cert.holder_name)
         context["contest_title"] = cert.contest_title
         context["award_text"] = cert.award_text
+        context["issuer"] = cert.template.issuer
+        context["issue_date"] = cert.template.issue_date
     response = render(request, "results/verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
@@ -68,7 +70,7 @@ def certificate_download(request, code: str):
         raise Http404
     if cert.is_revoked:
         return render(request, "results/revoked_download.html", {"cert": cert}, status=410)
-    response = HttpResponse(certificate_pdf(cert), content_type="application/pdf")
+    response = HttpResponse(certificate_pdf(cert, request), content_type="application/pdf")
     response["Content-Disposition"] = _content_disposition(certificate_filename(cert))
     return response
 

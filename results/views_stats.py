@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.paging import page_query, paginate, search
 
 from . import charts, selectors, sources, statistics
 from .xlsx import stats_workbook, trends_workbook
@@ -34,10 +35,28 @@ def stats_index(request):
         model = sources.contest_model(label)
         if model is None:
             continue
-        contests = selectors.contests_for_stats(scope, model).order_by("-opens_at")[:100]
-        groups.append({"kind": kind, "heading": heading, "contests": contests})
+        q = request.GET.get("q", "").strip()
+        qs = search(selectors.contests_for_stats(scope, model).select_related("owner_org"), q, "title")
+        page = paginate(request, qs.order_by("-opens_at", "-pk"), param=f"{kind}_page")
+        for c in page:
+            # only links the user can open: a district organiser sees a city contest's figures (their
+            # region) but does not manage its showcase
+            c.can_manage = scope.manages(c.owner_org)
+        groups.append(
+            {
+                "kind": kind,
+                "heading": heading,
+                "contests": page,
+                "param": f"{kind}_page",
+                "keep": page_query(request, param=f"{kind}_page"),
+            }
+        )
     years = list(range(date.today().year, date.today().year - 5, -1))
-    return render(request, "results/stats_index.html", {"groups": groups, "years": years})
+    return render(
+        request,
+        "results/stats_index.html",
+        {"groups": groups, "years": years, "q": request.GET.get("q", "").strip()},
+    )
 
 
 def _stats_or_refuse(request, kind: str, pk: int):
@@ -103,7 +122,11 @@ def _contests_of_year(scope, label: str, year: int):
 def _trend_rows(request) -> tuple[int, list[dict]]:
     scope = request_scope(request)
     year = _year(request)
-    return year, statistics.knowledge_trends(_contests_of_year(scope, sources.KNOWLEDGE_CONTEST, year), scope)
+    # practice contests (练习) are not part of the year's work figures
+    contests = _contests_of_year(scope, sources.KNOWLEDGE_CONTEST, year)
+    if hasattr(contests, "exclude"):
+        contests = contests.exclude(kind="practice")
+    return year, statistics.knowledge_trends(contests, scope)
 
 
 @role_required(Role.ORGANISER)
@@ -113,7 +136,7 @@ def stats_trends(request):
         [(r["contest"].title, r["excellence_rate"]) for r in rows], title=_("各次竞赛优秀率")
     )
     participants_chart = charts.vertical_bars(
-        [(r["contest"].title[:6], r["participants"]) for r in rows], title=_("各次竞赛参与人数")
+        [(r["contest"].title, r["participants"]) for r in rows], title=_("各次竞赛参与人数")
     )
     scope = request_scope(request)
     essay_rows = statistics.submission_trends(_contests_of_year(scope, sources.SUBMISSION_CONTEST, year), scope)

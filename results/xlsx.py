@@ -10,18 +10,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheet import safe_cell
+
 from .statistics import ContestStats, Row
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 HEADER_FILL = PatternFill("solid", fgColor="F0F2F5")
 PERCENT = "0.0%"
-
-
-def safe_text(value: str) -> str:
-    """Spreadsheet formula injection: text starting like a formula is prefixed with an apostrophe."""
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _columns(stats: ContestStats, first: str) -> list[tuple[str, str | None]]:
@@ -46,7 +41,7 @@ def _columns(stats: ContestStats, first: str) -> list[tuple[str, str | None]]:
 
 
 def _values(stats: ContestStats, row: Row) -> list:
-    values: list = [safe_text(row.name), row.enrolled]
+    values: list = [safe_cell(row.name), row.enrolled]
     if stats.scored:
         values += [
             row.participants,
@@ -77,7 +72,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 def _write_table(ws, stats: ContestStats, heading: str, first: str, rows: list[Row], total: Row) -> None:
     cols = _columns(stats, first)
-    ws.append([safe_text(heading)])
+    ws.append([safe_cell(heading)])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([h for h, _f in cols])
     for cell in ws[2]:
@@ -130,7 +125,7 @@ def trends_workbook(rows: list[dict], year: int) -> bytes:
         contest = r["contest"]
         ws.append(
             [
-                safe_text(contest.title),
+                safe_cell(contest.title),
                 contest.opens_at.date(),
                 r["participants"],
                 None if r["average"] is None else round(r["average"], 2),

@@ -30,6 +30,7 @@ SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export CSRF_TRUSTED_ORIGINS=https://127.0.0.1
+export SITE_URL=https://127.0.0.1
 export DATABASE_URL="sqlite:///$WORK/db.sqlite3"
 export MEDIA_ROOT="$WORK/media" STATIC_ROOT="$WORK/static"
 export PYTHONPATH="$PWD"

@@ -27,8 +27,8 @@ from .rows import (
 )
 from .storage import roster_preview_discard, roster_preview_load, roster_preview_store
 from .writing import (
-    generate_password,
     roster_credentials_xlsx,
+    roster_error_rows_xlsx,
     roster_import,
     roster_result_load,
     roster_template_xlsx,
@@ -47,9 +47,9 @@ __all__ = [
     "RosterResult",
     "RosterRow",
     "RowStatus",
-    "generate_password",
     "parse_grade",
     "roster_credentials_xlsx",
+    "roster_error_rows_xlsx",
     "roster_import",
     "roster_parse",
     "roster_preview_discard",

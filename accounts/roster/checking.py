@@ -8,8 +8,11 @@ import unicodedata
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import FORMULA_PREFIXES
+
 from ..models import STAGE_GRADES, Gender, Grade, Organization, OrgKind, Role, SchoolStage, User
 from ..selectors import Scope, scope_for
+from ..validators import normalise_phone, phone_is_valid
 from .reading import _read_table, _table_rows
 from .rows import (
     COL_CLASS,
@@ -19,8 +22,6 @@ from .rows import (
     COL_PHONE,
     COL_SCHOOL,
     COL_STUDENT_NO,
-    FORMULA_PREFIXES,
-    PHONE_RE,
     SCIENTIFIC_RE,
     STUDENT_NO_RE,
     RosterFileError,
@@ -246,8 +247,11 @@ class _Checker:
         if gender is None:
             row.error(COL_GENDER, _("只能填写“男”或“女”，也可以留空。"))
         row.gender = gender or ""
-        if row.phone and not PHONE_RE.match(row.phone):
-            row.error(COL_PHONE, _("手机号格式不正确。"))
+        if row.phone:
+            if phone_is_valid(row.phone):
+                row.phone = normalise_phone(row.phone)
+            else:
+                row.error(COL_PHONE, _("手机号应为 11 位数字，以 13–19 开头（如 13800000000）。"))
 
         school = self.resolve_school(row)
         if school is None:

@@ -11,6 +11,8 @@ import tablib
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
+from core.uploads import SPREADSHEET_LIMITS, UploadRejected, zip_verify
+
 from .rows import (
     COL_CLASS,
     COL_GENDER,
@@ -108,6 +110,10 @@ def _read_table(data: bytes, filename: str) -> list[list[str]]:
                 raise RosterFileError(
                     _("文件不是有效的 xlsx 文件（可能已损坏或只是改了扩展名），请在 Excel 中重新保存。")
                 )
+            try:
+                zip_verify(data, SPREADSHEET_LIMITS)  # before openpyxl inflates anything
+            except UploadRejected as exc:
+                raise RosterFileError(exc.message) from exc
             dataset = RosterXLSX().create_dataset(data)
         else:
             dataset = base_formats.CSV().create_dataset(_decode_csv(data), headers=False)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from import_export import fields, resources
 
+from core.spreadsheet import SafeCellsResourceMixin
+
 from ..models import Membership, Organization, Role, User
 from .rows import COL_CLASS, COL_GENDER, COL_GRADE, COL_NAME, COL_PHONE, COL_SCHOOL, COL_STUDENT_NO
 
 # --- import-export resource (admin export, and the column names of the import) --------------------------
 
 
-class RosterResource(resources.ModelResource):
+class RosterResource(SafeCellsResourceMixin, resources.ModelResource):
     """Students with the roster's Chinese columns. Used by the admin's export (on the admin's scoped
     queryset); imports go through `roster_parse` / `roster_import` so they are checked against scope."""
 

@@ -38,17 +38,12 @@ MAX_ROWS = getattr(settings, "ROSTER_MAX_ROWS", 3000)
 MAX_COLUMNS = 50  # a roster has 7; reading 16,384-column rows of a hostile sheet would only burn memory
 PREVIEW_TTL = 30 * 60
 CREDENTIALS_TTL = 15 * 60
-# No 0/O, 1/l/I: the passwords are read off paper by children.
-READABLE_CHARS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-PASSWORD_LENGTH = 8
 # Initial passwords are random, single-use (must be changed at first login) and Django re-hashes them at
 # full strength on the first successful login, so they are hashed with fewer PBKDF2 rounds: a roster of
 # 1,000 students then takes seconds, not minutes.
 INITIAL_PASSWORD_ITERATIONS = 20_000
 STUDENT_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SCIENTIFIC_RE = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 class RosterFileError(Exception):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import asdict
 
 import tablib
@@ -13,13 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
-from ..models import Membership, Organization, OrgKind, Role, User
+from core.spreadsheet import safe_cell
+
+from ..credentials import easy_password, initial_passwords_store, unseal
+from ..models import InitialPassword, Membership, Organization, OrgKind, Role, User
 from .rows import (
     COL_STUDENT_NO,
     CREDENTIALS_TTL,
     INITIAL_PASSWORD_ITERATIONS,
-    PASSWORD_LENGTH,
-    READABLE_CHARS,
     TEMPLATE_HEADERS,
     Credential,
     RosterBlocked,
@@ -29,13 +29,6 @@ from .rows import (
 from .storage import _credentials_key, roster_preview_discard, roster_preview_load
 
 # --- writing ------------------------------------------------------------------------------------------
-
-
-def generate_password(length: int = PASSWORD_LENGTH) -> str:
-    while True:
-        password = "".join(secrets.choice(READABLE_CHARS) for _ in range(length))
-        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
-            return password
 
 
 class _InitialPasswordHasher(PBKDF2PasswordHasher):
@@ -49,24 +42,34 @@ def _initial_hasher():
     return default
 
 
-def _username_base(school: Organization, student_no: str) -> str:
-    prefix = re.sub(r"[^A-Za-z0-9]", "", school.code or "") or f"s{school.pk}"
-    return f"{prefix}_{student_no}".lower()[:140]
+def _school_prefix(school: Organization) -> str:
+    return re.sub(r"[^a-z0-9]", "", (school.code or "").lower()) or f"s{school.pk}"
 
 
-def _unique_usernames(bases: list[str]) -> list[str]:
-    taken = set(User.objects.filter(username__in=bases).values_list("username", flat=True))
-    for base in list(taken):  # rare: an old account without a student membership holds the name
-        taken.update(User.objects.filter(username__startswith=f"{base}-").values_list("username", flat=True))
-    result = []
-    for base in bases:
-        name, n = base, 1
-        while name in taken:
+def _class_number(klass: Organization) -> int:
+    """The class's number within its grade: the last number in its name ("五（3）班" → 3), else its pk."""
+    numbers = re.findall(r"\d+", klass.name)
+    return int(numbers[-1]) if numbers else klass.pk
+
+
+def _short_usernames(klasses: list[Organization], schools: dict[int, Organization]) -> list[str]:
+    """One username per new student: school code + grade + class number + number in class, e.g. `cssy20105`
+    (崇川实验小学, 2年级, 1班, 5号). Numbers already used in the class (by anyone) are skipped."""
+    prefixes = [f"{_school_prefix(schools[k.parent_id])}{k.grade or 0}{_class_number(k):02d}" for k in klasses]
+    taken: set[str] = set()
+    for prefix in set(prefixes):
+        taken.update(User.objects.filter(username__startswith=prefix).values_list("username", flat=True))
+    next_number: dict[str, int] = {}
+    names = []
+    for prefix in prefixes:
+        n = next_number.get(prefix, 1)
+        while f"{prefix}{n:02d}" in taken:
             n += 1
-            name = f"{base}-{n}"
+        name = f"{prefix}{n:02d}"
         taken.add(name)
-        result.append(name)
-    return result
+        next_number[prefix] = n + 1
+        names.append(name)
+    return names
 
 
 def roster_import(*, user: User, token: str) -> RosterResult:
@@ -74,7 +77,8 @@ def roster_import(*, user: User, token: str) -> RosterResult:
 
     The rows are checked again first (the database may have changed since the preview); any error raises
     RosterBlocked with the fresh preview and nothing is written. Duplicates are skipped. The created
-    usernames and initial passwords are kept for the importing user only, for CREDENTIALS_TTL seconds."""
+    counts are cached for CREDENTIALS_TTL seconds; the initial passwords are kept (encrypted) until each student's
+    first login, for the importing user's account list and the class's login slips (accounts/credentials.py)."""
     preview = roster_preview_load(user=user, token=token)
     if preview.error_rows:
         raise RosterBlocked(preview)
@@ -83,7 +87,7 @@ def roster_import(*, user: User, token: str) -> RosterResult:
         raise RosterBlocked(preview)
 
     hasher = _initial_hasher()
-    passwords = [generate_password() for _ in new_rows]
+    passwords = [easy_password() for _ in new_rows]
     # hashing is the slow part; do it before the write transaction so the lock is held briefly
     hashes = [make_password(p, hasher=hasher) for p in passwords]
 
@@ -100,7 +104,12 @@ def roster_import(*, user: User, token: str) -> RosterResult:
                     name=row.class_name, kind=OrgKind.CLASS, parent=schools[row.school_id], grade=row.grade
                 )
                 classes_created += 1
-            usernames = _unique_usernames([_username_base(schools[r.school_id], r.student_no) for r in new_rows])
+            existing = Organization.objects.in_bulk({r.class_id for r in new_rows if r.class_id is not None})
+            row_classes = [
+                existing[row.class_id] if row.class_id is not None else classes[(row.school_id, row.class_name)]
+                for row in new_rows
+            ]
+            usernames = _short_usernames(row_classes, schools)
             users = User.objects.bulk_create(
                 [
                     User(
@@ -131,6 +140,7 @@ def roster_import(*, user: User, token: str) -> RosterResult:
                 ],
                 batch_size=500,
             )
+            initial_passwords_store(issued_by=user, batch=token, passwords={u.pk: p for u, p in zip(users, passwords)})
     except IntegrityError as exc:
         # a concurrent import created the same class or username between check and write
         preview = roster_preview_load(user=user, token=token)
@@ -169,24 +179,75 @@ def roster_import(*, user: User, token: str) -> RosterResult:
 
 
 def _xlsx(dataset: tablib.Dataset) -> bytes:
-    # the format escapes leading "=" (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT), so a name can never run
-    return base_formats.XLSX().export_data(dataset)
+    safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        safe.append([safe_cell(v) for v in row])
+    return base_formats.XLSX().export_data(safe)
 
 
 def roster_result_load(*, user: User, token: str) -> dict:
-    """The stored outcome of an import (credentials, counts), for the importing user only. Raises RosterExpired."""
+    """The outcome of an import (counts) for the importing user only. The counts live in the cache for
+    CREDENTIALS_TTL; after that the number of accounts is read back from the stored initial passwords.
+    Raises RosterExpired."""
     stored = cache.get(_credentials_key(token))
-    if not stored or stored.get("user_id") != user.pk:
+    if stored and stored.get("user_id") == user.pk:
+        return stored
+    created = InitialPassword.objects.filter(batch=token, issued_by=user).count() if token else 0
+    if not created:
         raise RosterExpired
-    return stored
+    return {"user_id": user.pk, "created": created, "skipped": None, "classes_created": None}
+
+
+def _batch_rows(*, user: User, token: str) -> list[list[str]]:
+    """The batch's accounts as they are now: the initial password while it is still in use, else a note."""
+    stored = (
+        InitialPassword.objects.filter(batch=token, issued_by=user).select_related("user").order_by("user__username")
+        if token
+        else InitialPassword.objects.none()
+    )
+    memberships = {
+        m.user_id: m.org
+        for m in Membership.objects.filter(user_id__in=[s.user_id for s in stored], role=Role.STUDENT).select_related(
+            "org__parent"
+        )
+    }
+    rows = []
+    for item in stored:
+        student, klass = item.user, memberships.get(item.user_id)
+        password = unseal(item.secret) if student.must_change_password else None
+        rows.append(
+            [
+                student.real_name,
+                student.student_no,
+                klass.parent.name if klass and klass.parent else "",
+                klass.name if klass else "",
+                student.username,
+                password or _("（学生已修改密码）"),
+            ]
+        )
+    return rows
 
 
 def roster_credentials_xlsx(*, user: User, token: str) -> bytes:
-    """The created usernames with their initial passwords, for the importing user only. Raises RosterExpired."""
-    stored = roster_result_load(user=user, token=token)
+    """The batch's usernames with their initial passwords, for the importing user only, as long as the
+    accounts exist (not only while the cache holds them). Raises RosterExpired."""
+    rows = _batch_rows(user=user, token=token)
+    if not rows:
+        raise RosterExpired
     dataset = tablib.Dataset(headers=["姓名", "学号", "学校", "班级", "用户名", "初始密码"], title="账号")
-    for c in stored["credentials"]:
-        dataset.append([c["real_name"], c["student_no"], c["school"], c["class_name"], c["username"], c["password"]])
+    for row in rows:
+        dataset.append([safe_cell(v) for v in row])
+    return _xlsx(dataset)
+
+
+def roster_error_rows_xlsx(*, preview) -> bytes:
+    """The rows that failed the check, in the template's columns with the reasons in a last column, so the
+    teacher fixes them in place and uploads this file again."""
+    dataset = tablib.Dataset(headers=[*TEMPLATE_HEADERS, "错误原因"], title="有错误的行")
+    for row in preview.error_rows:
+        reasons = "；".join(f"{column}：{reason}" for column, reason in row.errors)
+        values = [row.name, row.student_no, row.school_name, row.grade_raw, row.class_raw, row.gender_raw, row.phone]
+        dataset.append([safe_cell(v) for v in [*values, reasons]])
     return _xlsx(dataset)
 
 

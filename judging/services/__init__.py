@@ -1,5 +1,6 @@
-"""Every write of the judging app. Split by stage: entries (students submit), judging (rubric, rounds,
-assignment, scores), awards (quotas, tiers, publication)."""
+"""Every write of the judging app. Split by stage: entries (students submit), rounds (create, panel,
+open, close, edit, delete and every way back), judging (rubric, assignment, scores, conflicts), awards
+(quotas, tiers, publication)."""
 
 from .awards import awards_compute, awards_publish, round_advance
 from .entries import entry_save
@@ -11,14 +12,26 @@ from .judging import (
     contest_create,
     judge_pair_declare,
     round_assign_auto,
-    round_close,
-    round_create,
-    round_open,
-    round_set_panel,
     rubric_set,
     score_reopen,
     score_save,
+    score_validate,
 )
+from .rounds import (
+    conflict_remove,
+    judge_pair_remove,
+    round_close,
+    round_create,
+    round_delete,
+    round_open,
+    round_problems,
+    round_reopen,
+    round_reset,
+    round_set_panel,
+    round_update,
+)
+from .teams import team_invitation_accept, team_invitation_decline, team_leave
+from .uploads import entry_file_process, entry_files_rebuild
 
 __all__ = [
     "JudgingError",
@@ -26,9 +39,18 @@ __all__ = [
     "assignment_reassign",
     "awards_compute",
     "conflict_declare",
+    "conflict_remove",
+    "judge_pair_remove",
+    "round_delete",
+    "round_problems",
+    "round_reopen",
+    "round_reset",
+    "round_update",
     "judge_pair_declare",
     "awards_publish",
     "contest_create",
+    "entry_file_process",
+    "entry_files_rebuild",
     "entry_save",
     "round_advance",
     "round_assign_auto",
@@ -38,5 +60,9 @@ __all__ = [
     "round_set_panel",
     "rubric_set",
     "score_reopen",
+    "team_invitation_accept",
+    "team_invitation_decline",
+    "team_leave",
     "score_save",
+    "score_validate",
 ]

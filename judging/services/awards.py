@@ -59,6 +59,8 @@ def round_advance(
     if next_round.status != RoundStatus.SETUP:
         raise JudgingError("next_round_started", _("下一轮已开始，不能再调整晋级名单。"), 409)
     rows = [r for r in round_results(rnd) if r["score"] is not None]
+    if not rows:
+        raise JudgingError("round_no_scores", _("本轮没有得分的作品，无法确定晋级名单。"), 409)
     groups: dict = defaultdict(dict)
     for r in rows:
         key = r["entry"].district_id if per_district else None
@@ -127,7 +129,16 @@ def awards_compute(*, actor: User, contest: SubmissionContest, rnd: Round, tiers
         for e in sorted(tier_of, key=lambda e: (ranks[e], e))
     ]
     Award.objects.bulk_create(awards)
-    log(contest, actor, "awards_compute", round=rnd.pk, tiers=dict(cumulative), awarded=len(awards))
+    given = {t: {k: str(v) for k, v in (tiers.get(t) or {}).items() if v not in (None, "")} for t in TIER_ORDER}
+    log(
+        contest,
+        actor,
+        "awards_compute",
+        round=rnd.pk,
+        tiers=dict(cumulative),
+        given={t: v for t, v in given.items() if v},
+        awarded=len(awards),
+    )
     return awards
 
 

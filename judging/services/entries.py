@@ -1,12 +1,12 @@
-"""Students submit: one entry per student (or a team entry), every save kept as a version, locked at
-the deadline."""
+"""Students submit: one entry per student (or a team entry, joined by invitation: services/teams.py),
+every save kept as a version, locked at the deadline."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -17,10 +17,13 @@ from accounts.models import User
 
 from .. import files as file_checks
 from .. import text
-from ..models import KIND_FILE_TYPES, Entry, EntryVersion, SubmissionContest
+from ..models import KIND_FILE_TYPES, Entry, EntryVersion, FileStatus, SubmissionContest
 from ..selectors import student_is_eligible, student_school_and_district
 from .errors import JudgingError
+from .teams import team_check_invitees, team_sync
+from .uploads import entry_file_expire
 
+PROCESSING_TIMEOUT = timedelta(minutes=10)  # far beyond a 50 MB rebuild; a worker killed mid-task never finishes
 MAX_BODY_CHARS = 100_000  # far above any essay limit; stops pasted junk from filling the database
 
 
@@ -33,30 +36,6 @@ def _new_code(contest: SubmissionContest) -> str:
         if code not in taken:
             return code
     raise JudgingError("code_exhausted", _("无法生成作品编号，请重试。"))
-
-
-def _resolve_team(contest: SubmissionContest, author: User, usernames: list[str]) -> list[User]:
-    usernames = [u.strip() for u in usernames if u and u.strip()]
-    if not usernames:
-        return []
-    if not contest.allow_teams:
-        raise JudgingError("teams_not_allowed", _("本次比赛不接受团队作品。"))
-    if len(set(usernames)) + 1 > contest.max_team_size:
-        raise JudgingError("team_too_large", _("团队最多 %(n)s 人（含作者）。") % {"n": contest.max_team_size})
-    members = list(User.objects.filter(username__in=usernames))
-    found = {m.username for m in members}
-    missing = [u for u in usernames if u not in found]
-    if missing:
-        raise JudgingError("team_member_unknown", _("找不到团队成员账号：%(u)s") % {"u": "、".join(missing)})
-    for m in members:
-        if m.pk == author.pk:
-            raise JudgingError("team_member_self", _("团队成员中不要填写作者本人。"))
-        if not student_is_eligible(m, contest):
-            raise JudgingError("team_member_ineligible", _("%(u)s 不在本次比赛的参赛范围内。") % {"u": m.username})
-        taken = Entry.objects.filter(contest=contest).filter(Q(author=m) | Q(team_members=m))
-        if taken.exists():
-            raise JudgingError("team_member_taken", _("%(u)s 已参加了另一份作品。") % {"u": m.username})
-    return members
 
 
 @transaction.atomic
@@ -76,7 +55,10 @@ def entry_save(
     """Create or update the student's entry and record a version.
 
     An explicit save validates everything and adds a version (or turns the pending autosave into one);
-    an autosave (essays only) keeps one rolling draft version that judges never see."""
+    an autosave (essays only) keeps one rolling draft version that judges never see. An uploaded file
+    gets only the cheap checks here (size, type by content, declared zip sizes); it is stored raw,
+    marked processing and rebuilt by the task worker (`entry_file_process`), and judges see the
+    version only once that has succeeded."""
     now = now or timezone.now()
     if now < contest.opens_at:
         raise JudgingError("not_open", _("本次比赛尚未开始提交。"))
@@ -131,29 +113,34 @@ def entry_save(
                     _("正文 %(n)s 字，超过最多字数 %(max)s 字。") % {"n": count, "max": contest.max_chars},
                 )
 
-    stored_type, stored_bytes, original_name = "", None, ""
+    stored_type, original_name = "", ""
     if not contest.is_essay and not autosave:
+        latest_saved = entry.latest_saved_version() if entry is not None else None
+        if latest_saved is not None and latest_saved.file_status == FileStatus.PROCESSING:
+            if latest_saved.created_at <= now - PROCESSING_TIMEOUT:
+                entry_file_expire(version=latest_saved)
+            elif upload is None:
+                # saving without a file would copy the previous file and hide the one being processed
+                raise JudgingError("file_processing", _("上一次上传的文件仍在处理中，请稍候片刻再保存。"), 409)
         if upload is not None:
-            max_bytes = contest.max_file_mb * 1024 * 1024
-            if upload.size > max_bytes:
-                raise JudgingError(
-                    "file_too_large", _("文件过大：上限为 %(mb)s MB。") % {"mb": contest.max_file_mb}, 413
-                )
-            data = upload.read()
             try:
-                stored_type, stored_bytes = file_checks.check_and_clean(
-                    data=data,
+                stored_type = file_checks.precheck(
+                    source=upload.file if hasattr(upload, "file") else upload,
                     filename=upload.name or "",
                     allowed=KIND_FILE_TYPES[contest.kind],
-                    max_bytes=max_bytes,
+                    max_bytes=contest.max_file_mb * 1024 * 1024,
+                    size=upload.size or 0,
                 )
             except file_checks.FileRejected as exc:
-                raise JudgingError("file_rejected", exc.message) from exc
+                code = "file_too_large" if exc.code == "file_rejected" and exc.status == 413 else exc.code
+                raise JudgingError(code, exc.message, exc.status) from exc
             original_name = (upload.name or "")[-255:]
         elif entry is None or not (entry.saved_version() and entry.saved_version().file):
             raise JudgingError("file_required", _("请上传作品文件。"))
 
-    team = _resolve_team(contest, student, team_usernames or []) if not autosave else None
+    invitees = (
+        None if autosave else team_check_invitees(contest=contest, author=student, usernames=team_usernames or [])
+    )
 
     if entry is None:
         school, district = student_school_and_district(student)
@@ -168,8 +155,8 @@ def entry_save(
         entry.pledge_accepted_at = entry.pledge_accepted_at or now
         entry.consent_public = bool(consent_public)
         entry.save()
-        if team is not None:
-            entry.team_members.set(team)
+        if invitees is not None:
+            team_sync(entry=entry, invitees=invitees, now=now)
 
     latest = entry.versions.select_for_update().order_by("-number").first()
     if latest is not None and latest.is_autosave:
@@ -184,18 +171,26 @@ def entry_save(
     version.is_autosave = autosave
     version.created_at = now
     version.saved_by = student
+    process = False
     if not contest.is_essay and not autosave:
-        if stored_bytes is not None:
-            name = f"{uuid.uuid4().hex}.{stored_type}"
-            version.file.save(f"{contest.pk}/{name}", ContentFile(stored_bytes), save=False)
-            version.file_type, version.file_size, version.original_filename = (
-                stored_type,
-                len(stored_bytes),
-                original_name,
-            )
+        if upload is not None:
+            upload.seek(0)
+            version.incoming.save(f"{contest.pk}/{uuid.uuid4().hex}.upload", upload, save=False)
+            version.file, version.file_type, version.file_size = "", stored_type, upload.size
+            version.original_filename = original_name
+            version.file_status, version.file_error = FileStatus.PROCESSING, ""
+            process = True
         else:
             previous = entry.saved_version()
             version.file, version.file_type = previous.file.name, previous.file_type
             version.file_size, version.original_filename = previous.file_size, previous.original_filename
+            version.file_status, version.file_error = FileStatus.READY, ""
     version.save()
+    if process:
+        # Enqueued inside the transaction: with the database queue the task row commits (or rolls
+        # back) together with the version, so no upload is left unprocessed or processed twice.
+        from ..tasks import process_entry_file
+
+        process_entry_file.enqueue(version_id=version.pk)
+        version.refresh_from_db()
     return entry, version

@@ -102,67 +102,6 @@ def rubric_set(*, actor: User, contest: SubmissionContest, criteria: list[dict])
     return rubric
 
 
-# --- rounds and panels -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def round_create(*, actor: User, contest: SubmissionContest, name: str, **fields) -> Round:
-    _require_manager(actor, contest)
-    order = (contest.rounds.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    rnd = Round(contest=contest, name=name.strip() or _("第 %(n)s 轮") % {"n": order}, order=order, **fields)
-    rnd.full_clean()
-    rnd.save()
-    return rnd
-
-
-@transaction.atomic
-def round_set_panel(*, actor: User, rnd: Round, judge_ids: list[int]) -> None:
-    _require_manager(actor, rnd.contest)
-    judges = list(User.objects.filter(pk__in=judge_ids, memberships__role=Role.JUDGE).distinct())
-    if len(judges) != len(set(judge_ids)):
-        raise JudgingError("not_a_judge", _("所选用户中有人不是评委。"))
-    if rnd.status == RoundStatus.CLOSED:
-        raise JudgingError("round_closed", _("本轮评审已结束。"), 409)
-    removed = set(rnd.judges.values_list("pk", flat=True)) - {j.pk for j in judges}
-    if removed and Assignment.objects.filter(round=rnd, judge_id__in=removed).exists():
-        raise JudgingError("judge_has_assignments", _("要移出的评委已有分配，请先在分配表中调整。"), 409)
-    rnd.judges.set(judges)
-
-
-@transaction.atomic
-def round_open(*, actor: User, rnd: Round, now=None) -> Round:
-    """Start judging: the rubric freezes; the first round takes every entry with a saved version
-    (entries are locked by then, since the deadline must have passed)."""
-    now = now or timezone.now()
-    contest = rnd.contest
-    _require_manager(actor, contest)
-    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
-    if rnd.status != RoundStatus.SETUP:
-        raise JudgingError("round_not_setup", _("本轮评审已经开始或已结束。"), 409)
-    if not contest.deadline_passed(now):
-        raise JudgingError("deadline_not_passed", _("作品提交尚未截止，不能开始评审。"), 409)
-    rubric = getattr(contest, "rubric", None)
-    if rubric is None or not rubric.criteria.exists():
-        raise JudgingError("rubric_empty", _("请先设置评分细则。"))
-    earlier = contest.rounds.filter(order__lt=rnd.order)
-    if earlier.exclude(status=RoundStatus.CLOSED).exists():
-        raise JudgingError("previous_round_open", _("上一轮评审尚未结束。"), 409)
-    if not earlier.exists():
-        entry_ids = contest.entries.filter(versions__is_autosave=False).distinct().values_list("pk", flat=True)
-        RoundEntry.objects.bulk_create(
-            [RoundEntry(round=rnd, entry_id=eid) for eid in entry_ids], ignore_conflicts=True
-        )
-    if not rnd.round_entries.exists():
-        raise JudgingError("round_no_entries", _("本轮没有参评作品。"), 409)
-    rnd.status, rnd.opened_at = RoundStatus.JUDGING, now
-    rnd.save(update_fields=["status", "opened_at"])
-    if not rubric.frozen_at:
-        rubric.frozen_at = now
-        rubric.save(update_fields=["frozen_at"])
-    log(contest, actor, "round_open", round=rnd.pk)
-    return rnd
-
-
 # --- assignment --------------------------------------------------------------------------------
 
 
@@ -363,6 +302,11 @@ def _parse_points(criteria: list[Criterion], raw: dict, *, complete: bool) -> di
     return parsed
 
 
+def score_validate(*, assignment: Assignment, points: dict) -> None:
+    """Check a complete score without saving it (asked before the judge confirms submission)."""
+    _parse_points(list(assignment.round.contest.rubric.criteria.all()), points, complete=True)
+
+
 @transaction.atomic
 def score_save(*, judge: User, assignment: Assignment, points: dict, comment: str = "", submit: bool = False) -> Score:
     """Save a draft or submit a score. Precondition: none (the function locks the assignment row).
@@ -449,21 +393,6 @@ def score_reopen(*, actor: User, score: Score, reason: str) -> Score:
         reason=reason[:500],
     )
     return score
-
-
-@transaction.atomic
-def round_close(*, actor: User, rnd: Round, now=None) -> Round:
-    _require_manager(actor, rnd.contest)
-    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
-    if rnd.status != RoundStatus.JUDGING:
-        raise JudgingError("round_not_judging", _("只有评审中的轮次可以结束。"), 409)
-    pending = Assignment.objects.filter(round=rnd).exclude(score__status=ScoreStatus.SUBMITTED).count()
-    if pending:
-        raise JudgingError("scores_pending", _("还有 %(n)s 份评分未提交，不能结束本轮。") % {"n": pending}, 409)
-    rnd.status, rnd.closed_at = RoundStatus.CLOSED, now or timezone.now()
-    rnd.save(update_fields=["status", "closed_at"])
-    log(rnd.contest, actor, "round_close", round=rnd.pk)
-    return rnd
 
 
 # --- declared conflicts ------------------------------------------------------------------------

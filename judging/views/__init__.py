@@ -13,7 +13,7 @@ from .organisers import (
     round_detail,
     rubric_edit,
 )
-from .students import entry_autosave, entry_edit, entry_file
+from .students import entry_autosave, entry_edit, entry_file, entry_file_status, team_action
 
 __all__ = [
     "awards",
@@ -22,12 +22,14 @@ __all__ = [
     "entry_autosave",
     "entry_edit",
     "entry_file",
+    "entry_file_status",
     "export_xlsx",
     "index",
     "judge_file",
     "judge_queue",
     "judge_score",
     "round_action",
+    "team_action",
     "round_create",
     "round_detail",
     "rubric_edit",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.paging import page_query, paginate, search
 
 from .. import selectors
 from ..files import CONTENT_TYPES, INLINE_TYPES
@@ -87,8 +88,11 @@ def index(request):
     if scope.has_role(Role.STUDENT):
         contests = selectors.contests_for_student(request.user)
         ctx["student_contests"] = [(c, selectors.entry_for_student(request.user, c)) for c in contests]
+        ctx["invited_contest_ids"] = {i.entry.contest_id for i in selectors.pending_invitations(student=request.user)}
     if scope.has_role(Role.JUDGE):
         ctx["queue"] = selectors.judge_queue_summary(request.user)
     if scope.has_role(Role.ORGANISER) or scope.is_admin:
-        ctx["managed"] = selectors.managed_contests(request.user)
+        q = request.GET.get("q", "").strip()
+        ctx["managed"] = paginate(request, search(selectors.managed_contests(request.user), q, "title"))
+        ctx["q"], ctx["keep"] = q, page_query(request)
     return render(request, "judging/index.html", ctx)

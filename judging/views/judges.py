@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.confirm import confirmation_page, is_confirmed
 
 from .. import selectors, services
 from ..models import (
@@ -40,6 +41,16 @@ def judge_score(request, pk):
         raw = {c.pk: request.POST.get(f"c{c.pk}", "") for c in criteria}
         submit = request.POST.get("action") == "submit"
         try:
+            if submit and not is_confirmed(request):
+                services.score_validate(assignment=assignment, points=raw)
+                return confirmation_page(
+                    request,
+                    title=_("确认提交评分？"),
+                    message=_("作品 %(code)s 的评分提交后即锁定，不能再修改（如需修改须由组织者重新开放）。")
+                    % {"code": assignment.entry.code},
+                    button=_("确认提交"),
+                    back_url=request.path,
+                )
             services.score_save(
                 judge=request.user,
                 assignment=assignment,

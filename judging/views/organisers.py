@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Organization, Role, User
 from accounts.permissions import request_scope, role_required
+from core.confirm import confirmation_page, is_confirmed
+from core.paging import page_query, paginate
 
 from .. import selectors, services
 from ..export import contest_workbook
@@ -78,7 +80,7 @@ def dashboard(request, pk):
             "contest": contest,
             "entries": entries,
             "round_data": round_data,
-            "round_form": RoundForm(),
+            "round_form": RoundForm(candidates=_judge_candidates(contest)),
             "logs": JudgingLog.objects.filter(contest=contest).select_related("actor")[:20],
         },
     )
@@ -114,9 +116,10 @@ def rubric_edit(request, pk):
 @role_required(*ORGANISER_ROLES)
 def round_create(request, pk):
     contest = _managed_contest(request, pk)
-    form = RoundForm(request.POST)
+    form = RoundForm(request.POST, candidates=_judge_candidates(contest))
     if form.is_valid():
         data = dict(form.cleaned_data)
+        data["judge_ids"] = [j.pk for j in data.pop("judges", None) or []]
         try:
             rnd = services.round_create(actor=request.user, contest=contest, **data)
         except JudgingError as exc:
@@ -127,6 +130,9 @@ def round_create(request, pk):
     else:
         messages.error(request, _("轮次设置有误：") + "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("judging:dashboard", pk=contest.pk)
+
+
+ROUND_PAGE = 50  # rows of the results and the assignment tables per page
 
 
 def _judge_candidates(contest):
@@ -155,12 +161,17 @@ def round_detail(request, pk):
             "panel": panel,
             "panel_ids": {j.pk for j in panel},
             "candidates": _judge_candidates(contest),
-            "assignments": assignments,
+            "assignments": paginate(request, assignments, per_page=ROUND_PAGE, param="apage"),
             "progress": selectors.judge_progress(rnd),
-            "results": selectors.round_results(rnd),
+            "results": paginate(request, selectors.round_results(rnd), per_page=ROUND_PAGE),
+            "keep_results": page_query(request),
+            "keep_assignments": page_query(request, param="apage"),
             "consistency": selectors.judge_consistency(rnd),
             "flagged": selectors.flagged_entries(rnd),
             "advance_form": AdvanceForm(rnd=rnd, initial={"per_district": True}),
+            "edit_form": RoundForm(instance=rnd, prefix="edit") if rnd.status == RoundStatus.SETUP else None,
+            "problems": services.round_problems(rnd),
+            "scores_exist": Score.objects.filter(assignment__round=rnd).exists(),
             "conflicts": JudgeConflict.objects.filter(contest=contest).select_related("judge", "entry", "org"),
             "pairs": JudgePairRule.objects.filter(contest=contest).select_related("judge_a", "judge_b"),
             "entry_schools": Organization.objects.filter(
@@ -183,6 +194,8 @@ def round_action(request, pk):
             ids = [int(x) for x in request.POST.getlist("judges") if x.isdigit()]
             services.round_set_panel(actor=user, rnd=rnd, judge_ids=ids)
             messages.success(request, _("评委组已更新（%(n)s 人）。") % {"n": len(ids)})
+            for problem in services.round_problems(rnd)[:1]:
+                messages.warning(request, _("注意：") + problem)
         elif action == "open":
             services.round_open(actor=user, rnd=rnd)
             messages.success(request, _("本轮评审已开始，评分细则已冻结。"))
@@ -227,6 +240,41 @@ def round_action(request, pk):
                 judge_b_id=int(request.POST.get("judge_b") or 0),
             )
             messages.success(request, _("已设置这两名评委不共评同一作品（对之后的分配生效）。"))
+        elif action == "edit":
+            form = RoundForm(request.POST, instance=Round.objects.get(pk=rnd.pk), prefix="edit")
+            if not form.is_valid():
+                raise JudgingError(
+                    "invalid", _("轮次设置有误：") + "；".join(str(e) for errs in form.errors.values() for e in errs)
+                )
+            services.round_update(actor=user, rnd=rnd, **form.cleaned_data)
+            messages.success(request, _("本轮设置已保存。"))
+        elif action == "delete":
+            if not is_confirmed(request):
+                return confirmation_page(
+                    request,
+                    title=_("确认删除本轮？"),
+                    message=_("将删除轮次「%(n)s」及其评委组设置。") % {"n": rnd.name},
+                    button=_("确认删除"),
+                    back_url=request.META.get("HTTP_REFERER") or request.path,
+                )
+            contest_pk = rnd.contest_id
+            services.round_delete(actor=user, rnd=rnd)
+            messages.success(request, _("已删除该轮次。"))
+            return redirect("judging:dashboard", pk=contest_pk)
+        elif action == "reset":
+            services.round_reset(actor=user, rnd=rnd)
+            messages.success(request, _("已退回准备阶段：可修改设置和评委组后重新开始评审。"))
+        elif action == "reopen_round":
+            services.round_reopen(actor=user, rnd=rnd)
+            messages.success(request, _("本轮已重新开放评审，晋级名单已清空。"))
+        elif action == "conflict_remove":
+            conflict = get_object_or_404(JudgeConflict, pk=int(request.POST.get("conflict") or 0), contest=rnd.contest)
+            services.conflict_remove(actor=user, conflict=conflict)
+            messages.success(request, _("已删除该回避关系。"))
+        elif action == "pair_remove":
+            pair = get_object_or_404(JudgePairRule, pk=int(request.POST.get("pair") or 0), contest=rnd.contest)
+            services.judge_pair_remove(actor=user, pair=pair)
+            messages.success(request, _("已删除该不共评设置。"))
         elif action == "close":
             services.round_close(actor=user, rnd=rnd)
             messages.success(request, _("本轮评审已结束。"))
@@ -255,10 +303,20 @@ def round_action(request, pk):
 @role_required(*ORGANISER_ROLES)
 def awards(request, pk):
     contest = _managed_contest(request, pk)
-    form = AwardTiersForm(request.POST or None, contest=contest)
+    last = JudgingLog.objects.filter(contest=contest, action="awards_compute").order_by("-created_at", "-id").first()
+    initial = AwardTiersForm.initial_from(last.detail) if last else {}
+    form = AwardTiersForm(request.POST or None, contest=contest, initial=initial)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "publish":
+                if not is_confirmed(request):
+                    return confirmation_page(
+                        request,
+                        title=_("确认公布奖项？"),
+                        message=_("公布后奖项名单即冻结，不能再修改，获奖学生和证书将据此生成。"),
+                        button=_("确认公布"),
+                        back_url=request.path,
+                    )
                 n = services.awards_publish(actor=request.user, contest=contest)
                 messages.success(request, _("已公布 %(n)s 个奖项，名单已冻结。") % {"n": n})
             elif form.is_valid():
@@ -267,17 +325,32 @@ def awards(request, pk):
                 )
                 messages.success(request, _("已拟定 %(n)s 个奖项，请核对后公布。") % {"n": len(made)})
             else:
-                raise JudgingError("invalid", _("奖项设置有误，请检查。"))
+                raise JudgingError("invalid", _("奖项设置有误：") + _form_errors(form))
         except JudgingError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("judging:awards", pk=contest.pk)
     contest.refresh_from_db()
+    rounds = list(contest.rounds.all())
     return render(
         request,
         "judging/awards.html",
-        {"contest": contest, "form": form, "awards": selectors.draft_awards(contest).order_by("rank", "entry__code")},
+        {
+            "contest": contest,
+            "form": form,
+            "awards": selectors.draft_awards(contest).order_by("rank", "entry__code"),
+            "closed_rounds": [r for r in rounds if r.status == RoundStatus.CLOSED],
+            "open_rounds": [r for r in rounds if r.status != RoundStatus.CLOSED],
+        },
     )
+
+
+def _form_errors(form) -> str:
+    out = []
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out += [f"{label}：{e}" if label else str(e) for e in errs]
+    return "；".join(out)
 
 
 @role_required(*ORGANISER_ROLES)

@@ -20,6 +20,7 @@ from ..files import EXTENSIONS
 from ..models import (
     KIND_FILE_TYPES,
     Entry,
+    FileStatus,
     SubmissionContest,
 )
 from ..services import JudgingError
@@ -32,6 +33,7 @@ def entry_edit(request, pk):
     if not selectors.student_is_eligible(request.user, contest):
         raise PermissionDenied
     entry = selectors.entry_for_student(request.user, contest)
+    status = 200
     if request.method == "POST":
         try:
             entry, _version = services.entry_save(
@@ -46,8 +48,18 @@ def entry_edit(request, pk):
             )
         except JudgingError as exc:
             messages.error(request, exc.message)
+            status = exc.status  # the form is shown again, with the error's 4xx
         else:
-            messages.success(request, _("作品已保存（编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
+            if _version.file_status == FileStatus.FAILED:
+                messages.error(request, _("文件未通过检查：%(reason)s") % {"reason": _version.file_error})
+            elif _version.file_status == FileStatus.PROCESSING:
+                messages.info(
+                    request,
+                    _("已提交（作品编号 %(code)s），文件正在处理，处理完成后评委才能看到。请稍后刷新本页查看结果。")
+                    % {"code": entry.code},
+                )
+            else:
+                messages.success(request, _("已提交（作品编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
             return redirect("judging:entry_edit", pk=contest.pk)
     latest = entry.versions.order_by("-number").first() if entry else None
     form_values = {
@@ -59,9 +71,7 @@ def entry_edit(request, pk):
         "consent": request.POST.get("consent") == "on"
         if request.method == "POST"
         else bool(entry and entry.consent_public),
-        "team": request.POST.get("team")
-        if request.method == "POST"
-        else (",".join(u.username for u in entry.team_members.all()) if entry else ""),
+        "team": request.POST.get("team") if request.method == "POST" else ",".join(_team_usernames(entry)),
     }
     return render(
         request,
@@ -74,9 +84,53 @@ def entry_edit(request, pk):
             "locked": contest.deadline_passed(),
             "not_open": timezone.now() < contest.opens_at,
             "is_author": entry is None or entry.author_id == request.user.pk,
+            "submitted": entry.saved_version() if entry else None,
+            "unsubmitted_draft": bool(
+                entry
+                and latest
+                and latest.is_autosave
+                and (not entry.saved_version() or latest.number > entry.saved_version().number)
+            ),
+            "award": selectors.entry_published_award(entry),
+            "invitations": selectors.pending_invitations(student=request.user, contest=contest),
+            "team_invitations": entry.invitations.select_related("invitee") if entry else [],
             "accept": ",".join(f".{t}" for t in sorted(_accept_types(contest))),
         },
+        status=status,
     )
+
+
+def _team_usernames(entry) -> list[str]:
+    """Members and invitees still pending, as the author typed them into the team field."""
+    if entry is None:
+        return []
+    members = [u.username for u in entry.team_members.all()]
+    pending = entry.invitations.filter(status="pending").values_list("invitee__username", flat=True)
+    return members + [u for u in pending if u not in members]
+
+
+_TEAM_ACTIONS = {
+    "accept": (services.team_invitation_accept, _("已加入团队作品。")),
+    "decline": (services.team_invitation_decline, _("已拒绝团队邀请。")),
+    "leave": (services.team_leave, _("已退出团队作品。")),
+}
+
+
+@require_POST
+@role_required(Role.STUDENT)
+def team_action(request, pk, action):
+    """Accept or decline an invitation to a team entry, or leave the team (before the deadline)."""
+    contest = get_object_or_404(SubmissionContest, pk=pk)
+    if action not in _TEAM_ACTIONS:
+        raise PermissionDenied
+    service, done = _TEAM_ACTIONS[action]
+    try:
+        service(student=request.user, contest=contest)
+    except JudgingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("judging:entry_edit", pk=contest.pk)
 
 
 def _accept_types(contest):
@@ -110,6 +164,20 @@ def entry_autosave(request, pk):
             "chars": version.char_count,
         }
     )
+
+
+@role_required(Role.STUDENT)
+def entry_file_status(request, pk):
+    """The state of the student's latest upload, polled by the entry page while it is processing."""
+    contest = get_object_or_404(SubmissionContest, pk=pk)
+    entry = selectors.entry_for_student(request.user, contest)
+    version = entry.latest_saved_version() if entry else None
+    if version is None:
+        return JsonResponse({"code": "not_found", "message": _("还没有提交作品。")}, status=404)
+    return JsonResponse(
+        {"code": "ok", "status": version.file_status, "label": version.get_file_status_display(),
+         "message": version.file_error},
+    )  # fmt: skip
 
 
 @role_required(Role.STUDENT, Role.ORGANISER)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import QuestionType
-from ..services.content import OPTION_KEYS
+from ..services.content import OPTION_KEYS, stem_blank_count
 from .readers import ImportFileError, RawRow, decode_text
 
 UNSUPPORTED = gettext_lazy("暂不支持的题型（{kind}），此题未导入；本平台支持单选、多选、判断和填空题。")
@@ -47,6 +47,13 @@ def _gift_unescape(text: str) -> str:
     for escaped, plain in _GIFT_ESCAPES.items():
         text = text.replace(escaped, plain)
     return text.strip()
+
+
+def _with_blank(row: RawRow) -> str:
+    """A short-answer question asks rather than leaves a gap ("热线是？ {=12355}"): its one blank goes at the end,
+    so the stem's blanks match the answer's like every other fill-in question."""
+    stem = str(row.values.get("stem") or "")
+    return stem if stem_blank_count(stem) else f"{stem}（  ）"
 
 
 def _gift_text(text: str) -> str:
@@ -154,7 +161,7 @@ def _parse_gift_question(block: str, row: RawRow) -> None:
     if all(marker == "=" for marker, _w, _t in parsed):
         # short answer: every "=" answer with full (or no) weight is accepted; one blank
         accepted = [t for _m, w, t in parsed if w is None or w >= 100]
-        row.values.update(qtype=QuestionType.FILL_BLANK, options=[], answer=[accepted])
+        row.values.update(qtype=QuestionType.FILL_BLANK, options=[], answer=[accepted], stem=_with_blank(row))
         return
     if len(parsed) > len(OPTION_KEYS):
         raise ValueError(_("选项超过 {count} 个。").format(count=len(OPTION_KEYS)))
@@ -291,7 +298,12 @@ def read_moodle_xml(data: bytes, progress: Callable | None = None) -> Iterator[R
             right = next((text for fraction, text in answers if fraction >= 100), "")
             row.values.update(qtype=QuestionType.TRUE_FALSE, options=[], answer=right.lower() in {"true", "对", "正确"})
         elif kind == "shortanswer":
-            row.values.update(qtype=QuestionType.FILL_BLANK, options=[], answer=[[t for f, t in answers if f >= 100]])
+            row.values.update(
+                qtype=QuestionType.FILL_BLANK,
+                options=[],
+                answer=[[t for f, t in answers if f >= 100]],
+                stem=_with_blank(row),
+            )
         else:
             single = (node.findtext("single") or "true").strip().lower() in {"true", "1"}
             if len(answers) > len(OPTION_KEYS):

@@ -9,10 +9,12 @@ import json
 from collections.abc import Iterable
 
 from accounts.models import GradeBand
+from core.spreadsheet import safe_cell
 
 from ..models import Difficulty, Question, QuestionType
+from ..secrecy import WITHHELD_MARK, reserved_label, reserved_until
 from ..services.content import OPTION_KEYS, format_answer
-from .readers import FORMULA_ESCAPE_PREFIXES, OPTION_HEADERS, TEMPLATE_HEADERS
+from .readers import OPTION_HEADERS, TEMPLATE_HEADERS
 
 EXPORT_HEADERS = ["编号", *TEMPLATE_HEADERS]
 QTYPE_SHORT = {
@@ -123,12 +125,6 @@ INSTRUCTIONS = [
 ]
 
 
-def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_ESCAPE_PREFIXES):
-        return "'" + value
-    return value
-
-
 def topic_path(topic, cache: dict) -> str:
     if topic.pk not in cache:
         names, node = [], topic
@@ -139,15 +135,18 @@ def topic_path(topic, cache: dict) -> str:
     return cache[topic.pk]
 
 
-def question_row(question: Question, cache: dict) -> list[str]:
+def question_row(question: Question, cache: dict, withheld: dict | None = None) -> list[str]:
+    """One export row. A question in `withheld` (id → its reservations) has its key and explanation
+    replaced by WITHHELD_MARK and the reservation's end."""
     options = [o["text"] for o in question.options] + [""] * (len(OPTION_KEYS) - len(question.options))
+    held = (withheld or {}).get(question.pk)
     return [
         question.pk,
         QTYPE_SHORT.get(question.qtype, question.qtype),
         question.stem,
         *options,
-        format_answer(question.qtype, question.answer),
-        question.explanation,
+        WITHHELD_MARK if held else format_answer(question.qtype, question.answer),
+        reserved_label(held) if held else question.explanation,
         topic_path(question.topic, cache),
         str(DIFFICULTY_LABELS.get(question.difficulty, "")),
         "、".join(str(BAND_LABELS.get(b, b)) for b in question.grade_bands),
@@ -178,7 +177,7 @@ def _workbook(headers: list[str], rows: Iterable[list]) -> bytes:
         header_cells.append(cell)
     ws.append(header_cells)
     for row in rows:
-        ws.append([escape_formula(v) for v in row])
+        ws.append([safe_cell(v) for v in row])
     notes = wb.create_sheet("填写说明")
     for item in INSTRUCTIONS:
         notes.append(list(item))
@@ -191,27 +190,39 @@ def template_xlsx() -> bytes:
     return _workbook(TEMPLATE_HEADERS, EXAMPLES)
 
 
-def export_xlsx(questions: Iterable[Question]) -> bytes:
+def export_xlsx(questions: Iterable[Question], *, withheld: dict | None = None) -> bytes:
     cache: dict = {}
-    return _workbook(EXPORT_HEADERS, (question_row(q, cache) for q in questions))
+    return _workbook(EXPORT_HEADERS, (question_row(q, cache, withheld) for q in questions))
 
 
-def export_json(questions: Iterable[Question]) -> bytes:
+def export_json(questions: Iterable[Question], *, withheld: dict | None = None) -> bytes:
+    """`withheld`: question id → reservations; those questions carry WITHHELD_MARK instead of the key,
+    no explanation, and (extension) "key_withheld": true with "reserved_until" (null: indefinitely)."""
     cache: dict = {}
+    withheld = withheld or {}
+
+    def secrecy(q) -> dict:
+        held = withheld.get(q.pk)
+        if not held:
+            return {}
+        until = reserved_until(held)
+        return {"key_withheld": True, "reserved_until": until.isoformat() if until else None}
+
     items = [
         {
             "id": q.pk,
             "qtype": q.qtype,
             "stem": q.stem,
             "options": [o["text"] for o in q.options],
-            "answer": q.answer,
-            "explanation": q.explanation,
+            "answer": WITHHELD_MARK if q.pk in withheld else q.answer,
+            "explanation": "" if q.pk in withheld else q.explanation,
             "topic": topic_path(q.topic, cache),
             "difficulty": q.difficulty,
             "grade_bands": q.grade_bands,
             "source": q.source,
             "tags": q.tags,
             "status": q.status,
+            **secrecy(q),
         }
         for q in questions
     ]

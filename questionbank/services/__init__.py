@@ -6,6 +6,8 @@ from .content import ContentInvalid, QuestionContentData, content_clean, questio
 from .questions import (
     DuplicateQuestion,
     QuestionActionDenied,
+    SelfReviewRefused,
+    can_approve,
     can_author,
     can_edit,
     can_review,
@@ -14,7 +16,9 @@ from .questions import (
     question_retire,
     question_return,
     question_submit,
+    question_submit_many,
     question_update,
+    self_review_allowed,
     topic_create,
 )
 
@@ -23,6 +27,8 @@ __all__ = [
     "DuplicateQuestion",
     "QuestionActionDenied",
     "QuestionContentData",
+    "SelfReviewRefused",
+    "can_approve",
     "can_author",
     "can_edit",
     "can_review",
@@ -33,6 +39,8 @@ __all__ = [
     "question_retire",
     "question_return",
     "question_submit",
+    "question_submit_many",
     "question_update",
+    "self_review_allowed",
     "topic_create",
 ]

@@ -23,6 +23,12 @@ MAX_SOURCE = 255
 MAX_BLANK_ANSWER = 200
 MAX_TAGS = 20
 MAX_TAG = 30
+# a blank in a fill-in stem: （  ） / ( ) with only spaces or underscores inside, or a run of 3+ underscores
+BLANK_RE = re.compile(r"[（(][\s\u3000_]*[）)]|_{3,}")
+
+
+def stem_blank_count(stem: str) -> int:
+    return len(BLANK_RE.findall(stem or ""))
 
 
 class ContentInvalid(ValueError):
@@ -236,6 +242,17 @@ def content_clean(
             clean_answer = parse_answer(qtype, answer, len(clean_options))
         except ValueError as exc:
             errors["answer"] = str(exc)
+
+    if qtype == QuestionType.FILL_BLANK and clean_answer and "stem" not in errors:
+        blanks = stem_blank_count(stem)
+        if blanks != len(clean_answer):
+            errors["answer"] = (
+                _("题干中没有填空位置，请在要填的地方写“（  ）”。")
+                if blanks == 0
+                else _("题干中有 {blanks} 个空“（  ）”，答案却有 {answers} 个空（多个空的答案用“；”分隔）。").format(
+                    blanks=blanks, answers=len(clean_answer)
+                )
+            )
 
     explanation = str(explanation or "").strip()
     if len(explanation) > MAX_EXPLANATION:

@@ -23,6 +23,7 @@ from accounts.models import User
 from ..answers import normalize_text
 from ..importers.readers import ImportFileError, RawRow, read_rows
 from ..models import Question, QuestionRevision, QuestionStatus, ReviewAction, ReviewLog, Topic
+from ..secrecy import WITHHELD_MARK
 from .content import (
     ContentInvalid,
     QuestionContentData,
@@ -63,6 +64,8 @@ class RowResult:
     content: QuestionContentData | None = None
     fingerprint: str = ""
     question_id: int | None = None
+    # exported without its key (reserved by a running formal contest): kept as it is in the bank
+    withheld: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -159,6 +162,10 @@ def _check_row(raw: RawRow, resolver: TopicResolver, default_topic: Topic | None
     if result.errors:
         result.status = "error"
         return result
+    raw_id = str(v.get("id", "")).strip()
+    if raw_id.isdigit() and str(v.get("answer", "")).strip() == WITHHELD_MARK:
+        result.status, result.question_id, result.withheld = "unchanged", int(raw_id), True
+        return result
     errors = result.errors
     typed = {}
     for key, parser in (("qtype", parse_qtype), ("difficulty", parse_difficulty), ("grade_bands", _grade_bands)):
@@ -219,7 +226,13 @@ def _chunks(items: list, size: int = 900):
 
 def _match_existing(results: list[RowResult], actor: User | None) -> None:
     """Against the database and within the file: duplicates, updates by 编号, unchanged rows."""
-    valid = [r for r in results if r.status != "error"]
+    withheld = [r for r in results if r.withheld]
+    known = set(Question.objects.filter(pk__in=[r.question_id for r in withheld]).values_list("pk", flat=True))
+    for r in withheld:
+        if r.question_id not in known:
+            r.status = "error"
+            r.errors.append((_("答案"), _("“{mark}”只用于导出的保密题目，请填写答案。").format(mark=WITHHELD_MARK)))
+    valid = [r for r in results if r.status != "error" and not r.withheld]
     fingerprints = sorted({r.fingerprint for r in valid})
     existing_fp: dict[tuple[int, str], int] = {}
     for chunk in _chunks(fingerprints):

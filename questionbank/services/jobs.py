@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.uploads import SPREADSHEET_LIMITS, UploadRejected, zip_open
 
 from ..importers.readers import ImportFileError, detect_format
 from ..models import ImportJob, ImportJobState, Topic
@@ -43,6 +44,8 @@ def import_job_create(
             )
         )
     fmt = detect_format(upload.name, fmt or None)
+    if fmt == "xlsx":
+        _refuse_declared_zip_bomb(upload)
     job = ImportJob(
         created_by=actor,
         original_name=upload.name[:255],
@@ -54,6 +57,18 @@ def import_job_create(
     job_id = str(job.pk)
     transaction.on_commit(lambda: _enqueue("check", job_id))
     return job
+
+
+def _refuse_declared_zip_bomb(upload: UploadedFile) -> None:
+    """What the workbook's zip directory declares is checked now (it costs nothing); the real sizes are
+    checked by the worker before openpyxl opens the file (importers.readers.read_xlsx)."""
+    try:
+        zip_open(upload.file, SPREADSHEET_LIMITS).close()
+    except UploadRejected as exc:
+        if exc.code != "upload_zip_corrupt":  # a broken file gets the reader's own, more specific message
+            raise ImportFileError(exc.message) from exc
+    finally:
+        upload.seek(0)
 
 
 def import_job_confirm(*, actor: User, job: ImportJob, only_valid: bool = False) -> ImportJob:

@@ -7,12 +7,13 @@ teacher or organiser, or are site admins."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Organization, Role, User
+from core.errors import AppError
 
-from ..models import Question, QuestionRevision, QuestionStatus, ReviewAction, ReviewLog, Topic
+from ..models import Question, QuestionRevision, QuestionStatus, ReviewAction, ReviewLog, ReviewPolicy, Topic
 from .content import CONTENT_FIELDS, QuestionContentData, question_fingerprint
 
 
@@ -26,6 +27,35 @@ class DuplicateQuestion(ValueError):
             _("专题“{topic}”中已有相同题干和选项的题目（编号 {pk}）。").format(topic=existing.topic, pk=existing.pk)
         )
         self.existing = existing
+
+
+class SelfReviewRefused(AppError):
+    code, status = "self_review", 403
+    default_message = _("四眼原则：不能审核自己出的题，请由其他审核人审核。")
+
+
+def self_review_allowed(user: User) -> bool:
+    """Whether `user` may approve questions they wrote. The nearest ReviewPolicy above any organisation
+    where they review (their membership's node or an ancestor) decides; without one, no (four eyes)."""
+    reviewing = Membership.objects.filter(user=user, org__isnull=False).filter(
+        Q(role__in=[Role.TEACHER, Role.ORGANISER], can_review_questions=True) | Q(role=Role.ADMIN)
+    )
+    orgs = [m.org for m in reviewing.select_related("org")]
+    if user.is_superuser and not orgs:
+        orgs = list(Organization.objects.filter(parent__isnull=True))
+    ancestor_ids = {pk for org in orgs for pk in org.ancestor_ids()}
+    policies = {
+        p.org_id: p.allow_self_review for p in ReviewPolicy.objects.filter(org_id__in=ancestor_ids).only("org_id")
+    }
+    for org in orgs:
+        nearest = next((policies[pk] for pk in reversed(org.ancestor_ids()) if pk in policies), False)
+        if nearest:
+            return True
+    return False
+
+
+def can_approve(user: User, question: Question) -> bool:
+    return can_review(user) and (question.author_id != user.pk or self_review_allowed(user))
 
 
 def _is_admin(user: User) -> bool:
@@ -193,6 +223,20 @@ def question_submit(*, actor: User, question: Question) -> Question:
     return question
 
 
+def question_submit_many(*, actor: User, question_ids: list[int]) -> tuple[int, int]:
+    """Submit several drafts at once (the list page's 批量提交审核). Each question is its own transaction,
+    so one that someone else just changed does not hold back the rest. Returns (submitted, skipped)."""
+    submitted = skipped = 0
+    for question in Question.objects.filter(pk__in=question_ids[:1000]).order_by("pk"):
+        try:
+            question_submit(actor=actor, question=question)
+        except QuestionActionDenied:
+            skipped += 1
+        else:
+            submitted += 1
+    return submitted, skipped
+
+
 @transaction.atomic
 def question_approve(*, actor: User, question: Question, comment: str = "") -> Question:
     if not can_review(actor):
@@ -200,6 +244,8 @@ def question_approve(*, actor: User, question: Question, comment: str = "") -> Q
     question = _locked(question)
     if question.status != QuestionStatus.PENDING:
         raise QuestionActionDenied(_("只有待审的题目可以通过。"))
+    if question.author_id == actor.pk and not self_review_allowed(actor):
+        raise SelfReviewRefused
     question.status = QuestionStatus.PUBLISHED
     question.review_comment = comment.strip()
     _snapshot(question, actor)

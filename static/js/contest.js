@@ -77,10 +77,23 @@
     return false;
   }
 
+  var answeredCount = document.getElementById("answered-count");
+  var answeredSet = {};
   function markSheet(qid, answered) {
     var link = document.querySelector('[data-sheet="' + qid + '"]');
     if (link) link.classList.toggle("answered", answered);
+    if (answered) answeredSet[qid] = true;
+    else delete answeredSet[qid];
+    if (answeredCount) {
+      answeredCount.textContent = "已答 " + Object.keys(answeredSet).length + "/" + answeredCount.dataset.total;
+    }
   }
+  (function countSaved() {
+    var sections = form.querySelectorAll(".question");
+    for (var i = 0; i < sections.length; i++) {
+      if (isAnswered(answerFor(sections[i]))) answeredSet[sections[i].dataset.qid] = true;
+    }
+  })();
 
   function send(qid) {
     if (inflight[qid] || !(qid in pending) || finished) return;

@@ -14,9 +14,9 @@
         if (!me) {
           value.textContent = L.notRanked;
         } else if (board.frozen && !board.live) {
-          value.textContent = L.frozenMe + " " + me.score.toFixed(2) + " " + L.points;
+          value.textContent = L.frozenMe + " " + String(Number(me.score.toFixed(2))) + " " + L.points;
         } else {
-          value.textContent = L.rankPrefix + " " + me.rank + " " + L.rankSuffix + " · " + me.score.toFixed(2) + " " + L.points;
+          value.textContent = L.rankPrefix + " " + me.rank + " " + L.rankSuffix + " · " + String(Number(me.score.toFixed(2))) + " " + L.points;
         }
         sub.textContent = L.participants + " " + board.participants + " " + L.people;
         box.setAttribute("data-version", board.version);

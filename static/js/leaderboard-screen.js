@@ -87,11 +87,19 @@
     root.setAttribute("data-version", board.version);
   }
 
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // "7天 08:38:04" for a window of several days, "08:38:04" within the last day
+  function countdown(left) {
+    var d = Math.floor(left / 86400), h = Math.floor((left % 86400) / 3600);
+    var m = Math.floor((left % 3600) / 60), s = left % 60;
+    return (d > 0 ? d + L.days + " " : "") + pad(h) + ":" + pad(m) + ":" + pad(s);
+  }
+
   function tick() {
     var left = Math.max(0, Math.floor((closesAt - Date.now()) / 1000));
     if (left <= 0) { text(countdownEl, L.ended); return; }
-    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-    text(countdownEl, (h < 10 ? "0" : "") + h + ":" + (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s);
+    text(countdownEl, countdown(left));
     text(clockLabelEl, L.untilEnd);
   }
   tick();

@@ -110,3 +110,20 @@ def test_organisation_export_is_scoped(client, tree):
     assert "如东县实验小学" in names and "五（1）班" in names
     assert not names & {"海安市实验小学", "城东镇", "海安市", "南通市"}
     assert ("学校" in {row[2] for row in rows[1:]}) and rows[0][:3] == ["ID", "名称", "类型"]
+
+
+def test_formula_like_names_survive_export_and_reimport(client, tree):
+    """The export escapes "=…" with an apostrophe (core.spreadsheet.safe_cell); the import removes it."""
+    client.force_login(User.objects.create_superuser("boss", password="x-Secret-2026"))
+    tree.school_a.name = "=1+1小学"
+    tree.school_a.save()
+    form = client.get(reverse("admin:accounts_organization_export")).context["form"]
+    data = {"format": next(v for v, label in form.fields["format"].choices if "xlsx" in str(label).lower())}
+    data.update({"resource": "0", **{k: "on" for k in form.fields if k.startswith("organizationresource_")}})
+    exported = read_xlsx(client.post(reverse("admin:accounts_organization_export"), data).content)
+    row = next(r for r in exported if r[0] == tree.school_a.pk)
+    assert row[1] == "'=1+1小学"
+    _preview, confirmed = import_rows(client, [[tree.school_a.pk, row[1], "学校", tree.town_a.pk, "小学", "", "X1"]])
+    assert confirmed
+    tree.school_a.refresh_from_db()
+    assert (tree.school_a.name, tree.school_a.code) == ("=1+1小学", "X1")

@@ -35,10 +35,11 @@ def test_repeated_failures_lock_the_account_with_a_chinese_message(client, setti
     assert "_auth_user_id" not in client.session
 
 
-def test_anonymous_visitor_is_sent_to_login(client):
+def test_anonymous_visitor_gets_the_public_landing_page_with_a_login_link(client):
     response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("accounts:login") in html and reverse("verify:form") in html
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,7 @@ def test_results_pages_are_scoped(tree, contest):
 
     teacher_book = load_workbook(BytesIO(login(tree.teacher_b).get(f"/contests/{contest.pk}/export.xlsx").content))
     names = [row[0].value for row in teacher_book["按班级"].iter_rows(min_row=2)]
-    assert names == ["五（2）班", "合计"]
+    assert names == ["海安市实验小学 五（2）班", "合计"]  # classes are named with their school
     assert teacher_book["试题分析"].max_row == 1
 
 
@@ -138,7 +138,12 @@ def test_organiser_creates_contest_in_region_and_publish_names_shortfall(tree, t
     assert response.status_code == 302, response.content.decode()[:3000]
     contest = Contest.objects.get(title="如东县安全知识竞赛")
     assert contest.time_limit_s == 1200 and contest.rules.count() == 1 and contest.status == "draft"
-    client.post(f"/contests/{contest.pk}/publish/")
+    # publishing asks first (a confirmation step that works without JavaScript)
+    asked = client.post(f"/contests/{contest.pk}/publish/").content.decode()
+    assert "确认发布竞赛" in asked and 'name="confirmed" value="1"' in asked
+    contest.refresh_from_db()
+    assert contest.status == "draft"
+    client.post(f"/contests/{contest.pk}/publish/", {"confirmed": "1"})
     contest.refresh_from_db()
     assert contest.status == "published"
     # another district's organiser cannot own a contest in 如东县 nor publish this one

@@ -27,6 +27,7 @@ def test_production_settings_pass_check_deploy_with_no_warnings():
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "contest.example.cn",
         "CSRF_TRUSTED_ORIGINS": "https://contest.example.cn",
+        "SITE_URL": "https://contest.example.cn",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -37,6 +38,23 @@ def test_production_settings_pass_check_deploy_with_no_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("site_url", ["", "http://contest.example.cn", "https://contest.example.cn/verify"])
+def test_check_deploy_fails_without_an_https_site_url(site_url):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "quizsite.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "contest.example.cn",
+        "CSRF_TRUSTED_ORIGINS": "https://contest.example.cn",
+        "SITE_URL": site_url,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr + result.stdout
 
 
 def test_production_settings_refuse_a_missing_secret_key():

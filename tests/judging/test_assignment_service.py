@@ -47,12 +47,28 @@ def test_declared_conflicts_and_judge_pairs_are_honoured():
         assert not {j2.pk, j3.pk} <= judges
 
 
-def test_too_small_panel_is_reported_and_nothing_is_assigned():
+def test_too_small_panel_is_refused_when_judging_starts_and_the_round_stays_in_setup():
+    from judging.models import RoundEntry
+
     w = World(schools=3, judges=2, k=3)
-    services.round_open(actor=w.organiser, rnd=w.round)
     with pytest.raises(JudgingError, match="评委组只有 2 人") as exc:
+        services.round_open(actor=w.organiser, rnd=w.round)
+    assert exc.value.code == "round_not_ready"
+    assert w.refresh_round().status == "setup"
+    assert not Assignment.objects.exists() and not RoundEntry.objects.exists()
+    w.contest.rubric.refresh_from_db()
+    assert w.contest.rubric.frozen_at is None
+
+
+def test_a_panel_that_cannot_be_assigned_after_a_late_conflict_still_fails_clearly():
+    w = World(schools=3, judges=2, k=2)
+    services.round_open(actor=w.organiser, rnd=w.round)
+    services.conflict_declare(
+        actor=w.organiser, contest=w.contest, judge_id=w.judges[0].pk, entry_code=w.entries[0].code
+    )
+    with pytest.raises(JudgingError) as exc:
         services.round_assign_auto(actor=w.organiser, rnd=w.round)
-    assert exc.value.code == "assignment_infeasible"
+    assert exc.value.code == "assignment_infeasible" and w.entries[0].code in exc.value.message
     assert not Assignment.objects.exists()
 
 

@@ -55,6 +55,14 @@ def test_judge_scores_an_entry_on_a_tablet(live_daphne, tablet_page, transaction
     assert page.locator("#score-total").inner_text() == "88.5"
     page.get_by_label("评语（可选）").fill("立意深刻，结构清晰。")
     page.get_by_role("button", name="提交评分").click()
+    # irreversible: a dialog asks first; cancelling keeps the form and stores nothing
+    dialog = page.locator("#confirm-dialog")
+    dialog.wait_for(state="visible")
+    assert "不能再修改" in dialog.inner_text()
+    dialog.get_by_role("button", name="取消").click()
+    assert not Score.objects.filter(assignment=first).exists()
+    page.get_by_role("button", name="提交评分").click()
+    dialog.get_by_role("button", name="确定").click()
     page.wait_for_selector("text=评分已提交")
     score = Score.objects.get(assignment=first)
     assert score.status == ScoreStatus.SUBMITTED and str(score.total) == "88.50"

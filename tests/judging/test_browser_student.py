@@ -31,7 +31,9 @@ def test_student_submits_an_essay_on_a_phone(live_daphne, phone_page, transactio
     assert not Entry.objects.filter(contest=contest).exists()
     page.get_by_label("正文").fill("我的家乡在南通，濠河像一条翡翠项链环绕着老城。" * 2)
     page.get_by_role("button", name="保存并提交").click()
-    page.wait_for_selector("text=作品已保存")
+    page.wait_for_selector("text=已提交（作品编号")
+    assert page.locator("#entry-state").inner_text().startswith("已提交")
+    assert page.get_by_role("button", name="保存并更新提交").count() == 1
     entry = Entry.objects.get(contest=contest)
     assert entry.code in page.content() and "第 1 版" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -12,6 +12,7 @@ from judging.services import JudgingError
 from tests.factories import Tree, make_student
 
 from .factories import ESSAY, make_contest
+from .hostile_media import hostile_mp4
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,7 @@ def test_team_entry_names_members_who_cannot_enter_again(tree):
     contest = make_contest(tree, open_now=True, allow_teams=True, max_team_size=3)
     mate = make_student(tree.class_a, username="mate")
     entry, _v = save(contest, tree.student_a, team_usernames=["mate"])
+    services.team_invitation_accept(student=mate, contest=contest)
     assert list(entry.team_members.all()) == [mate]
     with pytest.raises(JudgingError) as exc:
         save(contest, mate)
@@ -143,16 +145,37 @@ def test_team_members_refused_when_the_contest_has_no_teams(tree):
 
 
 def make_docx(author="张小明") -> bytes:
+    """A small but well-formed docx whose properties and tracked change name the author."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.'
+            'openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+            "</Relationships>",
+        )
         z.writestr(
             "docProps/core.xml",
             f'<cp:coreProperties xmlns:cp="x" xmlns:dc="y"><dc:creator>{author}</dc:creator>'
             f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy></cp:coreProperties>",
         )
         z.writestr("docProps/app.xml", "<Properties><Company>如东县实验小学</Company></Properties>")
-        z.writestr("word/document.xml", '<w:document><w:ins w:author="张小明">调研报告正文</w:ins></w:document>')
+        z.writestr(
+            "word/document.xml",
+            f'<w:document {w}><w:body><w:p><w:ins w:id="1" w:author="{author}"><w:r><w:t>调研报告正文</w:t>'
+            "</w:r></w:ins></w:p></w:body></w:document>",
+        )
     return buf.getvalue()
 
 
@@ -222,7 +245,7 @@ def test_oversized_file_is_refused(tree):
 
 def test_video_contest_accepts_mp4_by_content_not_audio(tree):
     contest = make_contest(tree, open_now=True, kind=ContestKind.VIDEO, code_prefix="SP")
-    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 100
+    mp4 = hostile_mp4()[0]  # a real track in a real box tree
     _e, v = services.entry_save(
         contest=contest,
         student=tree.student_a,

@@ -82,7 +82,11 @@ def test_awards_are_drafted_reviewed_and_published_through_the_page(client):
     assert Award.objects.count() == 3 and not published_awards(w.contest).exists()
     html = client.get(url).content.decode()
     assert "拟定名单（未公布）" in html and w.students[3].real_name in html
-    client.post(url, {"action": "publish"})
+    # publishing is irreversible: without confirmation the page only asks, and nothing is published
+    resp = client.post(url, {"action": "publish"})
+    assert "确认公布奖项" in resp.content.decode() and 'name="confirmed" value="1"' in resp.content.decode()
+    assert not published_awards(w.contest).exists()
+    client.post(url, {"action": "publish", "confirmed": "1"})
     assert published_awards(w.contest).count() == 3
     assert JudgingLog.objects.filter(action="awards_publish", actor=w.organiser).exists()
     resp = client.post(url, {"action": "compute", "round": w.round.pk, "first_count": 4}, follow=True)

@@ -14,6 +14,7 @@ from judging.models import Assignment, ContestKind, Score, ScoreStatus
 from tests.factories import make_judge
 
 from .factories import World, make_contest
+from .hostile_media import hostile_mp4
 from .test_entries import make_docx, make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,12 @@ def test_judge_scores_through_the_page_and_errors_are_shown_in_chinese(client, w
     assert "「立意」的分数须在 0 到 30 之间" in resp.content.decode()
     assert not Score.objects.filter(assignment=a, status=ScoreStatus.SUBMITTED).exists()
     good = {f"c{c.pk}": "15" for c in criteria} | {"action": "submit", "comment": "不错"}
+    # the final submit is irreversible: valid scores first get a confirmation step that re-posts them
     resp = client.post(url, good)
+    html = resp.content.decode()
+    assert "确认提交评分" in html and 'name="confirmed" value="1"' in html and 'value="不错"' in html
+    assert not Score.objects.filter(assignment=a).exists()
+    resp = client.post(url, good | {"confirmed": "1"})
     assert resp.status_code == 302
     assert Score.objects.get(assignment=a).status == ScoreStatus.SUBMITTED
 
@@ -145,7 +151,7 @@ def test_pdf_served_to_judge_has_no_author_metadata(client):
 
 
 def test_video_is_served_inline_with_a_video_type(client):
-    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    mp4 = hostile_mp4()[0]
     w, entry, a = file_world(ContestKind.VIDEO, "我的视频.mp4", mp4)
     client.force_login(a.judge)
     resp = client.get(reverse("judging:judge_file", args=[a.pk]))
@@ -157,7 +163,7 @@ def test_video_is_served_inline_with_a_video_type(client):
     full = b"".join(resp.streaming_content)
     part = client.get(reverse("judging:judge_file", args=[a.pk]), HTTP_RANGE="bytes=4-11")
     assert part.status_code == 206 and part["Content-Range"] == f"bytes 4-11/{len(full)}"
-    assert b"".join(part.streaming_content) == full[4:12] == b"ftypmp42"
+    assert b"".join(part.streaming_content) == full[4:12] == b"ftypisom"
     assert part["X-Content-Type-Options"] == "nosniff" and part["Content-Type"] == "video/mp4"
     tail = client.get(reverse("judging:judge_file", args=[a.pk]), HTTP_RANGE="bytes=-4")
     assert b"".join(tail.streaming_content) == full[-4:]
@@ -193,9 +199,9 @@ def test_round_actions_report_infeasible_assignment_in_chinese(client):
     w = World(schools=2, judges=1, k=2)
     client.force_login(w.organiser)
     url = reverse("judging:round_action", args=[w.round.pk])
-    client.post(url, {"action": "open"})
-    resp = client.post(url, {"action": "assign"}, follow=True)
+    resp = client.post(url, {"action": "open"}, follow=True)
     assert "评委组只有 1 人" in resp.content.decode()
+    assert w.refresh_round().status == "setup"
     assert not Assignment.objects.exists()
 
 
@@ -208,7 +214,7 @@ def test_student_submits_an_essay_and_autosave_answers_json(client):
     resp = client.post(url, {"title": "我的家乡", "body": "短", "pledge": "on"}, follow=True)
     assert "少于最少字数" in resp.content.decode()
     resp = client.post(url, {"title": "我的家乡", "body": "我爱我的家乡南通。" * 5, "pledge": "on"}, follow=True)
-    assert "作品已保存" in resp.content.decode()
+    assert "已提交（作品编号" in resp.content.decode()
     auto = client.post(
         reverse("judging:entry_autosave", args=[contest.pk]),
         data=json.dumps({"title": "草稿", "body": "修改中"}),
@@ -274,7 +280,7 @@ def test_student_uploads_a_document_through_the_page_and_a_wrong_type_is_explain
     good = SimpleUploadedFile("我的调研.pdf", make_pdf())
     resp = client.post(url, {"title": "调研", "file": good, "pledge": "on"}, follow=True)
     html = resp.content.decode()
-    assert "作品已保存" in html and "我的调研.pdf" in html  # the author sees their own file name
+    assert "已提交（作品编号" in html and "我的调研.pdf" in html  # the author sees their own file name
     entry = contest.entries.get()
     own = client.get(reverse("judging:entry_file", args=[entry.pk]))
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"

@@ -40,3 +40,19 @@ def test_demo_bank_is_published_varied_explained_and_idempotent():
     before = Question.objects.count()
     demo.seed(ctx, io.StringIO())
     assert Question.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_seed_demo_restores_the_base_topics_when_they_are_gone():
+    """A database emptied after migrating (a flushed test database, a cleaned deployment) still seeds."""
+    import io
+
+    from django.core.management import call_command
+
+    from questionbank.models import Topic
+
+    Topic.objects.exclude(parent=None).delete()
+    Topic.objects.all().delete()
+    call_command("seed_demo", "--students", "2", stdout=io.StringIO())
+    assert Topic.objects.filter(name="党的二十大精神", parent=None).exists()
+    assert Topic.objects.filter(name="民法典", parent__name="法治教育").exists()

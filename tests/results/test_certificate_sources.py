@@ -99,17 +99,21 @@ def test_organiser_creates_template_and_generates_from_the_page(
     assert "新生成 1 张" in page
 
 
-def test_generation_failure_is_shown_and_a_running_generation_is_not_started_twice(
+def test_generation_is_refused_up_front_while_the_contest_runs_and_never_started_twice(
     client, tree, django_capture_on_commit_callbacks
 ):
     open_contest = make_knowledge_contest(owner=tree.city, closes_at=timezone.now() + timedelta(hours=1))
     template = make_template(target=open_contest, org=tree.city, kind=CertificateKind.PARTICIPATION)
     client.force_login(tree.city_organiser)
     url = reverse("results:template_generate", args=[template.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(url, follow=True)
+    assert "竞赛仍在进行中" in response.content.decode()
+    assert not queued  # nothing was queued for the worker to fail on later
     template.refresh_from_db()
-    assert (template.generation_status, template.generation_message) == ("failed", "竞赛尚未结束，结束后才能生成证书。")
+    assert template.generation_status == "" and not Certificate.objects.exists()
+    open_contest.closes_at = timezone.now() - timedelta(minutes=1)
+    open_contest.save()
     CertificateTemplate.objects.filter(pk=template.pk).update(
         generation_status="running", generation_started_at=timezone.now()
     )

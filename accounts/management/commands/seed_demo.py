@@ -4,6 +4,7 @@ import importlib
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import seed_organisations_and_people
+from core.spreadsheet import safe_cell
 
 DEFAULT_PASSWORD = "Nantong@2026"
 # Each app may provide `<app>.demo.seed(ctx, stdout)` to add its own demo content.
@@ -45,5 +46,5 @@ class Command(BaseCommand):
             with open(accounts_csv, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(["role", "username", "password"])
-                writer.writerows(ctx.accounts)
+                writer.writerows([safe_cell(v) for v in row] for row in ctx.accounts)
             self.stdout.write(f"账号已写入 {accounts_csv}")

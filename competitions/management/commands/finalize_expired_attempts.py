@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from competitions.services import attempts_finalize_expired
+from competitions.services import attempts_finalize_expired, contests_snapshot_enrolment
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, loop, **options):
         while True:
             count = attempts_finalize_expired()
+            contests_snapshot_enrolment()
             self.stdout.write(f"已自动交卷 {count} 份。")
             if not loop:
                 return
