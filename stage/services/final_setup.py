@@ -138,6 +138,10 @@ def question_reserve(*, actor: Actor, round_: Round, question: Question, team: T
         raise InvalidQuestion("只能选用已发布的题目。")
     if revision.qtype not in CHOICE_TYPES:
         raise InvalidQuestion("现场只能使用选择题或判断题。")
+    from questionbank.secrecy import reservations
+
+    if reservations(question_ids=[question.pk]):  # held secret by a formal contest (or another final)
+        raise InvalidQuestion("该题目正被竞赛保密使用，不能用于现场。")
     try:
         with transaction.atomic():
             return FinalQuestion.objects.create(

@@ -144,5 +144,11 @@ def test_bank_question_is_reserved_for_one_final_only_and_hidden_until_shown():
     event.refresh_from_db()
     seen = final_part(event, host=False)["question"]
     assert seen["stem"] == revision.stem and "answer" not in seen
+    from questionbank.secrecy import reservations
+
+    assert [r.holder for r in reservations(question_ids=[revision.question_id])[revision.question_id]] == [
+        f"stage.event:{f.event.pk}"
+    ]  # the bank withholds its key everywhere until the reveal
     f.step(q, "reveal", 20)
     assert final_part(event, host=False)["question"]["answer"] == ["A"]
+    assert reservations(question_ids=[revision.question_id]) == {}
