@@ -22,6 +22,7 @@ class Actor:
 
     user: object | None = None
     seat: JudgeSeat | None = None
+    team: object | None = None  # a final's team device (stage.models_final.Team)
 
     @property
     def user_id(self):
@@ -64,3 +65,17 @@ def display_matches(event: StageEvent, raw: str | None) -> bool:
     import hmac
 
     return bool(raw) and hmac.compare_digest(event.display_token, raw)
+
+
+def team_for_link(event: StageEvent, raw: str | None):
+    from .models import Team
+
+    if not raw or len(raw) > 200:
+        return None
+    return Team.objects.filter(event=event, link_hash=link_hash(raw), link_revoked_at__isnull=True).first()
+
+
+def check_team(actor: Actor, team) -> None:
+    """A team device acts only for its own team."""
+    if actor.team is None or actor.team.pk != team.pk:
+        raise NotAllowed()

@@ -8,4 +8,4 @@ class StageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, secrecy  # noqa: F401

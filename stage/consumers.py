@@ -29,11 +29,12 @@ from accounts.tokens import token_user
 from core.errors import AppError
 
 from . import services, snapshot
-from .access import Actor, can_host, display_matches, seat_for_link, seat_for_user
-from .models import JudgeSeat, StageEvent
+from .access import Actor, can_host, display_matches, seat_for_link, seat_for_user, team_for_link
+from .models import JudgeSeat, StageEvent, Team
 from .receivers import group_name
 
 SESSION_LINKS = "stage_judge_links"  # session key: {event id: link token} set by the judge-link page
+SESSION_TEAMS = "stage_team_links"  # session key: {event id: link token} set by the team-link page
 FINAL_ACK_CODES = {"locked", "conflict_of_interest", "invalid_score", "stage_not_found", "stage_forbidden"}
 
 
@@ -52,6 +53,9 @@ def authenticate(event_id: int, role: str, *, user, bearer, display, link, sessi
         return ("ok" if display_matches(event, display) else "forbidden"), None, None
     if role == "host":
         return ("ok" if can_host(user, event) else "forbidden"), None, user
+    if role == "team":
+        team = team_for_link(event, link) or team_for_link(event, session_link)
+        return ("ok" if team else "forbidden"), team.pk if team else None, None
     seat = seat_for_link(event, link) or seat_for_link(event, session_link) or seat_for_user(event, user)
     if seat is None:
         return "forbidden", None, None
@@ -68,14 +72,22 @@ def shared_view(event_id: int, host: bool) -> dict | None:
     return data
 
 
-def run_action(event_id: int, role: str, seat_id, user, message: dict) -> dict:
-    """One client message → one service call. Returns the reply to send."""
-    now = timezone.now()
-    seat = JudgeSeat.objects.select_related("event").filter(pk=seat_id).first() if seat_id else None
-    actor = Actor(user=user, seat=seat)
+def run_action(event_id: int, role: str, seat_id, user, message: dict, received=None) -> dict:
+    """One client message → one service call. Returns the reply to send. `received`: when the socket got
+    the message (a buzz's time is its receive time, not when a thread got to it)."""
+    now = received or timezone.now()
+    if role == "team":  # seat_id holds the team's id for a team device
+        team = Team.objects.select_related("event").filter(pk=seat_id).first()
+        actor, seat = Actor(team=team), None
+    else:
+        seat = JudgeSeat.objects.select_related("event").filter(pk=seat_id).first() if seat_id else None
+        actor = Actor(user=user, seat=seat)
     kind = message.get("type")
     ref = message.get("ref")
     try:
+        if role == "team" or (kind == "final" and role == "host"):
+            _final_action(actor, event_id, message, now)
+            return {"type": "done", "ok": True, "ref": ref}
         if kind == "score" and seat is not None:
             _score, changed = services.score_submit(
                 seat=seat,
@@ -130,6 +142,46 @@ def run_action(event_id: int, role: str, seat_id, user, message: dict) -> dict:
     return {"type": "done", "ok": True, "ref": ref}
 
 
+def _final_action(actor: Actor, event_id: int, message: dict, now) -> None:
+    """Team devices: buzz, answer, risk. Host (type "final"): select/show/open/close/reveal, mark, undo, risk."""
+    kind, question = message.get("type"), message.get("question")
+    if actor.team is not None:
+        if kind == "buzz":
+            services.buzz_record(
+                actor=actor,
+                event_id=event_id,
+                question_id=question,
+                now=now,
+                client_after_open_ms=message.get("client_ms"),
+            )
+        elif kind == "answer":
+            services.team_answer(
+                actor=actor, event_id=event_id, question_id=question, answer=message.get("answer"), now=now
+            )
+        elif kind == "risk":
+            services.risk_choose(
+                actor=actor, event_id=event_id, question_id=question, points=message.get("points"), now=now
+            )
+        else:
+            raise ValueError(kind)
+        return
+    action = message.get("action")
+    if action in ("select", "show", "open", "close", "reveal"):
+        services.question_step(actor=actor, event_id=event_id, question_id=question, step=action, now=now)
+    elif action == "mark":
+        services.answer_mark(
+            actor=actor, event_id=event_id, question_id=question, right=bool(message.get("right")), now=now
+        )
+    elif action == "undo":
+        services.action_undo(actor=actor, event_id=event_id, now=now)
+    elif action == "risk":
+        services.risk_choose(
+            actor=actor, event_id=event_id, question_id=question, points=message.get("points"), now=now
+        )
+    else:
+        raise ValueError(action)
+
+
 def _host_action(actor: Actor, event_id: int, message: dict, now) -> None:
     action = message.get("action")
     if action in ("next", "prev"):
@@ -146,6 +198,14 @@ def _host_action(actor: Actor, event_id: int, message: dict, now) -> None:
         services.event_set_status(actor=actor, event_id=event_id, status=action, now=now)
     else:
         raise ValueError(action)
+
+
+def team_part(team_id: int, link: str | None) -> dict | None:
+    """The team device's own part; None once its link was revoked or reissued (the socket closes)."""
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None or not link or team_for_link(team.event, link) is None:
+        return None
+    return {"team": team.number, "name": team.name, "school": team.school, "members": team.members}
 
 
 class SharedSnapshots:
@@ -205,7 +265,8 @@ class StageConsumer(AsyncWebsocketConsumer):
         session = self.scope.get("session")
         session_link = None
         if session is not None:
-            session_link = (await sync_to_async(session.get)(SESSION_LINKS) or {}).get(str(self.event_id))
+            key = SESSION_TEAMS if self.role == "team" else SESSION_LINKS
+            session_link = (await sync_to_async(session.get)(key) or {}).get(str(self.event_id))
         self.display = (query.get("display") or [None])[0]
         self.link = (query.get("link") or [None])[0] or session_link
         status, self.seat_id, self.user = await sync_to_async(authenticate)(
@@ -251,6 +312,11 @@ class StageConsumer(AsyncWebsocketConsumer):
                 await self.close(code=4403)
                 return
             out.update(mine)
+        if self.role == "team":
+            out["me"] = await sync_to_async(team_part)(self.seat_id, self.link)
+            if out["me"] is None:
+                await self.close(code=4403)
+                return
         out["role"] = self.role
         await self.send(text_data=json.dumps(out, ensure_ascii=False))
 
@@ -279,7 +345,8 @@ class StageConsumer(AsyncWebsocketConsumer):
         if kind == "resync":
             await self.send_state()
             return
-        if self.role not in ("judge", "host"):
+        if self.role not in ("judge", "host", "team"):
             return
-        reply = await sync_to_async(run_action)(self.event_id, self.role, self.seat_id, self.user, message)
+        received = timezone.now()  # before any queueing: the buzzer order is the server's receive order
+        reply = await sync_to_async(run_action)(self.event_id, self.role, self.seat_id, self.user, message, received)
         await self.send(text_data=json.dumps(reply, ensure_ascii=False))

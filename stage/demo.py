@@ -83,3 +83,6 @@ def seed(ctx, stdout) -> None:
         f"评委 judge1…judge7 打开 {reverse('stage:judge', args=[event.pk])}，"
         f"大屏 {reverse('stage:screen', args=[event.pk])}?display={event.display_token}"
     )
+    from . import demo_final
+
+    demo_final.seed(ctx, stdout)

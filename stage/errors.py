@@ -47,3 +47,39 @@ class DrawError(StageError):
 
 class WrongState(Conflict):
     code, default_message = "wrong_state", _("当前状态下不能执行此操作。")
+
+
+class NotOpen(Conflict):
+    code, default_message = "not_open", _("本题尚未开始或已结束。")
+
+
+class TooLate(Conflict):
+    code, default_message = "too_late", _("作答时间已过。")
+
+
+class LockedOut(Conflict):
+    code, default_message = "locked_out", _("抢跑：本题不能再抢答。")
+
+
+class AlreadyDone(Conflict):
+    code, default_message = "already_done", _("已经提交过了。")
+
+
+class NothingToUndo(Conflict):
+    code, default_message = "nothing_to_undo", _("没有可撤销的计分。")
+
+
+class InvalidQuestion(StageError):
+    code, default_message = "invalid_question", _("题目不符合要求。")
+
+
+class NoSuchGame(NotFound):
+    code, default_message = "game_not_found", _("没有这个游戏 PIN。")
+
+
+class BadNickname(StageError):
+    code, default_message = "bad_nickname", _("这个昵称不能使用，请换一个。")
+
+
+class NicknameTaken(Conflict):
+    code, default_message = "nickname_taken", _("这个昵称已被使用，请换一个。")

@@ -16,6 +16,7 @@ def new_secret() -> str:
 
 class EventKind(models.TextChoices):
     SPEECH = "speech", _("演讲比赛")
+    FINAL = "final", _("知识竞赛决赛")
 
 
 class EventStatus(models.TextChoices):
@@ -79,6 +80,9 @@ class StageEvent(models.Model):
     timer_started_at = models.DateTimeField(null=True, blank=True)  # start of the current run
     timer_elapsed_ms = models.PositiveIntegerField(default=0)  # accumulated before the current run
     version = models.PositiveIntegerField(default=0)
+    current_question = models.ForeignKey(  # the knowledge final's question on stage
+        "stage.FinalQuestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("现场活动")
@@ -224,6 +228,12 @@ class AuditAction(models.TextChoices):
     DISPLAY_ROTATE = "display_rotate", _("更换大屏链接")
     IMPORT = "import", _("导入选手")
     CONFLICT = "conflict", _("申报回避")
+    QUESTION = "question", _("决赛题目")
+    BUZZ = "buzz", _("抢答")
+    TEAM_ANSWER = "team_answer", _("队伍作答")
+    SCORE_ACTION = "score_action", _("计分")
+    UNDO = "undo", _("撤销")
+    TEAM_LINK = "team_link", _("生成队伍链接")
 
 
 class AuditEntry(models.Model):
@@ -247,3 +257,7 @@ class AuditEntry(models.Model):
         if self.seat_id:
             return str(self.seat)
         return str(self.actor) if self.actor_id else "-"
+
+
+from .models_final import Buzz, FinalQuestion, Round, RoundKind, ScoreAction, ScoreActionKind, Team  # noqa: E402, F401
+from .models_quiz import GamePhase, QuizAnswer, QuizGame, QuizPlayer, QuizQuestion  # noqa: E402, F401

@@ -7,7 +7,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import receiver
 
-from .signals import stage_changed
+from .signals import quiz_changed, stage_changed
 
 
 def group_name(event_id: int) -> str:
@@ -26,3 +26,10 @@ def _push(sender, *, event_id: int, version: int, **kwargs):
         async_to_sync(layer.group_send)(group_name(event_id), message)
     else:  # a sync caller on a thread that runs an event loop (e.g. under Playwright's sync API)
         loop.create_task(layer.group_send(group_name(event_id), message))
+
+
+@receiver(quiz_changed)
+def _quiz_push(sender, *, game_id: int, kind: str = "state", player_id=None, connection=None, **kwargs):
+    from .quiz_hub import publish
+
+    publish(game_id, kind, player_id, connection)

@@ -11,7 +11,7 @@ from .models import Criterion, JudgeSeat, Performer, Score, StageEvent
 from .selectors import conflict_map, event_results, fmt, performer_result, seat_in_conflict
 from .timer import Timer, phase
 
-ROLES = ("screen", "judge", "host", "public")
+ROLES = ("screen", "judge", "host", "public", "team")
 
 
 def ms(dt: datetime) -> int:
@@ -146,6 +146,11 @@ def shared(event_id: int, *, host: bool, now: datetime) -> dict | None:
         "performer": _performer(current),
         "draw": _draw(event),
     }
+    if event.kind == "final":
+        from .selectors_final import final_part
+
+        data["final"] = final_part(event, host=role == "host")
+        return data
     conflicts = conflict_map(event)
     if current is not None:
         scores = list(Score.objects.filter(performer=current))

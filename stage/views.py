@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .access import can_host, display_matches, link_hash, seat_for_link, seat_for_user
-from .consumers import SESSION_LINKS
+from .access import can_host, display_matches, link_hash, seat_for_link, seat_for_user, team_for_link
+from .consumers import SESSION_LINKS, SESSION_TEAMS
 from .errors import NotAllowed
-from .models import EventStatus, JudgeSeat, StageEvent
+from .models import EventKind, EventStatus, JudgeSeat, StageEvent, Team
 from .selectors import TIERS, event_results
 from .verify import verify
 
@@ -64,6 +64,8 @@ def host_console(request, event_id: int):
     if not can_host(request.user, event):
         raise NotAllowed()
     seats = event.seats.all()
+    if event.kind == EventKind.FINAL:
+        return render(request, "stage/final_host.html", {"event": event, "ws": WS_PATH.format(event.pk) + "?role=host"})
     return render(
         request,
         "stage/host.html",
@@ -127,7 +129,7 @@ def screen(request, event_id: int):
         raise Http404
     return render(
         request,
-        "stage/screen.html",
+        "stage/final_screen.html" if event.kind == EventKind.FINAL else "stage/screen.html",
         {
             "event": event,
             "ws": WS_PATH.format(event.pk) + "?role=screen&display=" + display,
@@ -148,4 +150,39 @@ def draw_verify(request, event_id: int):
         request,
         "stage/draw_verify.html",
         {"event": event, "result": result, "categories": event.categories.prefetch_related("performers")},
+    )
+
+
+def team_link(request, event_id: int, token: str):
+    """The QR on a team's table card: like a judge link, the first device keeps it."""
+    event = _event(event_id)
+    team = team_for_link(event, token)
+    if team is None:
+        return render(
+            request, "stage/judge_denied.html", {"event": event, "reason": _("该队伍链接无效或已被吊销。")}, status=403
+        )
+    links = request.session.get(SESSION_TEAMS) or {}
+    if team.link_used_at is not None and links.get(str(event.pk)) != token:
+        return render(
+            request,
+            "stage/judge_denied.html",
+            {"event": event, "reason": _("该队伍链接已在另一台设备上使用。如需更换设备，请联系主持人重新生成链接。")},
+            status=403,
+        )
+    if team.link_used_at is None:
+        Team.objects.filter(pk=team.pk, link_hash=link_hash(token)).update(link_used_at=timezone.now())
+    links[str(event.pk)] = token
+    request.session[SESSION_TEAMS] = links
+    return redirect("stage:team", event_id=event.pk)
+
+
+def team_page(request, event_id: int):
+    event = _event(event_id)
+    team = team_for_link(event, (request.session.get(SESSION_TEAMS) or {}).get(str(event.pk)))
+    if team is None:
+        return render(
+            request, "stage/judge_denied.html", {"event": event, "reason": _("请扫描本队的二维码进入。")}, status=403
+        )
+    return render(
+        request, "stage/final_team.html", {"event": event, "team": team, "ws": WS_PATH.format(event.pk) + "?role=team"}
     )

@@ -1,0 +1,267 @@
+"""The hall quiz under load: P players on one game from several client processes, the host opening 10
+questions (each: open → every player answers at once → close → results); and in the same run a bare
+`websockets` server broadcasting a payload of the question's size to the same P clients.
+
+    .venv/bin/python bench/live_quiz.py --players 500 --procs 4
+    REDIS_URL=redis://127.0.0.1:6379/11 .venv/bin/python bench/live_quiz.py --players 500
+
+Figures: question delivered to all (host's send → last player's frame) p50/p99 vs the bare broadcast;
+answer → ack p50/p99 and unacknowledged answers; close → last results frame; the server's RSS per
+connection. Clocks: all processes on one machine, time.time()."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.stage_hall import free_port, pct, wait_port  # noqa: E402
+
+QUESTIONS = 10
+
+
+def setup(db_url: str, players: int):
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings.local")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    import secrets
+    from datetime import date
+
+    from django.utils import timezone
+
+    from accounts.models import Membership, Organization, Role, User
+    from accounts.tokens import token_issue
+    from stage import services
+    from stage.access import Actor
+    from stage.models import QuizPlayer
+
+    city = Organization.objects.create(name="南通市", kind="city")
+    host_user = User.objects.create_user(f"bench_host_{secrets.token_hex(3)}", password="x-Bench-2026")
+    Membership.objects.create(user=host_user, role=Role.ORGANISER, org=city)
+    host = Actor(user=host_user)
+    event = services.final_create(actor=host, org=city, title="基准决赛", date=date.today())
+    opts = [{"key": k, "text": f"选项{k}——国家宪法日是哪一天"} for k in "ABCD"]
+    game = services.quiz_create(
+        actor=host,
+        event=event,
+        title="基准答题",
+        questions=[{"stem": f"第{i + 1}题：国家宪法日是每年的哪一天？", "options": opts, "answer": "A", "time_s": 20} for i in range(QUESTIONS)],
+    )  # fmt: skip
+    now = timezone.now()
+    rows = [
+        QuizPlayer(game=game, nickname=f"p{i}", token=secrets.token_urlsafe(24), joined_at=now) for i in range(players)
+    ]
+    QuizPlayer.objects.bulk_create(rows, batch_size=1000)
+    tokens = list(QuizPlayer.objects.filter(game=game).values_list("token", flat=True))
+    return game, token_issue(user=host_user), tokens
+
+
+def client_proc(urls: list[str], bare: bool, out: mp.Queue, go: mp.Event) -> None:
+    asyncio.run(_client(urls, bare, out, go))
+
+
+async def _client(urls, bare, out, go):
+    import websockets
+
+    conns = []
+    for url in urls:
+        conns.append(await websockets.connect(url, origin="http://127.0.0.1", compression=None, max_size=2**22))
+    delivered: dict[int, list[float]] = {}
+    results: dict[int, list[float]] = {}
+    acks: list[float] = []
+    sent_at: dict[tuple[int, int], float] = {}
+
+    async def reader(i, ws):
+        async for raw in ws:
+            now = time.time()
+            msg = json.loads(raw)
+            t = msg.get("type")
+            if t == "bare":
+                delivered.setdefault(msg["position"], []).append(now)
+            elif t == "game" and msg["phase"] == "question":
+                pos = msg["position"]
+                if (i, pos) not in sent_at:
+                    delivered.setdefault(pos, []).append(now)
+                    sent_at[(i, pos)] = time.time()
+                    await ws.send(json.dumps({"type": "answer", "position": pos, "choice": "A" if i % 3 else "B"}))
+            elif t == "game" and msg["phase"] in ("results", "finished"):
+                results.setdefault(msg["position"], []).append(now)
+            elif t == "ack":
+                start = sent_at.get((i, msg["position"]))
+                if start is not None and msg.get("ok"):
+                    acks.append(now - start)
+
+    tasks = [asyncio.create_task(reader(i, ws)) for i, ws in enumerate(conns)]
+    out.put(("ready", len(conns)))
+    while not go.is_set():
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)
+    for t in tasks:
+        t.cancel()
+    for ws in conns:
+        await ws.close()
+    out.put(("data", {"delivered": delivered, "results": results, "acks": acks, "answers": len(sent_at)}))
+
+
+def run_round(urls, procs, drive, bare=False):
+    out, go = mp.Queue(), mp.Event()
+    chunks = [urls[i::procs] for i in range(procs)]
+    ps = [mp.Process(target=client_proc, args=(c, bare, out, go), daemon=True) for c in chunks]
+    for p in ps:
+        p.start()
+    for _ in ps:
+        assert out.get(timeout=300)[0] == "ready"
+    marks = asyncio.run(drive())
+    go.set()
+    data = [out.get(timeout=120)[1] for _ in ps]
+    for p in ps:
+        p.join(10)
+    return marks, data
+
+
+def rss_kb(pid: int) -> int:
+    total = 0
+    for p in [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS"):
+                total += int(line.split()[1])
+    return total
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--players", type=int, default=500)
+    ap.add_argument("--procs", type=int, default=4)
+    ap.add_argument("--gap", type=float, default=2.0, help="seconds a question stays open")
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="quizbench-")
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/db.sqlite3"
+    game, host_token, tokens = setup(db_url, args.players)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "quizsite.settings.local", "DEBUG": "0"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    import websockets
+
+    base = f"ws://127.0.0.1:{port}/ws/stage/games/{game.pin}/"
+    try:
+        wait_port(port)
+        idle_kb = rss_kb(server.pid)
+
+        async def drive():
+            marks = {"open": {}, "close": {}}
+            async with websockets.connect(f"{base}?role=host&token={host_token}", origin="http://127.0.0.1") as host:
+                await asyncio.sleep(0.5)
+                marks["rss_kb"] = rss_kb(server.pid)
+                for q in range(QUESTIONS):
+                    marks["open"][q] = time.time()
+                    await host.send(json.dumps({"type": "next"}))
+                    await asyncio.sleep(args.gap)
+                    marks["close"][q] = time.time()
+                    await host.send(json.dumps({"type": "close"}))
+                    await asyncio.sleep(1.0)
+            return marks
+
+        marks, data = run_round([f"{base}?player={t}" for t in tokens], args.procs, drive)
+    finally:
+        server.terminate()
+        server.wait(10)
+    bport = free_port()
+    bare = mp.Process(target=bare_server, args=(bport,), daemon=True)
+    bare.start()
+    wait_port(bport)
+
+    async def bare_drive():
+        marks = {"open": {}}
+        async with websockets.connect(f"ws://127.0.0.1:{bport}/?host=1") as host:
+            await asyncio.sleep(0.5)
+            for q in range(QUESTIONS):
+                marks["open"][q] = time.time()
+                await host.send(json.dumps({"position": q}))
+                await asyncio.sleep(0.5)
+        return marks
+
+    bmarks, bdata = run_round([f"ws://127.0.0.1:{bport}/"] * len(tokens), args.procs, bare_drive, bare=True)
+    bare.terminate()
+
+    def last_per_q(marks_open, datas, key):
+        lat, missing = [], 0
+        for q, t0 in marks_open.items():
+            times = [t for d in datas for t in d[key].get(q, [])]
+            missing += len(tokens) - len(times)
+            if times:
+                lat.append(max(times) - t0)
+        return lat, missing
+
+    q_lat, q_miss = last_per_q(marks["open"], data, "delivered")
+    r_lat, r_miss = last_per_q(marks["close"], data, "results")
+    b_lat, b_miss = last_per_q(bmarks["open"], bdata, "delivered")
+    acks = [a for d in data for a in d["acks"]]
+    answers = sum(d["answers"] for d in data)
+    load = os.getloadavg()
+    print(f"players {len(tokens)} in {args.procs} client processes, {QUESTIONS} questions, "
+          f"layer {'redis' if os.environ.get('REDIS_URL') else 'in-memory'}, db {db_url.split(':')[0]}, "
+          f"load avg {load[0]:.2f} {load[1]:.2f}")  # fmt: skip
+    print(f"question → last player  p50 {pct(q_lat, 50):7.1f} ms  p99 {pct(q_lat, 99):7.1f} ms  missing {q_miss}")
+    print(f"bare broadcast          p50 {pct(b_lat, 50):7.1f} ms  p99 {pct(b_lat, 99):7.1f} ms  missing {b_miss}")
+    if b_lat:
+        print(
+            f"ratio                   p50 {pct(q_lat, 50) / pct(b_lat, 50):.1f}×  p99 {pct(q_lat, 99) / pct(b_lat, 99):.1f}×"
+        )
+    print(
+        f"answer → ack            p50 {pct(acks, 50):7.1f} ms  p99 {pct(acks, 99):7.1f} ms  acked {len(acks)}/{answers}"
+    )
+    print(f"close → last results    p50 {pct(r_lat, 50):7.1f} ms  p99 {pct(r_lat, 99):7.1f} ms  missing {r_miss}")
+    per_conn = (marks["rss_kb"] - idle_kb) / max(1, len(tokens))
+    print(
+        f"server RSS idle {idle_kb / 1024:.0f} MiB, with players {marks['rss_kb'] / 1024:.0f} MiB: {per_conn:.1f} KiB per connection"
+    )
+
+
+def bare_server(port: int) -> None:
+    from websockets.asyncio.server import broadcast, serve
+
+    clients = set()
+    pad = "国家宪法日是每年的哪一天？" * 20
+
+    async def handler(ws):
+        if "host=1" in (ws.request.path or ""):
+            async for raw in ws:
+                pos = json.loads(raw)["position"]
+                broadcast(
+                    clients,
+                    json.dumps({"type": "bare", "position": pos, "phase": "question", "pad": pad}, ensure_ascii=False),
+                )
+            return
+        clients.add(ws)
+        try:
+            await ws.wait_closed()
+        finally:
+            clients.discard(ws)
+
+    async def main():
+        async with serve(handler, "127.0.0.1", port, compression=None, ping_interval=None):
+            await asyncio.sleep(3600)
+
+    asyncio.run(main())
+
+
+if __name__ == "__main__":
+    main()

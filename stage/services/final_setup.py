@@ -1,0 +1,159 @@
+"""Setup of the knowledge final: the event, teams with their device link, rounds with their rules, and
+questions entered for the day or reserved from the bank."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from questionbank.answers import MalformedAnswer, validate_answer_shape
+from questionbank.models import Question, QuestionStatus
+
+from ..access import Actor, check_host, link_hash
+from ..errors import InvalidQuestion, NoSuchThing, WrongState
+from ..models import AuditAction, EventKind, FinalQuestion, Round, RoundKind, StageEvent, Team
+from .common import audit, changed
+
+ORAL = "oral"
+CHOICE_TYPES = {"single", "multiple", "true_false"}
+
+
+# --- setup ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def final_create(*, actor: Actor, org, title: str, date, venue: str = "") -> StageEvent:
+    """A knowledge final: a stage event of kind final (the speech rules stay unused)."""
+    check_host(actor, StageEvent(owner_org=org))
+    return StageEvent.objects.create(
+        kind=EventKind.FINAL, owner_org=org, title=title, date=date, venue=venue, created_by=actor.user
+    )
+
+
+@transaction.atomic
+def team_add(*, actor: Actor, event: StageEvent, number: int, name: str, school: str, members: str = "") -> Team:
+    check_host(actor, event)
+    if event.kind != EventKind.FINAL:
+        raise WrongState("只有知识竞赛决赛可以添加参赛队。")
+    return Team.objects.create(event=event, number=number, name=name, school=school, members=members)
+
+
+@transaction.atomic
+def team_link_issue(*, actor: Actor, team: Team, now: datetime) -> str:
+    """A new QR link for the team's device; the previous one stops working."""
+    check_host(actor, team.event)
+    raw = secrets.token_urlsafe(24)
+    team.link_hash, team.link_revoked_at, team.link_used_at = link_hash(raw), None, None
+    team.save(update_fields=["link_hash", "link_revoked_at", "link_used_at"])
+    audit(event=team.event, action=AuditAction.TEAM_LINK, actor=actor, now=now, team=team.number)
+    changed(team.event)
+    return raw
+
+
+@transaction.atomic
+def round_add(
+    *,
+    actor: Actor,
+    event: StageEvent,
+    kind: str,
+    title: str,
+    points: int = 10,
+    answer_s: int = 30,
+    buzz_window_s: int = 10,
+    penalty: int = 10,
+    risk_choices: tuple[int, ...] = (10, 20, 30),
+) -> Round:
+    check_host(actor, event)
+    if kind not in RoundKind.values:
+        raise InvalidQuestion("未知的轮次类型。")
+    position = event.rounds.count()
+    return Round.objects.create(
+        event=event,
+        position=position,
+        kind=kind,
+        title=title,
+        points=points,
+        answer_s=answer_s,
+        buzz_window_s=buzz_window_s,
+        penalty=penalty,
+        risk_choices=list(risk_choices) if kind == RoundKind.RISK else [],
+    )
+
+
+def _check_team_for_round(round_: Round, team: Team | None) -> None:
+    if round_.kind in (RoundKind.REQUIRED, RoundKind.RISK) and team is None:
+        raise InvalidQuestion("必答题和风险题需指定答题队伍。")
+    if team is not None and team.event_id != round_.event_id:
+        raise NoSuchThing()
+
+
+@transaction.atomic
+def question_add(
+    *,
+    actor: Actor,
+    round_: Round,
+    stem: str,
+    qtype: str = ORAL,
+    options: list | None = None,
+    answer=None,
+    answer_text: str = "",
+    team: Team | None = None,
+) -> FinalQuestion:
+    """A question entered for the day. Choice questions are checked like the bank's; oral ones carry a
+    reference answer the host reads."""
+    check_host(actor, round_.event)
+    _check_team_for_round(round_, team)
+    options = options or []
+    if qtype != ORAL:
+        if qtype not in CHOICE_TYPES:
+            raise InvalidQuestion("现场题只能是选择题、判断题或口答题。")
+        try:
+            validate_answer_shape(qtype=qtype, options=options, blank_count=0, answer=answer)
+        except MalformedAnswer as exc:
+            raise InvalidQuestion(str(exc)) from None
+    if not stem.strip():
+        raise InvalidQuestion("题干不能为空。")
+    return FinalQuestion.objects.create(
+        round=round_,
+        position=round_.questions.count(),
+        team=team,
+        qtype=qtype,
+        stem=stem,
+        options=options,
+        answer=answer if answer is not None else [],
+        answer_text=answer_text,
+    )
+
+
+@transaction.atomic
+def question_reserve(*, actor: Actor, round_: Round, question: Question, team: Team | None = None) -> FinalQuestion:
+    """Reserve a published bank question for this final: its current revision is copied (frozen) and can be
+    reserved by one final only (a unique constraint), so the same item is not used on two stages."""
+    check_host(actor, round_.event)
+    _check_team_for_round(round_, team)
+    revision = question.current_revision
+    if question.status != QuestionStatus.PUBLISHED or revision is None:
+        raise InvalidQuestion("只能选用已发布的题目。")
+    if revision.qtype not in CHOICE_TYPES:
+        raise InvalidQuestion("现场只能使用选择题或判断题。")
+    from questionbank.secrecy import reservations
+
+    if reservations(question_ids=[question.pk]):  # held secret by a formal contest (or another final)
+        raise InvalidQuestion("该题目正被竞赛保密使用，不能用于现场。")
+    try:
+        with transaction.atomic():
+            return FinalQuestion.objects.create(
+                round=round_,
+                position=round_.questions.count(),
+                team=team,
+                qtype=revision.qtype,
+                stem=revision.stem,
+                options=revision.options,
+                answer=revision.answer,
+                answer_text=revision.explanation[:300],
+                source_revision=revision,
+            )
+    except IntegrityError:
+        raise InvalidQuestion("该题目已被其他决赛预留。") from None

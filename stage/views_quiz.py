@@ -1,0 +1,69 @@
+"""Pages of the hall quiz: PIN entry and the player's phone (`/stage/play/`), the host's game console and
+the game's big screen. Everything moving arrives over `ws/stage/games/<pin>/`."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.errors import AppError
+
+from . import services
+from .access import can_host, display_matches
+from .errors import NotAllowed
+from .models import QuizGame
+from .quiz_consumer import SESSION_PLAYERS
+
+WS = "/ws/stage/games/{}/"
+
+
+def play(request):
+    """GET: the PIN form (?pin= prefilled from the screen's QR). POST: join (or come back) and play."""
+    pin = (request.POST.get("pin") or request.GET.get("pin") or "").strip()
+    error = None
+    if request.method == "POST":
+        tokens = request.session.get(SESSION_PLAYERS) or {}
+        try:
+            player = services.quiz_join(
+                pin=pin,
+                user=request.user if request.user.is_authenticated else None,
+                nickname=request.POST.get("nickname", ""),
+                token=tokens.get(pin),
+                now=timezone.now(),
+            )
+        except AppError as exc:
+            error = exc.message
+        else:
+            tokens[pin] = player.token
+            request.session[SESSION_PLAYERS] = tokens
+            return render(
+                request, "stage/quiz_play.html", {"player": player, "game": player.game, "ws": WS.format(pin)}
+            )
+    return render(request, "stage/quiz_join.html", {"pin": pin, "error": error}, status=400 if error else 200)
+
+
+def _game(pin: str) -> QuizGame:
+    game = QuizGame.objects.select_related("event").filter(pin=pin).first()
+    if game is None:
+        raise Http404
+    return game
+
+
+def game_host(request, pin: str):
+    game = _game(pin)
+    if not can_host(request.user, game.event):
+        raise NotAllowed()
+    return render(request, "stage/quiz_host.html", {"game": game, "ws": WS.format(pin) + "?role=host"})
+
+
+def game_screen(request, pin: str):
+    game = _game(pin)
+    display = request.GET.get("display", "")
+    if not display_matches(game.event, display):
+        raise Http404
+    return render(
+        request,
+        "stage/quiz_screen.html",
+        {"game": game, "ws": WS.format(pin) + "?role=screen&display=" + display, "join_url": "/stage/play/?pin=" + pin},
+    )
