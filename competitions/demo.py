@@ -51,7 +51,9 @@ def seed(ctx, stdout) -> None:
     if not published_revisions(topic_ids=[party.pk]).exists():
         bank_demo.seed(ctx, io.StringIO())
     practice_topic, _ = Topic.objects.get_or_create(name=PRACTICE_TOPIC, parent=None, defaults={"order": 60})
-    bank_demo.seed_items(PRACTICE_QUESTIONS, author=ctx.users.get("admin"), publish=True)
+    bank_demo.seed_items(
+        PRACTICE_QUESTIONS, author=ctx.users.get("teacher3") or ctx.users["admin"], approver=ctx.users["admin"]
+    )
     now = timezone.now()
     window = {"opens_at": now - timedelta(hours=1), "closes_at": now + timedelta(days=30)}
     formal = {

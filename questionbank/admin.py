@@ -122,7 +122,7 @@ class QuestionAdmin(WithholdReservedKeysMixin, admin.ModelAdmin):
                         _("导入完成：写入 {written} 道题。").format(written=result["written"]),
                         messages.SUCCESS,
                     )
-            except (ImportFileError, QuestionActionDenied) as exc:
+            except (ImportFileError, QuestionActionDenied, SelfReviewRefused) as exc:
                 self.message_user(request, str(exc), messages.ERROR)
         context = {
             **self.admin_site.each_context(request),

@@ -8,7 +8,7 @@ from .demo_bank import PENDING, QUESTIONS
 from .models import Question
 from .services.content import content_clean, parse_difficulty, parse_grade_bands, parse_qtype, question_fingerprint
 from .services.importing import TopicResolver
-from .services.questions import question_create, question_submit
+from .services.questions import question_approve, question_create, question_submit
 from .topics import topics_ensure_base
 
 
@@ -26,8 +26,9 @@ def _content(item):
     )
 
 
-def seed_items(items, *, author, publish: bool) -> int:
-    """Add demo questions given as demo_bank tuples (idempotent by fingerprint); returns how many were new."""
+def seed_items(items, *, author, approver=None) -> int:
+    """Add demo questions given as demo_bank tuples (idempotent by fingerprint); returns how many were new.
+    Each is submitted for review; with `approver` (another person: four eyes) it is then approved."""
     resolver = TopicResolver()
     created = 0
     for item in items:
@@ -38,9 +39,10 @@ def seed_items(items, *, author, publish: bool) -> int:
         fingerprint = question_fingerprint(stem=content.stem, options=content.options)
         if Question.objects.filter(topic=topic, fingerprint=fingerprint).exists():
             continue
-        question = question_create(author=author, topic=topic, content=content, publish=publish)
-        if not publish:
-            question_submit(actor=author, question=question)
+        question = question_create(author=author, topic=topic, content=content)
+        question_submit(actor=author, question=question)
+        if approver is not None:
+            question_approve(actor=approver, question=question)
         created += 1
     return created
 
@@ -50,6 +52,6 @@ def seed(ctx, stdout) -> None:
     topics_ensure_base()
     admin = ctx.users.get("admin")
     teacher = ctx.users.get("teacher3") or admin
-    created = seed_items(QUESTIONS, author=admin, publish=True)
-    created += seed_items(PENDING, author=teacher, publish=False)
+    created = seed_items(QUESTIONS, author=teacher, approver=admin)
+    created += seed_items(PENDING, author=teacher)
     stdout.write(f"题库：新增 {created} 道演示题（已发布 {len(QUESTIONS)} 道，待审 {len(PENDING)} 道）。")

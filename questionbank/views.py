@@ -35,6 +35,7 @@ from .services import (
     question_submit,
     question_submit_many,
     question_update,
+    self_review_allowed,
     topic_create,
 )
 from .services.failed_rows import import_job_failed_rows_xlsx
@@ -249,7 +250,7 @@ def topic_list(request):
 
 @author_required
 def import_upload(request):
-    may_publish = can_review(request.user)
+    may_publish = can_review(request.user) and self_review_allowed(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, can_publish=may_publish)
     if request.method == "POST" and form.is_valid():
         try:

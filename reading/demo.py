@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User
 from questionbank.models import Question, Topic
 from questionbank.services.content import content_clean
-from questionbank.services.questions import question_create
+from questionbank.services.questions import question_approve, question_create, question_submit
 
 from . import services
 from .models import (
@@ -81,7 +81,7 @@ def _month(today: date, back: int) -> date:
     return date(y, m, 1)
 
 
-def _questions(admin: User, topic: Topic, items) -> list[int]:
+def _questions(admin: User, author: User, topic: Topic, items) -> list[int]:
     ids = []
     for qtype, stem, options, answer in items:
         existing = Question.objects.filter(topic=topic, stem=stem).first()
@@ -96,7 +96,10 @@ def _questions(admin: User, topic: Topic, items) -> list[int]:
                 grade_bands=[],
                 source="每月一读演示",
             )
-            existing = question_create(author=admin, topic=topic, content=content, publish=True)
+            # written by a teacher and approved by the admin: four eyes, as for every published question
+            existing = question_create(author=author, topic=topic, content=content)
+            question_submit(actor=author, question=existing)
+            existing = question_approve(actor=admin, question=existing)
         ids.append(existing.pk)
     return ids
 
@@ -134,7 +137,7 @@ def seed(ctx, stdout) -> None:
                 topic=topic,
                 created_by=admin,
             )
-            for i, qid in enumerate(_questions(admin, topic, items)):
+            for i, qid in enumerate(_questions(admin, ctx.users.get("teacher3") or admin, topic, items)):
                 ReadingQuestion.objects.create(
                     reading=reading, revision=Question.objects.get(pk=qid).current_revision, order=i
                 )

@@ -34,7 +34,16 @@ from .content import (
     parse_tags,
     question_fingerprint,
 )
-from .questions import QuestionActionDenied, can_author, can_edit, can_review, content_of, question_update
+from .questions import (
+    QuestionActionDenied,
+    SelfReviewRefused,
+    can_author,
+    can_edit,
+    can_review,
+    content_of,
+    question_update,
+    self_review_allowed,
+)
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 250
@@ -361,6 +370,9 @@ def import_write(
         raise ImportFileError(_("文件中有错误，未导入任何题目。请修改后重新上传，或选择“只导入无误的行”。"))
     if publish and actor is not None and not can_review(actor):
         raise QuestionActionDenied(_("只有审核人可以在导入时直接发布。"))
+    if publish and actor is not None and not self_review_allowed(actor):
+        # an importer publishing their own rows would approve them alone: the four-eyes rule applies
+        raise SelfReviewRefused(_("四眼原则：导入的题目需由其他审核人审核，不能在导入时直接发布。"))
     new_rows = [r for r in report.rows if r.status == "new"]
     status = QuestionStatus.PUBLISHED if publish else QuestionStatus.DRAFT
     questions = [

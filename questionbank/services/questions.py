@@ -140,12 +140,16 @@ def question_create(
     publish: bool = False,
     allow_duplicate: bool = False,
 ) -> Question:
-    """Create a draft (or, for reviewers with publish=True, a published question with revision 1).
+    """Create a draft (or, with publish=True, a published question with revision 1 — for reviewers whose
+    organisation's ReviewPolicy allows self-review; otherwise the four-eyes rule refuses it).
     `content` must come from content_clean."""
     if not can_author(author):
         raise QuestionActionDenied(_("只有教师、组织者或管理员可以出题。"))
     if publish and not can_review(author):
         raise QuestionActionDenied(_("只有审核人可以直接发布题目。"))
+    if publish and not self_review_allowed(author):
+        # publishing one's own question straight away is approving it oneself: the four-eyes rule applies
+        raise SelfReviewRefused(_("四眼原则：不能直接发布自己出的题，请提交审核，由其他审核人通过。"))
     fingerprint = question_fingerprint(stem=content.stem, options=content.options)
     if not allow_duplicate and (dup := find_duplicate(topic=topic, fingerprint=fingerprint)):
         raise DuplicateQuestion(dup)

@@ -25,8 +25,14 @@ def post(client, rows, **extra):
 
 
 def test_admin_check_then_import(admin_client):
+    from questionbank.models import ReviewPolicy
+    from tests.factories import CityFactory
+
     body = post(admin_client, sheet_rows(), check="1").content.decode()
     assert "新增 4" in body and not Question.objects.exists()
+    body = post(admin_client, sheet_rows(), do_import="1", publish="on").content.decode()
+    assert "四眼原则" in body and not Question.objects.exists()  # nobody publishes their own rows alone
+    ReviewPolicy.objects.create(org=CityFactory(name="南通市"), allow_self_review=True)
     body = post(admin_client, sheet_rows(), do_import="1", publish="on").content.decode()
     assert "写入 4 道题" in body
     assert Question.objects.filter(status="published").count() == 4

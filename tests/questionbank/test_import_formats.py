@@ -171,14 +171,33 @@ def test_moodle_xml_import_maps_types_and_reports_matching_as_unsupported(teache
     assert qs["fill_blank"].answer == [["12355"]]
 
 
-def test_reviewer_can_import_straight_to_published_with_revision_one(teacher):
+def test_reviewer_whose_organisation_allows_self_review_imports_straight_to_published(teacher):
+    from questionbank.models import ReviewPolicy
+    from tests.factories import CityFactory
+
     from .factories import make_reviewer
 
-    reviewer = make_reviewer(None, username="r1")
+    city = CityFactory(name="南通市")
+    ReviewPolicy.objects.create(org=city, allow_self_review=True)
+    reviewer = make_reviewer(city, role="organiser", username="r1")
     run(xlsx_bytes(sheet_rows()), "xlsx", reviewer, publish=True)
     for q in Question.objects.all():
         assert q.status == QuestionStatus.PUBLISHED and q.current_revision.number == 1
         assert q.current_revision.answer == q.answer
+
+
+def test_reviewer_cannot_import_straight_to_published_under_the_four_eyes_rule(teacher):
+    from questionbank.services import SelfReviewRefused, question_create
+
+    from .factories import content, make_reviewer, topic
+
+    reviewer = make_reviewer(None, username="r1")
+    report = import_check(data=xlsx_bytes(sheet_rows()), fmt="xlsx", actor=reviewer)
+    with pytest.raises(SelfReviewRefused):
+        import_write(report=report, actor=reviewer, publish=True)
+    with pytest.raises(SelfReviewRefused):
+        question_create(author=reviewer, topic=topic("法治教育/宪法"), content=content(), publish=True)
+    assert not Question.objects.exists()
 
 
 def test_teacher_cannot_import_straight_to_published(teacher):

@@ -8,7 +8,7 @@ from accounts.models import User
 from questionbank.importers.readers import FORMATS, ImportFileError, detect_format
 from questionbank.models import Topic
 from questionbank.services.importing import TopicResolver, import_check, import_write
-from questionbank.services.questions import QuestionActionDenied
+from questionbank.services.questions import QuestionActionDenied, SelfReviewRefused
 
 
 class Command(BaseCommand):
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             return
         try:
             result = import_write(report=report, actor=actor, publish=publish, only_valid=only_valid)
-        except (ImportFileError, QuestionActionDenied) as exc:
+        except (ImportFileError, QuestionActionDenied, SelfReviewRefused) as exc:
             raise CommandError(f"{exc}（{summary}）") from exc
         self.stdout.write(
             self.style.SUCCESS(
