@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.utils import check_csrf
 
 from accounts.api import BearerOrSession
+from core.clientip import request_client_ip
 from core.errors import AppError
 
 from . import selectors
@@ -89,17 +90,13 @@ def _session_user(request):
     return user is not None and user.is_authenticated
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @router.post("/campaigns/{campaign_id}/votes", response={201: VoteOut}, summary="投票")
 def vote(request, campaign_id: int, payload: VoteIn):
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     now = timezone.now()
     voter = request_voter(request, campaign, payload.code, now)
     meta = vote_meta_from(
-        ip=client_ip(request),
+        ip=request_client_ip(request),
         user_agent=request.headers.get("User-Agent", ""),
         session_key=request.session.session_key or "",
     )

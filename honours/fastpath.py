@@ -33,6 +33,7 @@ from collections import OrderedDict, defaultdict
 from django.db import connections
 from django.utils import timezone
 
+from core.clientip import scope_client_ip
 from core.errors import AppError
 
 from .chain import link_hash
@@ -226,8 +227,7 @@ class VoteFastPath:
             return None  # session voters: Django checks CSRF
         if voter is None:
             return None
-        client = scope.get("client") or ("", 0)
-        meta = (ip_prefix_of(client[0]), short_hash(headers.get(b"user-agent", b"").decode("latin-1")), "")
+        meta = (ip_prefix_of(scope_client_ip(scope)), short_hash(headers.get(b"user-agent", b"").decode("latin-1")), "")
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._pending.append((campaign_id, candidate_id, voter, meta, now, future))
