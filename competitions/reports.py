@@ -9,11 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
-
-from accounts.enrolment import enrolment_by_class
+from accounts.enrolment import audience_paths, enrolment_by_class
 from accounts.models import Organization, OrgKind, User
-from accounts.selectors import scope_for
+from accounts.selectors import scope_for, under_paths_q
 
 from .models import AttemptItem, Contest
 from .selectors import counted_attempts
@@ -29,11 +27,7 @@ LEVEL_KINDS = {
 def results_classes(*, contest: Contest, user: User) -> list[Organization]:
     """Classes in the contest's audience that this user may see results for."""
     scope = scope_for(user)
-    roots = list(contest.audience_orgs.all()) or [contest.owner_org]
-    audience_q = Q()
-    for root in roots:
-        audience_q |= Q(path__startswith=root.path)
-    classes = Organization.objects.filter(audience_q, kind=OrgKind.CLASS)
+    classes = Organization.objects.filter(under_paths_q(audience_paths(contest)), kind=OrgKind.CLASS)
     if not scope.is_admin:
         classes = classes.filter(scope.orgs_q())
     bands = contest.grade_bands

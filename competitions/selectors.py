@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.enrolment import audience_roots
 from accounts.models import Organization, Role, User
-from accounts.selectors import scope_for
+from accounts.selectors import scope_for, student_class  # noqa: F401 (student_class re-exported)
 from questionbank.secrecy import reservations, reserved_until
 
 from .models import Attempt, AttemptState, Contest, ContestStatus, ReviewPolicy, ScorePolicy
@@ -18,20 +19,13 @@ from .secrecy import contest_holder
 # --- who may take part -------------------------------------------------------------------------
 
 
-def student_class(user: User) -> Organization | None:
-    if not user.is_authenticated:
-        return None
-    membership = user.memberships.filter(role=Role.STUDENT).select_related("org").first()
-    return membership.org if membership else None
-
-
 def student_eligibility(*, contest: Contest, klass: Organization | None) -> str | None:
     """None when a student of `klass` may take the contest, else the reason (Chinese)."""
     if klass is None:
         return "只有学生账号可以参加竞赛。"
     if contest.grade_bands and klass.grade_band not in contest.grade_bands:
         return "本竞赛不面向您所在的学段。"
-    roots = list(contest.audience_orgs.all()) or [contest.owner_org]
+    roots = audience_roots(contest)
     if not any(klass.path.startswith(root.path) for root in roots):
         return "您所在的学校不在本竞赛的参赛范围内。"
     return None
@@ -80,16 +74,7 @@ def contests_home_for_student(user: User, now: datetime | None = None) -> list[d
 
 
 def contests_managed_by(user: User) -> QuerySet[Contest]:
-    scope = scope_for(user)
-    if scope.is_admin:
-        return Contest.objects.all()
-    paths = scope.managed_paths
-    if not paths:
-        return Contest.objects.none()
-    q = Q()
-    for path in paths:
-        q |= Q(owner_org__path__startswith=path)
-    return Contest.objects.filter(q)
+    return Contest.objects.filter(scope_for(user).orgs_q("owner_org", roles=(Role.ORGANISER,)))
 
 
 def contests_for_teacher(user: User) -> list[Contest]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from accounts.models import User
 from accounts.selectors import scope_for
@@ -192,8 +193,6 @@ def attempt_start(*, user: User, contest_id: int, now: datetime | None = None) -
         if existing is None:
             raise
         return existing, False
-    from .tasks import schedule_deadline_finalisation
-
     transaction.on_commit(lambda: schedule_deadline_finalisation(attempt=attempt))
     return attempt, True
 
@@ -336,3 +335,31 @@ def contests_snapshot_enrolment(*, now=None, days: int = 30) -> int:
     now = now or timezone.now()
     recent = Contest.objects.filter(closes_at__lte=now, closes_at__gte=now - timedelta(days=days))
     return enrolment_snapshot_closed(recent.select_related("owner_org").prefetch_related("audience_orgs"), now=now)
+
+
+# --- background work (django-tasks). Defined next to the services they run so services never import
+# `tasks` back; competitions/tasks.py re-exports them under the path the worker and queued rows use.
+
+
+@task()
+def finalize_expired_attempts() -> int:
+    count = attempts_finalize_expired()
+    contests_snapshot_enrolment()
+    return count
+
+
+@task()
+def finalize_attempt_at_deadline(attempt_id: int) -> bool:
+    attempt = Attempt.objects.filter(pk=attempt_id, state=AttemptState.ACTIVE).first()
+    if attempt is None or timezone.now() < attempt.deadline:
+        return False  # already finalised, or woken early (the sweep covers it)
+    attempt_finalize(attempt_id=attempt.pk, reason=FinishReason.TIMEOUT)
+    return True
+
+
+def schedule_deadline_finalisation(*, attempt: Attempt) -> bool:
+    """Enqueue the deadline task if the configured backend can defer; the sweep covers the rest."""
+    if not finalize_attempt_at_deadline.get_backend().supports_defer:
+        return False
+    finalize_attempt_at_deadline.using(run_after=attempt.deadline + timedelta(seconds=1)).enqueue(attempt_id=attempt.pk)
+    return True

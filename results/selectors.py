@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
-from accounts.selectors import Scope
+from accounts.models import User, path_ids
+from accounts.selectors import Scope, under_paths_q
 
 from .models import Certificate, CertificateBatch, CertificateTemplate
 from .services import normalize_code
@@ -27,11 +27,9 @@ def templates_visible(scope: Scope) -> QuerySet[CertificateTemplate]:
     organiser or a class teacher works with the certificates of a city-wide contest for their part."""
     if scope.is_admin:
         return CertificateTemplate.objects.all()
-    q = Q(pk__in=[])
-    for path in scope.org_paths("organiser", "teacher"):
-        ancestor_ids = [int(p) for p in path.strip("/").split("/") if p]
-        q |= Q(org_id__in=ancestor_ids) | Q(org__path__startswith=path)
-    return CertificateTemplate.objects.filter(q)
+    paths = scope.org_paths("organiser", "teacher")
+    above = [pk for path in paths for pk in path_ids(path)]
+    return CertificateTemplate.objects.filter(Q(org_id__in=above) | under_paths_q(paths, "org"))
 
 
 def can_download(scope: Scope, cert: Certificate) -> bool:
@@ -50,7 +48,7 @@ def certificates_in_scope(scope: Scope, template: CertificateTemplate) -> QueryS
         return qs
     q = Q(pk__in=[])
     for path in scope.org_paths("organiser", "teacher"):
-        q |= Q(org_path__startswith=path)
+        q |= Q(org_path__startswith=path)  # a denormalised path column, not an organisation relation
     return qs.filter(q)
 
 
@@ -63,8 +61,6 @@ def contests_for_stats(scope: Scope, model) -> QuerySet:
     subtree's contests, and contests of a node above them (a city contest, seen by a district)."""
     if scope.is_admin:
         return model.objects.all()
-    q = Q(pk__in=[])
-    for path in scope.managed_paths:
-        ancestor_ids = [int(p) for p in path.strip("/").split("/") if p]
-        q |= Q(owner_org__path__startswith=path) | Q(owner_org_id__in=ancestor_ids)
-    return model.objects.filter(q)
+    paths = scope.managed_paths
+    above = [pk for path in paths for pk in path_ids(path)]
+    return model.objects.filter(Q(owner_org_id__in=above) | under_paths_q(paths, "owner_org"))

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.uploads import SPREADSHEET_LIMITS, UploadRejected, zip_open
 
-from ..importers.readers import ImportFileError, detect_format
+from ..errors import ImportFileError, QuestionActionDenied
+from ..importers.readers import detect_format
 from ..models import ImportJob, ImportJobState, Topic
 from .importing import ImportReport, import_check, import_write
-from .questions import QuestionActionDenied, can_author, can_review
+from .questions import can_author, can_review
 
 PREVIEW_OK_ROWS = 200
 PREVIEW_ERROR_ROWS = 1000
