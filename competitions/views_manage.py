@@ -52,7 +52,7 @@ def _builder_context(form, formset) -> dict:
     numbers are there without JavaScript too (the script refreshes them as rows are edited)."""
     from questionbank.models import Question
 
-    from .views_paper import available_counts
+    from .paper import available_counts
 
     bands = form["grade_bands"].value() or []
     for f in formset.forms:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.errors import AppError
 
 from . import source
+from .local_hubs import notify_local
 from .store import FROZEN, LIVE, get_store, notify_channel, redis_url
 
 log = logging.getLogger(__name__)
@@ -117,8 +118,6 @@ def leaderboard_notify(*, contest_id: int, kind: str = "board") -> None:
 
         client_for(redis_url()).publish(notify_channel(), json.dumps({"c": contest_id, "k": kind}))
     else:
-        from .hub import notify_local
-
         notify_local(contest_id, kind)
 
 

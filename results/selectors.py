@@ -7,8 +7,8 @@ from django.db.models import Q, QuerySet
 from accounts.models import User, path_ids
 from accounts.selectors import Scope, under_paths_q
 
+from .codes import normalize_code
 from .models import Certificate, CertificateBatch, CertificateTemplate
-from .services import normalize_code
 
 
 def certificate_by_code(code: str) -> Certificate | None:

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from honours.models import Candidate, Notice, ObjectionOutcome
 from honours.standings import standings
 
+from .eligible import Eligible
 from .errors import CertificateError
 from .models import CertificateKind
-from .services import Eligible
 
 
 def eligible_honours(template, campaign) -> list[Eligible]:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from competitions.ranking import DB_ORDERING
 from competitions.selectors import counted_attempts
 
+from .eligible import Eligible
 from .errors import CertificateError
 from .models import CertificateKind, CertificateTemplate
-from .services import Eligible
 
 
 def eligible_knowledge(template: CertificateTemplate, contest) -> list[Eligible]:

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from stage.certificates import certified_performers
 
+from .eligible import Eligible
 from .errors import CertificateError
 from .models import CertificateKind, CertificateTemplate
-from .services import Eligible
 
 
 def eligible_stage(template: CertificateTemplate, event) -> list[Eligible]:

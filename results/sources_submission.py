@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from judging.selectors import published_awards
 
+from .eligible import Eligible
 from .errors import CertificateError
 from .models import CertificateKind, CertificateTemplate
-from .services import Eligible
 
 
 def eligible_submission(template: CertificateTemplate, contest) -> list[Eligible]:
