@@ -9,10 +9,11 @@ from django.db.models import Q, QuerySet
 from .models import Membership, Organization, OrgKind, Role, User
 
 
-def under_paths_q(paths, field: str = "") -> Q:
+def under_paths_q(paths, field: str = "", *, column: str = "path") -> Q:
     """Rows whose organisation (reached by `field`, e.g. "memberships__org"; "" for Organization itself)
-    lies under any of the materialised `paths`: the one region filter. Matches nothing for no paths."""
-    key = f"{field}__path__startswith" if field else "path__startswith"
+    lies under any of the materialised `paths`: the one region filter. `column` names a denormalised
+    path column instead (Certificate.org_path: field "", column "org_path"). Matches nothing for no paths."""
+    key = f"{field}__{column}__startswith" if field else f"{column}__startswith"
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(**{key: path})

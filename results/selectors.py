@@ -46,10 +46,7 @@ def certificates_in_scope(scope: Scope, template: CertificateTemplate) -> QueryS
     qs = Certificate.objects.filter(template=template)
     if scope.is_admin or scope.manages(template.org):
         return qs
-    q = Q(pk__in=[])
-    for path in scope.org_paths("organiser", "teacher"):
-        q |= Q(org_path__startswith=path)  # a denormalised path column, not an organisation relation
-    return qs.filter(q)
+    return qs.filter(under_paths_q(scope.org_paths("organiser", "teacher"), column="org_path"))
 
 
 def batches_for(scope: Scope, template: CertificateTemplate) -> QuerySet[CertificateBatch]:

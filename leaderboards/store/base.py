@@ -9,7 +9,7 @@ School and district boards (集体榜): for each school (or district)
     participants      = students on the individual board whose class lies in it
     average           = sum of those students' counted scores / participants (in 0.01 points, rounded down)
     participation     = participants / enrolled students of the contest's audience in it (shown beside
-                        the average; not part of the order)
+                        the average; not part of the order; competitions.rates, as on every page)
 Order: higher average first, then more participants, then the lower organisation id. A school with one
 participant can therefore lead; the participation rate beside it is what tells the audience so."""
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from competitions.ranking import redis_member, redis_score, score_centi
+from competitions.rates import participation_rate
 
 INDIVIDUAL = "individual"
 SCHOOL = "school"
@@ -104,7 +105,8 @@ def individual_entry(rank: int, info: dict) -> dict:
 
 
 def aggregate_entry(rank: int, org_id: int, name: str, total: int, n: int, enrolled: int | None) -> dict:
-    rate = round(n / enrolled, 4) if enrolled else None
+    rate = participation_rate(n, enrolled or 0)
+    rate = round(rate, 4) if rate is not None else None  # four places on the wire
     return {
         "rank": rank,
         "key": f"o{org_id}",
