@@ -54,7 +54,8 @@ SPREADSHEET_MODULES = {
     "results/xlsx.py",
     "accounts/roster/writing.py",
     "accounts/roster/resource.py",
-    "accounts/admin.py",
+    "accounts/admin/organisations.py",
+    "accounts/admin/people.py",
     # demo accounts only (our own role names, usernames and passwords), still written through safe_cell
     "accounts/management/commands/seed_demo.py",
     "stage/reports.py",
