@@ -15,6 +15,7 @@ from django_tasks import task
 
 from accounts.models import User
 from accounts.selectors import scope_for
+from core.events import call_on_commit, send_on_commit
 from questionbank.answers import MalformedAnswer as ShapeError
 from questionbank.answers import score_fraction, validate_answer_shape
 
@@ -92,7 +93,7 @@ def contest_update_published(*, actor: User, form) -> Contest:
     contest_check_manage(actor=actor, contest=contest)
     with transaction.atomic():
         contest = form.save()
-        transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+        send_on_commit(contest_changed, sender=Contest, contest_id=contest.pk)
     return contest
 
 
@@ -105,7 +106,7 @@ def contest_publish(*, actor: User, contest: Contest) -> Contest:
         raise errors.PaperUnsatisfiable("无法发布：" + "；".join(problems))
     contest.status = ContestStatus.PUBLISHED
     contest.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    send_on_commit(contest_changed, sender=Contest, contest_id=contest.pk)
     return contest
 
 
@@ -115,7 +116,7 @@ def contest_unpublish(*, actor: User, contest: Contest) -> Contest:
         raise errors.ContestInvalid("已有学生答题，不能撤回发布。")
     contest.status = ContestStatus.DRAFT
     contest.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    send_on_commit(contest_changed, sender=Contest, contest_id=contest.pk)
     return contest
 
 
@@ -123,7 +124,7 @@ def contest_rotate_display_token(*, actor: User, contest: Contest) -> str:
     contest_check_manage(actor=actor, contest=contest)
     contest.display_token = new_display_token()
     contest.save(update_fields=["display_token", "updated_at"])
-    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    send_on_commit(contest_changed, sender=Contest, contest_id=contest.pk)
     return contest.display_token
 
 
@@ -193,7 +194,7 @@ def attempt_start(*, user: User, contest_id: int, now: datetime | None = None) -
         if existing is None:
             raise
         return existing, False
-    transaction.on_commit(lambda: schedule_deadline_finalisation(attempt=attempt))
+    call_on_commit(lambda: schedule_deadline_finalisation(attempt=attempt))
     return attempt, True
 
 
@@ -291,9 +292,8 @@ def attempt_finalize(*, attempt_id: int, reason: str, now: datetime | None = Non
         attempt.time_used_s = max(0, int((finished_at - attempt.started_at).total_seconds()))
         attempt.save(update_fields=["state", "finished_at", "finish_reason", "score", "time_used_s"])
         attempt_recount(contest=contest, user_id=attempt.user_id)
-        contest_id, user_id, pk = contest.pk, attempt.user_id, attempt.pk
-        transaction.on_commit(
-            lambda: attempt_scored.send(sender=Attempt, contest_id=contest_id, attempt_id=pk, user_id=user_id)
+        send_on_commit(
+            attempt_scored, sender=Attempt, contest_id=contest.pk, attempt_id=attempt.pk, user_id=attempt.user_id
         )
     attempt.contest = contest
     attempt.counts = Attempt.objects.filter(pk=attempt.pk).values_list("counts", flat=True).get()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import AppError
+from core.events import call_on_commit
 
 from . import source
 from .local_hubs import notify_local
@@ -138,7 +139,7 @@ def leaderboard_reveal(*, contest_id: int, user) -> None:
             state.revealed_at = timezone.now()
             state.revealed_by = user
             state.save(update_fields=["revealed_at", "revealed_by"])
-        transaction.on_commit(lambda: leaderboard_notify(contest_id=contest_id, kind="contest"))
+        call_on_commit(lambda: leaderboard_notify(contest_id=contest_id, kind="contest"))
 
 
 def display_token_rotate(*, contest_id: int, user) -> str:

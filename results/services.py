@@ -18,6 +18,7 @@ from django_tasks import task
 
 from accounts.models import Membership, Organization, OrgKind, Role, User
 from accounts.selectors import Scope
+from core.events import call_on_commit
 
 from .codes import certificate_code_for
 from .eligible import Eligible
@@ -211,7 +212,7 @@ def certificates_generate_start(*, scope: Scope, template: CertificateTemplate) 
         locked.generation_message = ""
         locked.generation_started_at = now
         locked.save(update_fields=["generation_status", "generation_message", "generation_started_at"])
-        transaction.on_commit(lambda: _enqueue_generation(locked.pk))
+        call_on_commit(lambda: _enqueue_generation(locked.pk))
     return locked
 
 
@@ -307,7 +308,7 @@ def certificate_batch_start(
         raise CertificateError(_("该范围内还没有可下载的证书。"))
     with transaction.atomic():
         batch = CertificateBatch.objects.create(template=template, org=org, requested_by=actor, total=total)
-        transaction.on_commit(lambda: _enqueue_batch(batch.pk))
+        call_on_commit(lambda: _enqueue_batch(batch.pk))
     return batch
 
 

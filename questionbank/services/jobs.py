@@ -7,11 +7,11 @@ import logging
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from accounts.models import User
+from core.events import call_on_commit
 from core.uploads import SPREADSHEET_LIMITS, UploadRejected, zip_open
 
 from ..errors import ImportFileError, QuestionActionDenied, QuestionBankError
@@ -59,7 +59,7 @@ def import_job_create(
     job.file.save(upload.name, upload, save=False)
     job.save()
     job_id = str(job.pk)
-    transaction.on_commit(lambda: _enqueue("check", job_id))
+    call_on_commit(lambda: _enqueue("check", job_id))
     return job
 
 
@@ -84,7 +84,7 @@ def import_job_confirm(*, actor: User, job: ImportJob, only_valid: bool = False)
     if not updated:
         raise QuestionActionDenied(_("该导入不在“检查完成”状态，不能确认（可能已经导入过）。"))
     job_id = str(job.pk)
-    transaction.on_commit(lambda: _enqueue("run", job_id))
+    call_on_commit(lambda: _enqueue("run", job_id))
     job.refresh_from_db()
     return job
 
