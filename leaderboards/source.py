@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.enrolment import enrolment_by_class
-from accounts.models import Membership, Organization, OrgKind, Role
-from accounts.selectors import scope_for
+from accounts.models import Organization, OrgKind, path_ids
+from accounts.selectors import scope_for, student_class
 from competitions.models import Attempt, AttemptState, Contest, ContestStatus
 from competitions.ranking import pick_counted
 
@@ -110,22 +110,20 @@ class OrgIndex:
 
     @classmethod
     def for_paths(cls, paths: list[str]) -> OrgIndex:
-        ids = {int(p) for path in paths for p in path.strip("/").split("/") if p}
+        ids = {pk for path in paths for pk in path_ids(path)}
         return cls(ids)
 
     def school_and_district(self, path: str | None) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
         school = district = None
-        for part in (path or "").strip("/").split("/"):
-            if not part:
-                continue
-            found = self.orgs.get(int(part))
+        for pk in path_ids(path):
+            found = self.orgs.get(pk)
             if found is None:
                 continue
             kind, name = found
             if kind in SCHOOL_KINDS:
-                school = (int(part), name)
+                school = (pk, name)
             elif kind == OrgKind.DISTRICT:
-                district = (int(part), name)
+                district = (pk, name)
         return school, district
 
 
@@ -224,8 +222,8 @@ def enrolled_counts(contest_id: int) -> dict[int, int]:
 
 def viewer_orgs(user) -> tuple[int | None, int | None]:
     """(school id, district id) of a student's class, for "my school / my district" on the boards."""
-    membership = Membership.objects.filter(user=user, role=Role.STUDENT).select_related("org").only("org__path").first()
-    if membership is None or membership.org is None:
+    klass = student_class(user)
+    if klass is None:
         return None, None
-    school, district = OrgIndex.for_paths([membership.org.path]).school_and_district(membership.org.path)
+    school, district = OrgIndex.for_paths([klass.path]).school_and_district(klass.path)
     return (school[0] if school else None), (district[0] if district else None)

@@ -39,7 +39,11 @@ def test_start_schedules_once_and_a_rolled_back_start_sends_nothing(tree, contes
     class Abort(Exception):
         pass
 
-    with capture_events(expected=0), django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(Abort), transaction.atomic():
-            attempt_start(user=tree.student_b, contest_id=contest.pk)
-            raise Abort
+    with (
+        capture_events(expected=0),
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Abort),
+        transaction.atomic(),
+    ):
+        attempt_start(user=tree.student_b, contest_id=contest.pk)
+        raise Abort
