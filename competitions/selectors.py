@@ -19,6 +19,13 @@ from .secrecy import contest_holder
 # --- who may take part -------------------------------------------------------------------------
 
 
+def audience_reaches_q(ancestor_ids) -> Q:
+    """Contests whose audience (accounts.enrolment.audience_roots: the audience nodes, else the owner's
+    region) contains a node with these ancestor ids (the node itself included): the same rule as
+    student_eligibility, in SQL."""
+    return Q(audience_orgs__in=ancestor_ids) | Q(audience_orgs__isnull=True, owner_org__in=ancestor_ids)
+
+
 def student_eligibility(*, contest: Contest, klass: Organization | None) -> str | None:
     """None when a student of `klass` may take the contest, else the reason (Chinese)."""
     if klass is None:
@@ -39,7 +46,7 @@ def contests_for_student(user: User) -> list[Contest]:
     ancestors = klass.ancestor_ids()
     qs = (
         Contest.objects.filter(status=ContestStatus.PUBLISHED)
-        .filter(Q(audience_orgs__in=ancestors) | Q(audience_orgs__isnull=True, owner_org__in=ancestors))
+        .filter(audience_reaches_q(ancestors))
         .distinct()
         .order_by("-opens_at", "-id")
     )
@@ -88,7 +95,7 @@ def contests_for_teacher(user: User) -> list[Contest]:
         return []
     qs = (
         Contest.objects.filter(status=ContestStatus.PUBLISHED)
-        .filter(Q(audience_orgs__in=ancestor_ids) | Q(audience_orgs__isnull=True, owner_org__in=ancestor_ids))
+        .filter(audience_reaches_q(ancestor_ids))
         .distinct()
         .order_by("-opens_at", "-id")
     )
