@@ -49,7 +49,7 @@ EXPORTS = [
 # Modules that build spreadsheets; each one is reached by some entry of EXPORTS above.
 SPREADSHEET_MODULES = {
     "questionbank/importers/writers.py",
-    "competitions/views_manage.py",
+    "competitions/views/organisers.py",
     "judging/export.py",
     "results/xlsx.py",
     "accounts/roster/writing.py",
@@ -218,7 +218,7 @@ def test_every_export_in_the_code_is_listed_here():
     views_only = {
         "questionbank/views.py",
         "judging/views/organisers.py",
-        "accounts/views_roster.py",
+        "accounts/views/roster.py",
         "stage/views_manage.py",
         "honours/views_manage.py",
         "reading/views/teacher.py",

@@ -10,10 +10,10 @@ from accounts.models import GradeBand, Role
 from accounts.permissions import role_required
 from questionbank.models import Question, QuestionStatus
 
-from . import errors
-from .paper import available_counts
-from .paper_print import paper_pdf
-from .views_manage import managed_contest
+from .. import errors
+from ..paper import available_counts
+from ..paper_print import paper_pdf
+from .organisers import managed_contest
 
 
 @role_required(Role.ORGANISER)
