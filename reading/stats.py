@@ -111,6 +111,21 @@ def reading_stats(reading: Reading, scope: Scope, *, class_detail: bool | None =
         row.quiz_takers += a["quiz_takers"]
         row.score_sum += a["score_sum"] or 0
         row.engaged_s += a["engaged"] or 0
+    total, blocks, classes = assemble(by_class, schools, districts, class_schools, class_detail, scope)
+    stats = ReadingStats(reading=reading, total=total, districts=blocks, classes=classes)
+    return stats
+
+
+def assemble(
+    by_class: dict[int, ReadingRow],
+    schools: dict,
+    districts: dict,
+    class_schools: dict[int, int],
+    class_detail: bool | None,
+    scope: Scope,
+) -> tuple[ReadingRow, list[DistrictBlock], list[ReadingRow]]:
+    """Class rows summed up to schools, districts and the total (shared by the per-reading and the
+    monthly statistics). Class rows, named, when the view is one school or a teacher's classes."""
     school_rows = {sid: ReadingRow(org_id=sid, name=s.name) for sid, s in schools.items()}
     for cid, row in by_class.items():
         school_row = school_rows.get(class_schools.get(cid))
@@ -129,20 +144,20 @@ def reading_stats(reading: Reading, scope: Scope, *, class_detail: bool | None =
         total.add(d_total)
         blocks.append(DistrictBlock(total=d_total, schools=sorted(rows, key=lambda r: r.name)))
     blocks.sort(key=lambda b: (districts[b.total.org_id].path if b.total.org_id in districts else "~", b.total.name))
-    stats = ReadingStats(reading=reading, total=total, districts=blocks)
+    classes: list[ReadingRow] = []
     if class_detail if class_detail is not None else (len(schools) <= 1 or scope.has_role(Role.TEACHER)):
         names = dict(Organization.objects.filter(pk__in=list(by_class)).values_list("pk", "name"))
-        stats.classes = sorted(
+        classes = sorted(
             (r for r in by_class.values() if r.org_id in names),
             key=lambda r: (
                 schools[class_schools[r.org_id]].name if class_schools.get(r.org_id) in schools else "",
                 names[r.org_id],
             ),
         )
-        for r in stats.classes:
+        for r in classes:
             school = schools.get(class_schools.get(r.org_id))
             r.name = f"{school.name} {names[r.org_id]}" if school and len(schools) > 1 else names[r.org_id]
-    return stats
+    return total, blocks, classes
 
 
 def _progress_totals(progress) -> dict:

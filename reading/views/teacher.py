@@ -17,9 +17,10 @@ from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 from results import charts
 
-from .. import selectors, services, stats
+from .. import monthly, selectors, services, stats
 from ..models import Reading, ReadingStatus, Series
 from ..xlsx import stats_workbook
+from .monthly import trend_charts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -111,12 +112,7 @@ def stats_index(request):
     series_id = request.GET.get("series")
     trend_readings = [r for r in readings if str(r.series_id) == series_id] if series_id else readings[:12]
     trends = stats.reading_trends(trend_readings, scope)
-    chart = charts.horizontal_bars(
-        [(f"{r.month:%Y-%m}", row.participation_rate) for r, row in trends], title=_("各月参与率")
-    )
-    minutes_chart = charts.vertical_bars(
-        [(f"{r.month:%m月}", int(row.engaged_minutes)) for r, row in trends], title=_("各月投入阅读分钟")
-    )
+    months = monthly.month_trends(scope)
     series_list = {r.series for r in readings if r.series_id}
     return render(
         request,
@@ -124,8 +120,8 @@ def stats_index(request):
         {
             "readings": readings,
             "trends": trends,
-            "chart": chart,
-            "minutes_chart": minutes_chart,
+            "months": months,
+            **trend_charts(months),
             "series_list": sorted(series_list, key=lambda s: s.pk),
             "series_id": series_id,
         },
