@@ -24,6 +24,7 @@ HEADERS = [
     ("平均分（%）", "0.0"),
     ("投入阅读分钟", "0.0"),
 ]
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 

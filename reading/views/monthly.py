@@ -15,9 +15,7 @@ from results import charts
 
 from .. import monthly
 from ..errors import NoMonthStats
-from ..xlsx import month_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ..xlsx import XLSX_CONTENT_TYPE, month_workbook
 
 
 def _month_or_404(request, month: str) -> monthly.MonthStats:
@@ -65,7 +63,7 @@ def stats_month(request, month: str):
 @role_required(Role.ORGANISER, Role.TEACHER)
 def stats_month_xlsx(request, month: str):
     result = _month_or_404(request, month)
-    response = HttpResponse(month_workbook(result), content_type=XLSX)
+    response = HttpResponse(month_workbook(result), content_type=XLSX_CONTENT_TYPE)
     name = f"{result.month:%Y年%m月}-阅读统计.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"reading-month.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response

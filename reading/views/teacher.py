@@ -19,10 +19,8 @@ from results import charts
 
 from .. import monthly, selectors, services, stats
 from ..models import Reading, ReadingStatus, Series
-from ..xlsx import stats_workbook
+from ..xlsx import XLSX_CONTENT_TYPE, stats_workbook
 from .monthly import trend_charts
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _visible_readings(scope):
@@ -165,7 +163,7 @@ def stats_xlsx(request, pk: int):
     reading, result = _stats_or_404(request, pk)
     if result is None:
         return render(request, "errors/403.html", status=403)
-    response = HttpResponse(stats_workbook(result), content_type=XLSX)
+    response = HttpResponse(stats_workbook(result), content_type=XLSX_CONTENT_TYPE)
     name = f"{reading.title}-阅读统计.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"reading.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response
