@@ -13,7 +13,7 @@ from accounts.models import Membership, Organization, OrgKind, Role, User, grade
 from accounts.selectors import Scope, classes_taught_by
 
 from . import errors
-from .models import DistressFlag, FlagLevel, Progress, Reading, ReadingStatus, Reflection, Reminder, Series
+from .models import DistressFlag, FlagLevel, FlagState, Progress, Reading, ReadingStatus, Reflection, Reminder, Series
 
 
 def student_class(user: User) -> Organization | None:
@@ -247,6 +247,11 @@ def flags_visible(scope: Scope) -> QuerySet[DistressFlag]:
 
 def can_see_cases(scope: Scope) -> bool:
     return bool(case_memberships(scope))
+
+
+def flags_waiting(scope: Scope) -> int:
+    """Flags this user sees that nobody has opened yet (the private count on their home page)."""
+    return flags_visible(scope).filter(state=FlagState.NEW).count() if can_see_cases(scope) else 0
 
 
 def flag_chain(school: Organization) -> list[Organization | None]:

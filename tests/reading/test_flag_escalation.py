@@ -170,3 +170,18 @@ def test_escalate_command_moves_overdue_flags(tree, settings):
     levels = dict(DistressFlag.objects.values_list("pk", "level"))
     assert levels[overdue.pk] == FlagLevel.DISTRICT
     assert sorted(levels.values()) == [FlagLevel.SCHOOL, FlagLevel.DISTRICT]
+
+
+def test_home_page_tells_the_chain_privately_how_many_flags_wait(client, tree):
+    counsellor = make_counsellor(tree.school_a)
+    raise_flag(tree)
+    client.force_login(counsellor)
+    assert 'id="flags-waiting"' in client.get("/").content.decode()
+    client.force_login(tree.organiser_a)
+    assert 'id="counsellor-home"' not in client.get("/").content.decode()  # not theirs yet
+    services.flags_escalate(now=NOW + timedelta(days=2))
+    html = client.get("/").content.decode()
+    assert 'id="flags-waiting"' in html and "有 1 条心理关注提示待查看" in html
+    for outsider in (tree.organiser_b, tree.teacher_a, tree.city_organiser):
+        client.force_login(outsider)
+        assert 'id="counsellor-home"' not in client.get("/").content.decode()
