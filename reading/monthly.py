@@ -119,9 +119,10 @@ def month_stats(
     class_detail: bool | None = None,
     cache: _Cache | None = None,
 ) -> MonthStats | None:
-    """None when no reading of the month is in the user's view."""
+    """None when no reading of the month targets a class in the user's view."""
     cache = cache or _Cache()
-    pairs = month_readings(month, scope, now=now)
+    # a reading that targets none of the classes in view (a 初中 reading for a 小学 teacher) is not theirs
+    pairs = [(r, ps) for r, ps in month_readings(month, scope, now=now) if cache.enrolled_by_class(ps, r.grade_bands)]
     if not pairs:
         return None
     paths = _outermost(p for _reading, ps in pairs for p in ps)

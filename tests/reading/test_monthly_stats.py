@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from accounts.selectors import scope_for
 from reading import monthly, services, stats
 from reading.models import Progress
-from tests.factories import ClassFactory, Tree, make_student
+from tests.factories import ClassFactory, Tree, make_student, make_teacher
 
 from .factories import NOW, add_phrases, make_reading
 
@@ -102,9 +102,14 @@ def test_district_and_teacher_views_keep_to_their_readings_and_classes(city):
         ("初二（1）班", 2, 1),
     ]
     teacher = monthly.month_stats(NOV, scope_for(city.teacher_a), now=NOW)
+    assert [r.title for r in teacher.readings] == ["十一月·甲", "十一月·乙"]  # the 初中 reading is not for 五（1）班
     assert _figures(teacher.total) == (4, 2, 1, 3, 11.0)
     assert [r.name for r in teacher.classes] == ["五（1）班"]
     assert monthly.month_stats(date(2026, 10, 1), scope_for(city.teacher_a), now=NOW) is None
+    junior_teacher = make_teacher(city.junior)
+    junior_only = monthly.month_stats(NOV, scope_for(junior_teacher), now=NOW)
+    assert [r.title for r in junior_only.readings] == ["十一月·初中"]
+    assert _figures(junior_only.total) == (2, 1, 1, 1, 3.0)
 
 
 def test_a_reading_not_yet_open_does_not_count_until_it_opens(city):
