@@ -1,8 +1,11 @@
 """每月一读: readings grouped in series, students' progress, quiz attempts, reflections, and the private
 distress flags that only a school's counsellors see."""
 
+from datetime import date, datetime, time
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -64,6 +67,13 @@ class Reading(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ReadingStatus.PUBLISHED
+
+    @property
+    def closes_at(self):
+        """The end of the reading's month (local midnight): its quiz counts for that month, and its
+        enrolment (在册学生) is frozen from then on (`accounts.enrolment`, as for a closed contest)."""
+        nxt = date(self.month.year + self.month.month // 12, self.month.month % 12 + 1, 1)
+        return timezone.make_aware(datetime.combine(nxt, time.min))
 
 
 class ReadingQuestion(models.Model):

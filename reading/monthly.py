@@ -4,8 +4,8 @@ A month may hold several readings, for different grade bands or owned by differe
 the user's view (`stats.stats_paths` of each reading):
 
 - 在册学生 = students enrolled in the classes that at least one of the month's readings targets (each
-  student counted once, however many readings target them): the union of `enrolled_by_class` over
-  the readings, results' and accounts' one enrolment counting;
+  student counted once, however many readings target them): the union over the readings of
+  accounts' one enrolment counting (`reading.enrolment`: live during the month, frozen from its end);
 - 阅读人数 / 完成人数 = distinct students who read / completed at least one of the month's readings;
 - 参与率 = `results.statistics.participation_rate(完成人数, 在册学生)`, the one definition;
 - 测验人次 and 平均分 = every student's best score on each reading quiz they took (a student who took two
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import Scope
 from results import statistics as rs
 
+from .enrolment import enrolled_in_view
 from .errors import ReadingError
 from .models import Progress, Reading, ReadingStatus
 from .stats import DistrictBlock, ReadingRow, assemble, stats_paths
@@ -91,17 +92,17 @@ def _outermost(paths) -> list[str]:
 
 
 class _Cache:
-    """Shares enrolment and org-tree queries between the months of a trend (same audiences)."""
+    """Enrolment per reading and the org tree per view, computed once per page."""
 
     def __init__(self):
-        self.enrolled: dict = {}
+        self.enrolled_by_key: dict = {}
         self.tree: dict = {}
 
-    def enrolled_by_class(self, paths: list[str], bands: list[str]) -> dict[int, int]:
-        key = (tuple(paths), tuple(sorted(bands)))
-        if key not in self.enrolled:
-            self.enrolled[key] = rs.enrolled_by_class(paths, bands)
-        return self.enrolled[key]
+    def enrolled(self, reading: Reading, paths: list[str], now: datetime | None) -> dict[int, int]:
+        key = (reading.pk, tuple(paths))
+        if key not in self.enrolled_by_key:
+            self.enrolled_by_key[key] = enrolled_in_view(reading, paths, now=now)
+        return self.enrolled_by_key[key]
 
     def org_tree(self, paths: list[str]):
         key = tuple(paths)
@@ -122,14 +123,14 @@ def month_stats(
     """None when no reading of the month targets a class in the user's view."""
     cache = cache or _Cache()
     # a reading that targets none of the classes in view (a 初中 reading for a 小学 teacher) is not theirs
-    pairs = [(r, ps) for r, ps in month_readings(month, scope, now=now) if cache.enrolled_by_class(ps, r.grade_bands)]
+    pairs = [(r, ps) for r, ps in month_readings(month, scope, now=now) if cache.enrolled(r, ps, now)]
     if not pairs:
         return None
     paths = _outermost(p for _reading, ps in pairs for p in ps)
     schools, districts, class_schools = cache.org_tree(paths)
     by_class: dict[int, ReadingRow] = {}
     for reading, reading_paths in pairs:
-        for class_id, n in cache.enrolled_by_class(reading_paths, reading.grade_bands).items():
+        for class_id, n in cache.enrolled(reading, reading_paths, now).items():
             # the union: a class targeted by two readings has the same students, counted once
             by_class.setdefault(class_id, ReadingRow(org_id=class_id, name="", enrolled=n))
     in_view = Q(pk__in=[])

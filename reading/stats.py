@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from accounts.models import Organization, OrgKind, Role
 from accounts.selectors import Scope
 from results import statistics as rs
 
+from .enrolment import enrolled_in_view
 from .models import Progress, Reading
 
 
@@ -77,13 +80,15 @@ def stats_paths(reading: Reading, scope: Scope) -> list[str]:
     return [p for i, p in enumerate(kept) if not any(p.startswith(q) for q in kept[:i])]
 
 
-def reading_stats(reading: Reading, scope: Scope, *, class_detail: bool | None = None) -> ReadingStats | None:
+def reading_stats(
+    reading: Reading, scope: Scope, *, class_detail: bool | None = None, now: datetime | None = None
+) -> ReadingStats | None:
     paths = stats_paths(reading, scope)
     if not paths:
         return None
     schools, districts = rs.schools_and_districts(paths)
     class_schools = rs.class_schools(paths)
-    enrolled = rs.enrolled_by_class(paths, reading.grade_bands)
+    enrolled = enrolled_in_view(reading, paths, now=now)
     progress = Progress.objects.filter(reading=reading)
     if paths != [reading.owner_org.path]:
         progress = progress.filter(rs.path_q("class_org__path", paths))
@@ -170,7 +175,7 @@ def _progress_totals(progress) -> dict:
     )
 
 
-def reading_trends(readings, scope: Scope) -> list[tuple[Reading, ReadingRow]]:
+def reading_trends(readings, scope: Scope, *, now: datetime | None = None) -> list[tuple[Reading, ReadingRow]]:
     """Totals of each reading (e.g. the months of a series) within the user's view, oldest first: the
     same figures as `reading_stats(...).total`, in one aggregate per reading plus one enrolment count per
     distinct audience (no per-school breakdown)."""
@@ -180,8 +185,10 @@ def reading_trends(readings, scope: Scope) -> list[tuple[Reading, ReadingRow]]:
         if not paths:
             continue
         key = (tuple(paths), tuple(sorted(reading.grade_bands)))
+        if (now or timezone.now()) >= reading.closes_at:
+            key = (reading.pk, *key)  # frozen: this reading's own snapshot
         if key not in enrolled_cache:
-            enrolled_cache[key] = sum(rs.enrolled_by_class(paths, reading.grade_bands).values())
+            enrolled_cache[key] = sum(enrolled_in_view(reading, paths, now=now).values())
         agg = _progress_totals(
             Progress.objects.filter(reading=reading, class_org__kind=OrgKind.CLASS).filter(
                 rs.path_q("class_org__path", paths)

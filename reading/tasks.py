@@ -15,3 +15,11 @@ def escalate_distress_flags() -> int:
     from .services import flags_escalate
 
     return flags_escalate()
+
+
+@task()
+def freeze_reading_enrolment() -> int:
+    """The same as `manage.py reading_freeze_enrolment` (deploy/systemd runs it hourly)."""
+    from .enrolment import enrolment_freeze_closed
+
+    return enrolment_freeze_closed()

@@ -195,3 +195,23 @@ def test_month_export_escapes_formula_names(client, city):
     wb = load_workbook(io.BytesIO(client.get(reverse("reading:stats_month_xlsx", args=["2026-11"])).content))
     names = [c.value for ws in wb.worksheets for c in ws["A"]]
     assert "'=HYPERLINK(1)" in names and "=HYPERLINK(1)" not in names
+
+
+def test_a_past_months_enrolment_is_frozen_at_its_end_and_a_running_month_follows_the_roster(city):
+    from reading.enrolment import enrolment_freeze_closed
+
+    scope = scope_for(city.city_organiser)
+    december = NOW + timedelta(days=12)
+    make_student(city.class_a)  # an import during the month counts
+    assert monthly.month_stats(NOV, scope, now=NOW).total.enrolled == 9
+    assert enrolment_freeze_closed(now=NOW) == 0  # November is still running
+    assert enrolment_freeze_closed(now=december) == 3  # the month's three readings
+    make_student(city.class_a)  # imported in December: November's figures stay
+    make_student(city.junior)
+    frozen = monthly.month_stats(NOV, scope, now=december + timedelta(days=1))
+    assert frozen.total.enrolled == 9
+    assert frozen.total.participation_rate == pytest.approx(3 / 9)
+    assert stats.reading_stats(city.p, scope, now=december).total.enrolled == 7
+    assert [row.enrolled for _r, row in stats.reading_trends([city.p], scope, now=december)] == [7]
+    district_a = monthly.month_stats(NOV, scope_for(city.organiser_a), now=december)
+    assert district_a.total.enrolled == 7  # the snapshot, cut to the classes in view

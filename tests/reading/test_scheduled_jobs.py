@@ -1,6 +1,6 @@
 """The reading app's housekeeping is scheduled by the deploy units: each timer starts a service that
 runs a management command which exists and does the job (retention purge daily, escalation every
-10 minutes)."""
+10 minutes, freezing ended months' enrolment hourly)."""
 
 import configparser
 import io
@@ -14,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command, get_commands
 from django.utils import timezone
 
+from accounts.models import EnrolmentSnapshot
 from reading import services
 from reading.models import DistressFlag, FlagLevel, Reflection
 from tests.factories import Tree
@@ -47,6 +48,7 @@ def _command_of(timer: str) -> list[str]:
     [
         ("quizsite-reading-purge.timer", "reading_purge", "*-*-* 03:30:00"),
         ("quizsite-reading-escalate.timer", "reading_escalate_flags", "*-*-* *:00/10:00"),
+        ("quizsite-reading-freeze.timer", "reading_freeze_enrolment", "*-*-* *:05:00"),
     ],
 )
 def test_each_timer_runs_an_existing_command_on_its_schedule(timer, command, normalized):
@@ -96,3 +98,20 @@ def test_the_escalation_unit_command_moves_an_overdue_flag(settings):
     )
     call_command(*_command_of("quizsite-reading-escalate.timer"), stdout=io.StringIO())
     assert DistressFlag.objects.get().level == FlagLevel.DISTRICT
+
+
+@pytest.mark.django_db
+def test_the_freeze_unit_command_freezes_only_ended_months():
+    tree = Tree()
+    this_month = timezone.localdate().replace(day=1)
+    ended = make_reading(tree.city, month=(this_month - timedelta(days=1)).replace(day=1), title="上月")
+    make_reading(tree.city, month=this_month, title="本月")
+    out = io.StringIO()
+    call_command(*_command_of("quizsite-reading-freeze.timer"), stdout=out)
+    assert "已冻结 1 篇" in out.getvalue()
+    snapshots = EnrolmentSnapshot.objects.all()
+    assert [(s.object_id, s.counts) for s in snapshots] == [
+        (ended.pk, {str(tree.class_a.pk): 1, str(tree.class_b.pk): 1})
+    ]
+    call_command("reading_freeze_enrolment", stdout=out)
+    assert EnrolmentSnapshot.objects.count() == 1  # idempotent
