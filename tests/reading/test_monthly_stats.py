@@ -215,3 +215,11 @@ def test_a_past_months_enrolment_is_frozen_at_its_end_and_a_running_month_follow
     assert [row.enrolled for _r, row in stats.reading_trends([city.p], scope, now=december)] == [7]
     district_a = monthly.month_stats(NOV, scope_for(city.organiser_a), now=december)
     assert district_a.total.enrolled == 7  # the snapshot, cut to the classes in view
+
+
+def test_monthly_endpoint_is_documented_in_openapi(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/readings/stats/monthly"]["get"]
+    assert [p["name"] for p in operation["parameters"]] == ["month"]
+    row = schema["components"]["schemas"]["StatsRowOut"]["properties"]
+    assert {"enrolled", "completed", "participation_rate", "average_score", "engaged_minutes"} <= set(row)
