@@ -12,7 +12,7 @@ from .live import hub
 def _shows(campaign_id: int) -> bool:
     from .models import Campaign, CountDisplay
 
-    display = Campaign.objects.filter(pk=campaign_id).values_list("count_display", flat=True).first()
+    display = Campaign.objects.public().filter(pk=campaign_id).values_list("count_display", flat=True).first()
     return display is not None and display != CountDisplay.HIDDEN
 
 

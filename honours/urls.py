@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_campaigns, views_manage
 
 app_name = "honours"
 
 urlpatterns = [
     path("vote/", views.code_entry, name="code_entry"),
+    path("manage/", views_campaigns.campaign_list, name="campaign_list"),
+    path("manage/new/", views_campaigns.campaign_create, name="campaign_create"),
+    path("<int:campaign_id>/manage/edit/", views_campaigns.campaign_edit, name="campaign_edit"),
+    path("<int:campaign_id>/manage/quotas/", views_campaigns.campaign_quotas, name="campaign_quotas"),
+    path("<int:campaign_id>/manage/publish/", views_campaigns.campaign_publish_view, name="campaign_publish"),
     path("objections/<str:token>/", views.objection_status, name="objection_status"),
     path("<int:campaign_id>/", views.campaign_page, name="campaign"),
     path("<int:campaign_id>/notice/<str:level>/", views.notice_page, name="notice"),

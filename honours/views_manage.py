@@ -251,7 +251,7 @@ def stats_export(request, campaign_id: int):
 
 
 def big_screen(request, campaign_id: int):
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    campaign = get_object_or_404(Campaign.objects.public(), pk=campaign_id)
     return render(
         request,
         "honours/screen.html",

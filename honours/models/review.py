@@ -122,6 +122,21 @@ class Transition(models.Model):
         ordering = ["candidate", "at", "id"]
 
 
+class TransitionFile(models.Model):
+    """A file attached to a transition (a reviewer's opinion, an investigation report): type- and
+    size-checked and rebuilt without metadata before it is stored (services.attachments)."""
+
+    transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="honours/transitions/")
+    kind = models.CharField(max_length=8)  # detected type: jpeg/png/pdf/docx
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("流转附件")
+        verbose_name_plural = _("流转附件")
+        ordering = ["transition", "id"]
+
+
 class PanelScore(models.Model):
     """One panel member's rubric score for a candidate at a level (judging.aggregation does the maths)."""
 

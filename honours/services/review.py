@@ -94,6 +94,11 @@ def candidate_nominate(
     """Nominate a student of the roster at the campaign's first level. Preconditions checked here:
     nominations open, the student is enrolled in a class of an eligible grade band, and the actor
     teaches that class or manages the school."""
+    if campaign.draft:
+        raise HonoursError(_("评选活动尚未发布，暂不能推荐。"), code="campaign_draft", status=409)
+    first_level = campaign.levels.order_by("order").first()
+    if first_level and first_level.nomination_opens_at and now < first_level.nomination_opens_at:
+        raise HonoursError(_("推荐尚未开始。"), code="nomination_not_open", status=409)
     if campaign.nomination_closes_at and now >= campaign.nomination_closes_at:
         raise HonoursError(_("推荐已截止。"), code="nomination_closed", status=409)
     membership = Membership.objects.filter(user=student, role=Role.STUDENT).select_related("org").first()

@@ -92,7 +92,8 @@ def voter_for_code(*, campaign: Campaign, code: str) -> Voter:
 
 def voting_open(campaign: Campaign, now: datetime) -> bool:
     return (
-        bool(campaign.vote_opens_at and campaign.vote_closes_at)
+        not campaign.draft
+        and bool(campaign.vote_opens_at and campaign.vote_closes_at)
         and campaign.vote_opens_at <= now < campaign.vote_closes_at
     )
 
