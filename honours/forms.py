@@ -54,6 +54,14 @@ class CampaignForm(forms.ModelForm):
                 if name not in ("title", "year", "rules_text", "vote_opens_at", "vote_closes_at"):
                     self.fields[name].disabled = True
 
+    BASIC = ("title", "year", "grade_bands", "rules_text")
+
+    def basic_fields(self):
+        return [self[name] for name in self.BASIC]
+
+    def rule_fields(self):
+        return [self[name] for name in self.fields if name not in self.BASIC]
+
     def clean_year(self):
         year = self.cleaned_data["year"]
         if not 2000 <= year <= 2100:

@@ -220,10 +220,12 @@ def candidate_approve(
         if not (candidate.attest_excellent and candidate.attest_no_discipline):
             raise NotEligible(_("学校尚未确认综合素质评价优秀和无违纪记录。"))
         level = candidate.level
+        upper = next_level(level)
+        if upper is not None and upper.nomination_closes_at and now >= upper.nomination_closes_at:
+            raise HonoursError(_("上一级推荐/申报已截止，不能再上报。"), code="nomination_closed", status=409)
         unit = unit_for(level=level, school=candidate.school)
         quota_take(level=level, unit=unit)
         LevelApproval.objects.create(candidate=candidate, level=level, unit=unit, approved_by=actor, at=now)
-        upper = next_level(level)
         from_status = candidate.status
         if upper is None:
             candidate.status = CandidateStatus.FINALIST

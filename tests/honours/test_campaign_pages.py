@@ -198,3 +198,54 @@ def test_after_publishing_the_structure_is_locked_but_dates_and_text_may_change(
 def test_existing_campaigns_are_not_drafts_and_stay_public(w, client):
     campaign = make_campaign(w)
     assert client.get(f"/honours/{campaign.pk}/").status_code == 200
+
+
+def test_the_dates_bind_nominations_and_sending_up(w, client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from accounts.selectors import scope_for
+    from honours.errors import HonoursError
+    from honours.services.review import candidate_approve, candidate_attest, candidate_nominate
+
+    tz = ZoneInfo("Asia/Shanghai")
+    client.force_login(w.city_org)
+    early = {"district-nomination_opens_at": "2027-03-15T08:00", "district-nomination_closes_at": "2027-03-28T18:00"}
+    client.post("/honours/manage/new/", form_data(**early))
+    campaign = Campaign.objects.get()
+    teacher, student = w.teachers[0], w.students[w.classes[0].pk][0]
+
+    def nominate_at(when):
+        return candidate_nominate(
+            actor=teacher,
+            scope=scope_for(teacher),
+            campaign=campaign,
+            student=student,
+            deeds="乐于助人",
+            summary="乐于助人",
+            now=when,
+        )
+
+    with pytest.raises(HonoursError, match="尚未发布"):
+        nominate_at(datetime(2027, 3, 5, tzinfo=tz))
+    client.post(f"/honours/{campaign.pk}/manage/publish/", {"confirmed": "1"})
+    campaign.refresh_from_db()
+    with pytest.raises(HonoursError, match="推荐尚未开始"):
+        nominate_at(datetime(2027, 2, 28, tzinfo=tz))
+    with pytest.raises(HonoursError, match="推荐已截止"):
+        nominate_at(datetime(2027, 3, 21, tzinfo=tz))
+    cand = nominate_at(datetime(2027, 3, 5, tzinfo=tz))
+    org = w.school_orgs[0]
+    candidate_attest(
+        actor=org,
+        scope=scope_for(org),
+        candidate=cand,
+        excellent=True,
+        no_discipline=True,
+        now=datetime(2027, 3, 6, tzinfo=tz),
+    )
+    # the district level's nominations closed on 28 March: the school can no longer send the candidate up
+    with pytest.raises(HonoursError, match="上一级推荐/申报已截止"):
+        candidate_approve(actor=org, scope=scope_for(org), candidate=cand, now=datetime(2027, 3, 29, tzinfo=tz))
+    cand = candidate_approve(actor=org, scope=scope_for(org), candidate=cand, now=datetime(2027, 3, 25, tzinfo=tz))
+    assert cand.level.kind == "district"
