@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.enrolment import enrolment_by_class
 from accounts.models import Organization, OrgKind, path_ids
 from accounts.selectors import scope_for, student_class
+from competitions import rates
 from competitions.models import Attempt, AttemptState, Contest, ContestStatus
 from competitions.ranking import pick_counted
 
@@ -127,7 +128,7 @@ class OrgIndex:
         return school, district
 
 
-def _row(attempt: Attempt, index: OrgIndex) -> BoardRow:
+def _row(attempt: Attempt, index: OrgIndex, excellence_percent: int) -> BoardRow:
     school, district = index.school_and_district(attempt.class_org.path if attempt.class_org_id else None)
     return BoardRow(
         attempt_id=attempt.pk,
@@ -140,6 +141,7 @@ def _row(attempt: Attempt, index: OrgIndex) -> BoardRow:
         score=attempt.score,
         time_used_s=attempt.time_used_s,
         finished_at=attempt.finished_at,
+        excellent=rates.is_excellent(attempt.score, attempt.max_score, excellence_percent),
     )
 
 
@@ -154,6 +156,7 @@ def _attempts(contest_id: int):
             "user__username",
             "class_org__path",
             "score",
+            "max_score",
             "time_used_s",
             "finished_at",
             "number",
@@ -161,25 +164,29 @@ def _attempts(contest_id: int):
     )
 
 
-def _counting(contest_id: int) -> str | None:
-    return Contest.objects.filter(pk=contest_id).values_list("counting", flat=True).first()
+def _rules(contest_id: int) -> tuple[str | None, int]:
+    """The contest's counting rule and its 优秀线 (competitions.rates.excellence_percent_of)."""
+    contest = Contest.objects.filter(pk=contest_id).only("counting", "excellence_percent").first()
+    if contest is None:
+        return None, rates.default_excellence_percent()
+    return contest.counting, rates.excellence_percent_of(contest)
 
 
-def _picked_rows(attempts: list[Attempt], counting: str, freeze_at: datetime | None, index: OrgIndex):
+def _picked_rows(attempts: list[Attempt], rules: tuple[str | None, int], freeze_at: datetime | None, index: OrgIndex):
     """The live rows and, when the contest has a freeze, the frozen rows, from one list of attempts and one
     counting rule (competitions.ranking.pick_counted): the two boards cannot disagree about which
     attempt counts; the frozen one only sees what had finished before the freeze."""
-    live = [_row(a, index) for a in pick_counted(attempts, counting).values()]
+    counting, percent = rules
+    live = [_row(a, index, percent) for a in pick_counted(attempts, counting).values()]
     if freeze_at is None:
         return live, None
     before = [a for a in attempts if a.finished_at < freeze_at]
-    return live, [_row(a, index) for a in pick_counted(before, counting).values()]
+    return live, [_row(a, index, percent) for a in pick_counted(before, counting).values()]
 
 
 def board_rows(contest_id: int, freeze_at: datetime | None) -> tuple[list[BoardRow], list[BoardRow] | None]:
     """Every student's row on the live board and on the frozen board (None without a freeze), in one pass."""
-    counting = _counting(contest_id)
-    return _picked_rows(list(_attempts(contest_id)), counting, freeze_at, OrgIndex())
+    return _picked_rows(list(_attempts(contest_id)), _rules(contest_id), freeze_at, OrgIndex())
 
 
 def user_rows(contest_id: int, user_id: int, freeze_at: datetime | None) -> tuple[BoardRow | None, BoardRow | None]:
@@ -188,7 +195,7 @@ def user_rows(contest_id: int, user_id: int, freeze_at: datetime | None) -> tupl
     if not attempts:
         return None, None
     index = OrgIndex.for_paths([a.class_org.path for a in attempts if a.class_org_id])
-    live, frozen = _picked_rows(attempts, _counting(contest_id), freeze_at, index)
+    live, frozen = _picked_rows(attempts, _rules(contest_id), freeze_at, index)
     return (live[0] if live else None), (frozen[0] if frozen else None)
 
 
