@@ -16,6 +16,10 @@ class OrgKind(models.TextChoices):
     CLASS = "class", _("班级")
 
 
+# the kinds a class belongs to as "its school" (a station teaches classes like a school does)
+SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
+
+
 # which kinds may sit directly under which
 ALLOWED_PARENT_KINDS = {
     OrgKind.CITY: set(),

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from .models import Membership, Organization, OrgKind, Role, User
+from .models import SCHOOL_KINDS, Membership, Organization, OrgKind, Role, User, path_ids
 
 
 def under_paths_q(paths, field: str = "", *, column: str = "path") -> Q:
@@ -123,7 +123,7 @@ class Scope:
     def importable_schools(self) -> QuerySet[Organization]:
         """Schools/stations into which this user may import a roster: organisers' subtrees, and
         schools a teacher is attached to (directly or through one of their classes)."""
-        school_kinds = [OrgKind.SCHOOL, OrgKind.STATION]
+        school_kinds = SCHOOL_KINDS
         if self.is_admin:
             return Organization.objects.filter(kind__in=school_kinds)
         q = under_paths_q(self.managed_paths)
@@ -147,9 +147,9 @@ def org_district(org: Organization) -> Organization | None:
 
 
 def org_school(org: Organization) -> Organization | None:
-    if org.kind in (OrgKind.SCHOOL, OrgKind.STATION):
+    if org.kind in SCHOOL_KINDS:
         return org
-    return Organization.objects.filter(pk__in=org.ancestor_ids(), kind__in=[OrgKind.SCHOOL, OrgKind.STATION]).first()
+    return Organization.objects.filter(pk__in=org.ancestor_ids(), kind__in=SCHOOL_KINDS).first()
 
 
 def classes_taught_by(user: User) -> QuerySet[Organization]:
@@ -163,3 +163,32 @@ def is_site_admin(user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+class OrgIndex:
+    """School and district of many classes at once, from their materialised paths, with one query for
+    the lot (org_school / org_district answer for one organisation)."""
+
+    def __init__(self, org_ids: set[int] | None = None):
+        qs = Organization.objects.filter(kind__in=[*SCHOOL_KINDS, OrgKind.DISTRICT])
+        if org_ids is not None:
+            qs = qs.filter(pk__in=org_ids)
+        self.orgs = {o["id"]: (o["kind"], o["name"]) for o in qs.values("id", "kind", "name")}
+
+    @classmethod
+    def for_paths(cls, paths: list[str]) -> OrgIndex:
+        ids = {pk for path in paths for pk in path_ids(path)}
+        return cls(ids)
+
+    def school_and_district(self, path: str | None) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+        school = district = None
+        for pk in path_ids(path):
+            found = self.orgs.get(pk)
+            if found is None:
+                continue
+            kind, name = found
+            if kind in SCHOOL_KINDS:
+                school = (pk, name)
+            elif kind == OrgKind.DISTRICT:
+                district = (pk, name)
+        return school, district

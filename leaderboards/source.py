@@ -14,16 +14,14 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.enrolment import enrolment_by_class
-from accounts.models import Organization, OrgKind, path_ids
-from accounts.selectors import scope_for, student_class
+from accounts.models import Organization
+from accounts.selectors import OrgIndex, scope_for, student_class
 from competitions import rates
 from competitions.models import Attempt, AttemptState, Contest, ContestStatus
 from competitions.ranking import pick_counted
 
 from .models import BoardState
 from .store.base import BoardRow
-
-SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
 
 
 @dataclass(frozen=True)
@@ -98,34 +96,6 @@ def viewer_access(user, info: ContestInfo) -> str | None:
 
 
 # --- rows --------------------------------------------------------------------------------------
-
-
-class OrgIndex:
-    """School and district of a class, from the materialised path, with one query for the lot."""
-
-    def __init__(self, org_ids: set[int] | None = None):
-        qs = Organization.objects.filter(kind__in=[*SCHOOL_KINDS, OrgKind.DISTRICT])
-        if org_ids is not None:
-            qs = qs.filter(pk__in=org_ids)
-        self.orgs = {o["id"]: (o["kind"], o["name"]) for o in qs.values("id", "kind", "name")}
-
-    @classmethod
-    def for_paths(cls, paths: list[str]) -> OrgIndex:
-        ids = {pk for path in paths for pk in path_ids(path)}
-        return cls(ids)
-
-    def school_and_district(self, path: str | None) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
-        school = district = None
-        for pk in path_ids(path):
-            found = self.orgs.get(pk)
-            if found is None:
-                continue
-            kind, name = found
-            if kind in SCHOOL_KINDS:
-                school = (pk, name)
-            elif kind == OrgKind.DISTRICT:
-                district = (pk, name)
-        return school, district
 
 
 def _row(attempt: Attempt, index: OrgIndex, excellence_percent: int) -> BoardRow:

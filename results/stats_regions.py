@@ -9,12 +9,10 @@ from collections import defaultdict
 from django.db.models import Q
 
 from accounts.enrolment import enrolment_by_class
-from accounts.models import Organization, OrgKind, path_ids
+from accounts.models import SCHOOL_KINDS, Organization, OrgKind, path_ids
 from accounts.selectors import Scope, under_paths_q
 
 from .stats_rows import DistrictStats, Row
-
-SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
 
 
 def effective_paths(audience_paths: list[str], scope: Scope) -> list[str]:

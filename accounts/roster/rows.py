@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import AppError
 
-from ..models import OrgKind
+from ..models import SCHOOL_KINDS, OrgKind  # noqa: F401 (SCHOOL_KINDS re-exported)
 
 # --- columns ------------------------------------------------------------------------------------------
 
@@ -34,7 +34,6 @@ HEADER_ALIASES = {
     "联系电话": COL_PHONE,
     "电话": COL_PHONE,
 }
-SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
 SUPPORTED_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_ROWS = getattr(settings, "ROSTER_MAX_ROWS", 3000)
 MAX_COLUMNS = 50  # a roster has 7; reading 16,384-column rows of a hostile sheet would only burn memory
