@@ -70,7 +70,7 @@ def dashboard(request, pk):
                 "flagged": selectors.flagged_entries(rnd),
             }
         )
-    entries = contest.entries.select_related("author", "school", "district").prefetch_related(
+    entries = contest.entries.select_related("author", "unit", "school", "district").prefetch_related(
         "team_members", "versions"
     )
     return render(
