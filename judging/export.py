@@ -10,8 +10,9 @@ from openpyxl.styles import Font
 
 from core.spreadsheet import safe_cell
 
-from .models import SubmissionContest
+from .models import TIER_ORDER, AwardTier, SubmissionContest
 from .selectors import draft_awards, round_results, scores_for_export
+from .statistics import entry_statistics
 
 
 def _sheet(wb, title, header, rows, first=False):
@@ -113,6 +114,15 @@ def contest_workbook(contest: SubmissionContest) -> bytes:
             for a in draft_awards(contest).order_by("rank", "entry__code")
         ],
     )
+    stats = entry_statistics(contest)
+    tiers = [str(AwardTier(t).label) for t in TIER_ORDER]
+    for caption, rows in ((_("区县"), stats.districts), (_("单位类型"), stats.unit_types)):
+        _sheet(
+            wb,
+            _("按%(c)s统计") % {"c": caption},
+            [caption, _("参赛作品数"), *tiers, _("获奖合计")],
+            [[r.label, r.entries, *r.tier_counts(), r.award_total] for r in [*rows, stats.total]],
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
