@@ -127,3 +127,23 @@ def contests_for_entrant(user: User) -> list[SubmissionContest]:
         org_ids.update(m.org.ancestor_ids())
     contests = SubmissionContest.objects.filter(owner_org_id__in=org_ids).order_by("-closes_at")
     return [c for c in contests if is_eligible(user, c)]
+
+
+def works_home_for_adult(user: User, now=None) -> list[dict]:
+    """An adult's (teacher's, volunteer's, a unit's staff member's) list of works contests they may enter as
+    a person or for their unit — open, upcoming, or closed within 30 days — with status and whether their
+    (or their unit's) entry is in. Student-only contests are on the student's own list."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    rows = []
+    for c in contests_for_entrant(user):
+        if c.closes_at < now - timedelta(days=30) or c.kinds == [EntrantKind.STUDENT]:
+            continue
+        entry = entry_for(user, c)
+        status = "open" if c.is_open(now) else ("upcoming" if now < c.opens_at else "closed")
+        done = bool(entry and entry.latest_saved_version())
+        rows.append({"contest": c, "status": status, "done": done, "for_unit": c.for_units})
+    return rows

@@ -166,3 +166,17 @@ def test_entry_page_works_for_volunteers_and_unit_staff(client, w):
     assert [v.saved_by for v in entry.versions.order_by("number")] == [w.staff_1, w.staff_2]
     client.force_login(w.tree.student_a)
     assert client.get(url).status_code == 403
+
+
+def test_adults_find_their_collections_on_the_home_page(client, w):
+    persons = w.contest([EntrantKind.VOLUNTEER], title="优秀活动微视频课件")
+    units = w.unit_contest(title="辅导站调研报告")
+    students_only = w.contest([], title="学生征文")
+    save(units, w.staff_2)
+    client.force_login(w.staff_1)
+    home = client.get("/").content.decode()
+    assert persons.title in home and units.title in home and students_only.title not in home
+    assert "✓" in home  # the station's entry, saved by a colleague, counts as theirs
+    client.force_login(w.tree.teacher_b)  # a teacher of 海安市实验小学: the unit contest only
+    home = client.get("/").content.decode()
+    assert units.title in home and persons.title not in home
