@@ -150,3 +150,10 @@ def test_in_a_district_round_no_judge_from_the_units_district():
     other_district = make_judge(w.tree.town_b, username="judge_haian")
     rnd = _judged(w, contest, [same_district, volunteer_there, other_district], level=RoundLevel.DISTRICT)
     assert Assignment.objects.get(round=rnd, entry=entry).judge == other_district
+
+
+def test_the_export_with_identities_is_never_given_to_a_judge(client, judged_unit_entry):
+    w, entry, assignment = judged_unit_entry
+    client.force_login(assignment.judge)
+    assert client.get(reverse("judging:export_xlsx", args=[entry.contest.pk])).status_code == 403
+    assert client.get(reverse("judging:entry_file", args=[entry.pk])).status_code == 403
