@@ -10,9 +10,9 @@ from openpyxl.styles import Font
 
 from core.spreadsheet import safe_cell
 
-from .models import TIER_ORDER, AwardTier, SubmissionContest
+from .models import SubmissionContest
 from .selectors import draft_awards, round_results, scores_for_export
-from .statistics import entry_statistics
+from .statistics import add_statistics_sheets, entry_statistics
 
 
 def _sheet(wb, title, header, rows, first=False):
@@ -114,15 +114,7 @@ def contest_workbook(contest: SubmissionContest) -> bytes:
             for a in draft_awards(contest).order_by("rank", "entry__code")
         ],
     )
-    stats = entry_statistics(contest)
-    tiers = [str(AwardTier(t).label) for t in TIER_ORDER]
-    for caption, rows in ((_("区县"), stats.districts), (_("单位类型"), stats.unit_types)):
-        _sheet(
-            wb,
-            _("按%(c)s统计") % {"c": caption},
-            [caption, _("参赛作品数"), *tiers, _("获奖合计")],
-            [[r.label, r.entries, *r.tier_counts(), r.award_total] for r in [*rows, stats.total]],
-        )
+    add_statistics_sheets(wb, entry_statistics(contest))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

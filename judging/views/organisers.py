@@ -31,7 +31,7 @@ from ..models import (
     Score,
 )
 from ..services import JudgingError
-from ..statistics import entry_statistics
+from ..statistics import entry_statistics, statistics_tables
 from .common import ORGANISER_ROLES, _managed_contest
 
 
@@ -94,7 +94,7 @@ def _statistics_context(contest) -> dict:
     stats = entry_statistics(contest)
     return {
         "stats": stats,
-        "stats_tables": [(_("区县"), stats.districts), (_("单位类型"), stats.unit_types)],
+        "stats_tables": statistics_tables(stats),
         "tier_labels": [AwardTier(t).label for t in TIER_ORDER],
     }
 

@@ -76,3 +76,17 @@ def test_dashboard_and_xlsx_agree(client, collection):
     assert "作品与获奖统计" in html and "校外教育辅导站" in html
     awarded = [c.value for c in wb["奖项"]["D"]]
     assert '\'=HYPERLINK("http://x")站' in awarded  # the unit's name is text, never a formula
+
+
+def test_the_results_statistics_page_shows_the_same_figures_within_the_organisers_region(client, collection):
+    url = reverse("results:stats_contest", args=["submission", collection.contest.pk])
+    client.force_login(collection.tree.city_organiser)
+    city = client.get(url)
+    assert city.status_code == 200
+    assert city.context["stats"].total.entries == entry_statistics(collection.contest).total.entries == 4
+    client.force_login(collection.tree.organiser_a)  # 如东县 only
+    district = client.get(url).context["stats"]
+    assert [r.label for r in district.districts] == ["如东县"] and district.total.entries == 2
+    sheet = client.get(reverse("results:stats_contest_xlsx", args=["submission", collection.contest.pk]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content))["按区县统计"].iter_rows(values_only=True))
+    assert [list(r) for r in rows[1:]] == [["如东县", 2, 1, 1, 0, 0, 2], ["合计", 2, 1, 1, 0, 0, 2]]
