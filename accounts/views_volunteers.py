@@ -19,39 +19,57 @@ MAX_UPLOAD = 5 * 1024 * 1024
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ORGANISER)
 def volunteer_import(request):
+    """Upload → preview of every row (errors, duplicates) → confirm → accounts and the credentials sheet."""
     if request.user.must_change_password:
         return redirect("accounts:password_change")
     units = volunteers.volunteer_units(request.user).order_by("path")
-    status, created, duplicates, token = 200, None, 0, ""
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("请选择要导入的名单文件。"))
-            status = 400
-        elif upload.size > MAX_UPLOAD:
-            messages.error(request, _("文件过大（上限 5 MB）。"))
-            status = 413
+    context = {"units": units, "created": None, "token": "", "preview": None, "upload_token": ""}
+    status = 200
+    if request.method == "POST" and request.POST.get("confirm"):
+        stored = volunteers.volunteer_upload_take(actor=request.user, token=request.POST["confirm"])
+        if stored is None:
+            messages.error(request, _("预览已过期，请重新上传名单。"))
+            status = 410
         else:
+            status = _import(request, context, *stored)
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size > MAX_UPLOAD:
+            messages.error(request, _("请选择不超过 5 MB 的名单文件。"))
+            status = 400 if upload is None else 413
+        else:
+            data, name = upload.read(), upload.name or ""
             try:
-                created, duplicates = volunteers.volunteers_import(
-                    actor=request.user, data=upload.read(), filename=upload.name or ""
-                )
+                context["preview"] = volunteers.volunteers_check(actor=request.user, data=data, filename=name)
             except volunteers.VolunteerImportError as exc:
                 messages.error(request, exc.message)
                 status = exc.status
             else:
-                token = volunteers.volunteer_credentials_keep(actor=request.user, credentials=created)
-                messages.success(
-                    request,
-                    _("已导入 %(n)s 名五老志愿者，跳过已有的 %(d)s 名。") % {"n": len(created), "d": duplicates},
-                )
-    listed = (
+                context["can_import"] = not any(r.errors for r in context["preview"])
+                if context["can_import"]:
+                    context["upload_token"] = volunteers.volunteer_upload_keep(
+                        actor=request.user, data=data, filename=name
+                    )
+    context["volunteers"] = (
         Membership.objects.filter(role=Role.VOLUNTEER, org__in=units)
         .select_related("user__volunteer_profile", "org")
         .order_by("org__path", "user__real_name")[:500]
     )
-    context = {"units": units, "created": created, "token": token, "volunteers": listed}
     return render(request, "accounts/volunteer_import.html", context, status=status)
+
+
+def _import(request, context, data: bytes, filename: str) -> int:
+    try:
+        created, duplicates = volunteers.volunteers_import(actor=request.user, data=data, filename=filename)
+    except volunteers.VolunteerImportError as exc:  # the database changed since the preview
+        messages.error(request, exc.message)
+        return exc.status
+    context["created"] = created
+    context["token"] = volunteers.volunteer_credentials_keep(actor=request.user, credentials=created)
+    messages.success(
+        request, _("已导入 %(n)s 名五老志愿者，跳过已有的 %(d)s 名。") % {"n": len(created), "d": duplicates}
+    )
+    return 200
 
 
 @never_cache

@@ -204,6 +204,26 @@ def volunteers_template_xlsx() -> bytes:
 
 
 CREDENTIALS_TTL = 15 * 60
+PREVIEW_TTL = 30 * 60
+
+
+def volunteer_upload_keep(*, actor: User, data: bytes, filename: str) -> str:
+    """Keep an uploaded file between its preview and the confirmation (its importer only); returns the token."""
+    from django.core.cache import cache
+
+    token = uuid.uuid4().hex
+    cache.set(f"volunteer-upload:{actor.pk}:{token}", {"data": data, "filename": filename}, PREVIEW_TTL)
+    return token
+
+
+def volunteer_upload_take(*, actor: User, token: str) -> tuple[bytes, str] | None:
+    from django.core.cache import cache
+
+    stored = cache.get(f"volunteer-upload:{actor.pk}:{token}")
+    if stored is None:
+        return None
+    cache.delete(f"volunteer-upload:{actor.pk}:{token}")
+    return stored["data"], stored["filename"]
 
 
 def volunteer_credentials_keep(*, actor: User, credentials: list[VolunteerCredential]) -> str:

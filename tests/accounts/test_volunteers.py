@@ -78,8 +78,15 @@ def test_missing_columns_are_named(tree):
 def test_page_import_gives_a_credentials_sheet_and_first_login_forces_a_new_password(client, tree):
     client.force_login(tree.organiser_a)
     rows = [['=HYPERLINK("http://x")', "13812345678", "掘港街道校外教育辅导站", "退休教师", ""]]
-    page = client.post(reverse("accounts:volunteer_import"), {"file": xlsx_upload(rows, HEADERS)})
+    preview = client.post(reverse("accounts:volunteer_import"), {"file": xlsx_upload(rows, HEADERS)})
+    assert preview.status_code == 200 and "新建账号" in preview.content.decode()
+    assert not User.objects.filter(phone="13812345678").exists()  # nothing written before confirmation
+    page = client.post(reverse("accounts:volunteer_import"), {"confirm": preview.context["upload_token"]})
     assert page.status_code == 200
+    assert (
+        client.post(reverse("accounts:volunteer_import"), {"confirm": preview.context["upload_token"]}).status_code
+        == 410
+    )
     token = page.context["token"]
     sheet = client.get(reverse("accounts:volunteer_credentials", args=[token]))
     assert sheet["Content-Type"] == XLSX_TYPE
@@ -97,7 +104,10 @@ def test_a_district_organiser_cannot_use_the_page_for_another_district(client, t
     client.force_login(tree.organiser_b)
     rows = [["周建国", "13812345678", "掘港街道校外教育辅导站", "", ""]]
     response = client.post(reverse("accounts:volunteer_import"), {"file": xlsx_upload(rows, HEADERS)})
-    assert response.status_code == 400 and not User.objects.filter(phone="13812345678").exists()
+    assert response.status_code == 200 and not response.context["can_import"]
+    assert "不是您管理的" in response.content.decode() and not response.context["upload_token"]
+    assert client.post(reverse("accounts:volunteer_import"), {"confirm": "forged"}).status_code == 410
+    assert not User.objects.filter(phone="13812345678").exists()
     client.force_login(tree.student_a)
     assert client.get(reverse("accounts:volunteer_import")).status_code == 403
 
