@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import ConsentRecord, Playlist, PlaylistItem
+
+
+class ItemInline(admin.TabularInline):
+    model = PlaylistItem
+    extra = 0
+    fields = ("entry", "position", "captions_label", "added_by", "added_at")
+    readonly_fields = ("entry", "added_by", "added_at")
+
+
+@admin.register(Playlist)
+class PlaylistAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner_org", "is_public", "created_at")
+    list_filter = ("is_public",)
+    inlines = [ItemInline]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Read-only history of who granted or withdrew publishing consent."""
+
+    list_display = ("entry", "action", "actor", "actor_role", "created_at")
+    list_filter = ("action", "actor_role")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
