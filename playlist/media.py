@@ -34,7 +34,8 @@ def rebuild_poster(upload) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            source = Image.open(io.BytesIO(data))  # reads the header only
+            # reads the header only, and only with the three parsers we accept
+            source = Image.open(io.BytesIO(data), formats=sorted(FORMATS))
             if source.format not in FORMATS:
                 raise MediaRejected(_("封面只接受 JPEG、PNG 或 WebP 图片。"))
             width, height = source.size

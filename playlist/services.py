@@ -190,9 +190,7 @@ def item_set_poster(*, scope: Scope, item: PlaylistItem, upload) -> None:
 
 def item_set_captions(*, scope: Scope, item: PlaylistItem, upload, label: str = "") -> None:
     _check_manager(scope, item.playlist.owner_org)
-    if upload.size > captions.MAX_BYTES:
-        raise captions._reject(_("字幕文件过大（超过 %(kb)d KB）。") % {"kb": captions.MAX_BYTES // 1024})
-    cleaned = captions.clean_vtt(upload.read(captions.MAX_BYTES + 1))
+    cleaned = captions.clean_vtt(upload.read(captions.MAX_BYTES + 1))  # a larger file is refused unread
     item.captions_label = (label or "").strip()[:20] or _("中文字幕")
     _replace_file(item, "captions", ".vtt", cleaned)
 
