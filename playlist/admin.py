@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ConsentRecord, Playlist, PlaylistItem
+from .models import ConsentRecord, Playlist, PlaylistItem, VideoConsent, VideoStats, VideoViewMark
 
 
 class ItemInline(admin.TabularInline):
@@ -32,3 +32,30 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only through playlist.services (consent history, de-duplicated counts)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VideoConsent)
+class VideoConsentAdmin(ReadOnlyAdmin):
+    list_display = ("entry", "granted", "show_name", "show_school", "changed_by", "changed_as", "changed_at")
+    list_filter = ("granted", "changed_as")
+
+
+@admin.register(VideoStats)
+class VideoStatsAdmin(ReadOnlyAdmin):
+    list_display = ("entry", "views")
+
+
+@admin.register(VideoViewMark)
+class VideoViewMarkAdmin(ReadOnlyAdmin):
+    list_display = ("entry", "day")
+    list_filter = ("day",)
