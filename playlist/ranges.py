@@ -14,7 +14,9 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
@@ -101,21 +103,47 @@ def _if_range_matches(request, meta: FileMeta) -> bool:
     return parse_http_date_safe(value) == meta.mtime
 
 
-def _read(path: str, spans: list[Span], pieces: list[tuple[bytes, bytes]] | None = None):
+def _plan(spans: list[Span], pieces: list[tuple[bytes, bytes]] | None):
+    """The body as literal bytes (multipart heads and tail) and (offset, length) reads of the file."""
+    for index, (start, end) in enumerate(spans):
+        if pieces:
+            yield pieces[index][0]
+        yield (start, end - start + 1)
+    if pieces:
+        yield pieces[-1][1]
+
+
+def _read(path: str, spans: list[Span], pieces=None):
     with open(path, "rb") as fh:
-        for index, (start, end) in enumerate(spans):
-            if pieces:
-                yield pieces[index][0]
-            fh.seek(start)
-            remaining = end - start + 1
-            while remaining > 0:
-                chunk = fh.read(min(CHUNK, remaining))
-                if not chunk:
-                    return
+        for step in _plan(spans, pieces):
+            if isinstance(step, bytes):
+                yield step
+                continue
+            offset, remaining = step
+            fh.seek(offset)
+            while remaining > 0 and (chunk := fh.read(min(CHUNK, remaining))):
                 remaining -= len(chunk)
                 yield chunk
-        if pieces:
-            yield pieces[-1][1]
+
+
+async def _aread(path: str, spans: list[Span], pieces=None):
+    """Under daphne: Django would otherwise read a sync iterator into memory whole before sending it."""
+    fh = await sync_to_async(open, thread_sensitive=False)(path, "rb")
+    try:
+        for step in _plan(spans, pieces):
+            if isinstance(step, bytes):
+                yield step
+                continue
+            offset, remaining = step
+            fh.seek(offset)
+            while remaining > 0:
+                chunk = await sync_to_async(fh.read, thread_sensitive=False)(min(CHUNK, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+                yield chunk
+    finally:
+        fh.close()
 
 
 def _common(response, meta: FileMeta, cache_control: str):
@@ -130,7 +158,8 @@ def _common(response, meta: FileMeta, cache_control: str):
 def _body(request, path: str, spans: list[Span], pieces=None):
     if request.method == "HEAD":
         return HttpResponse(b"")
-    return StreamingHttpResponse(_read(path, spans, pieces))
+    reader = _aread if isinstance(request, ASGIRequest) else _read
+    return StreamingHttpResponse(reader(path, spans, pieces))
 
 
 def ranged_file_response(request, path: str, content_type: str, *, cache_control: str = "private, no-cache"):

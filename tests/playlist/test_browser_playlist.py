@@ -25,6 +25,7 @@ def media_daphne(django_db_blocker, settings):
     yield url
     proc.terminate()
     proc.wait(timeout=10)
+    proc.stderr.close()
 
 
 def test_phone_page_has_a_playable_video_with_captions_and_counts_a_play(media_daphne, phone_page):

@@ -154,3 +154,22 @@ def test_accel_path_is_quoted(world, settings):
     settings.MEDIA_ACCEL_REDIRECT = "/_protected_media"
     response = accel_redirect_response("judging/a b%?.mp4", "video/mp4")
     assert response["X-Accel-Redirect"] == "/_protected_media/judging/a%20b%25%3F.mp4"
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_the_range_is_streamed_without_reading_the_file_whole(async_client):
+    import warnings
+
+    from asgiref.sync import sync_to_async
+
+    from tests.factories import Tree
+
+    from .factories import VideoWorld
+
+    world = await sync_to_async(lambda: VideoWorld(Tree()))()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Django warns when it must buffer a sync iterator under ASGI
+        response = await async_client.get(world.url("video"), headers={"Range": "bytes=250-749"})
+        assert response.status_code == 206
+        assert b"".join([chunk async for chunk in response.streaming_content]) == VIDEO_BYTES[250:750]
