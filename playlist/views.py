@@ -7,9 +7,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
+from core.ranges import ranged_file_response, serve_stored_file
+
 from . import selectors, services, viewers
 from .models import Playlist
-from .ranges import ranged_file_response, serve_stored_file
 
 # A work is never a page: the browser gets no script, plugin or frame from these answers.
 FILE_CSP = "default-src 'none'; sandbox"

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from playlist.ranges import MAX_RANGES, Unsatisfiable, parse_range
+from core.ranges import MAX_RANGES, Unsatisfiable, parse_range
 
 from .factories import VIDEO_BYTES
 
@@ -149,7 +149,7 @@ def test_in_production_a_hidden_video_never_reaches_nginx(client, world, setting
 
 
 def test_accel_path_is_quoted(world, settings):
-    from playlist.ranges import accel_redirect_response
+    from core.ranges import accel_redirect_response
 
     settings.MEDIA_ACCEL_REDIRECT = "/_protected_media"
     response = accel_redirect_response("judging/a b%?.mp4", "video/mp4")
