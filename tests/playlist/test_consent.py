@@ -92,3 +92,11 @@ def test_consent_page_grant_and_confirmed_withdrawal(client, world):
 def test_someone_elses_entry_page_is_forbidden(client, world):
     client.force_login(world.t.student_a)
     assert client.get(reverse("playlist:consent", args=[world.no_consent.pk])).status_code == 403
+
+
+def test_a_teacher_lists_their_students_videos_only(client, world):
+    client.force_login(world.t.teacher_b)
+    html = client.get(reverse("playlist:consent_list")).content.decode()
+    assert "SP-0002" in html and "SP-0001" not in html and "SP-0003" not in html
+    form = client.get(reverse("playlist:consent", args=[world.no_consent.pk])).content.decode()
+    assert 'name="family_note"' in form
