@@ -57,7 +57,7 @@ def poster(request, pk: int, item_id: int):
     item = _visible(pk, item_id)
     if not item.poster:
         raise Http404
-    response = ranged_file_response(request, item.poster.path, "image/jpeg", cache_control="public, max-age=300")
+    response = ranged_file_response(request, item.poster.path, "image/jpeg", cache_control="private, max-age=300")
     return _file_headers(response, f"{item.entry.code}.jpg")
 
 
@@ -67,7 +67,7 @@ def captions(request, pk: int, item_id: int):
     if not item.captions:
         raise Http404
     response = ranged_file_response(
-        request, item.captions.path, "text/vtt; charset=utf-8", cache_control="public, max-age=300"
+        request, item.captions.path, "text/vtt; charset=utf-8", cache_control="private, max-age=300"
     )
     return _file_headers(response, f"{item.entry.code}.vtt")
 

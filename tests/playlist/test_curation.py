@@ -99,3 +99,25 @@ def test_moving_past_the_ends_changes_nothing(empty):
     item_move(scope=scope, item=item, step=-1)
     item.refresh_from_db()
     assert item.position == 1
+
+
+def test_poster_and_captions_uploads_through_the_manage_page(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_poster import jpeg_with_exif
+
+    client.force_login(world.t.city_organiser)
+    poster_url = reverse("playlist:item_poster", args=[world.playlist.pk, world.item.pk])
+    captions_url = reverse("playlist:item_captions", args=[world.playlist.pk, world.item.pk])
+    response = client.post(poster_url, {"poster": SimpleUploadedFile("x.jpg", b"not a picture")}, follow=True)
+    assert "无法识别的图片文件" in response.content.decode()
+    client.post(poster_url, {"poster": SimpleUploadedFile("x.jpg", jpeg_with_exif())})
+    vtt = SimpleUploadedFile("c.vtt", b"WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n")
+    client.post(captions_url, {"captions": vtt, "label": "普通话"})
+    world.item.refresh_from_db()
+    assert world.item.poster.name.endswith(".jpg") and world.item.captions_label == "普通话"
+    client.post(captions_url, {"clear": "1"})
+    world.item.refresh_from_db()
+    assert not world.item.captions
+    client.force_login(world.t.organiser_b)
+    assert client.post(poster_url, {"clear": "1"}).status_code == 403

@@ -55,6 +55,8 @@ def test_no_range_gives_the_whole_video_and_advertises_ranges(client, world):
     assert response["Accept-Ranges"] == "bytes"
     assert response["Content-Type"] == "video/mp4"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Content-Disposition"] == 'inline; filename="SP-0001.mp4"'
     assert response["ETag"].startswith('"') and response["Last-Modified"]
 
 
