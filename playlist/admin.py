@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import ConsentRecord, Playlist, PlaylistItem, VideoConsent, VideoStats, VideoViewMark
 
 
@@ -8,6 +10,9 @@ class ItemInline(admin.TabularInline):
     extra = 0
     fields = ("entry", "position", "captions_label", "added_by", "added_at")
     readonly_fields = ("entry", "added_by", "added_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # videos are added on the curation page, which checks award, consent and region
 
 
 @admin.register(Playlist)
@@ -18,30 +23,11 @@ class PlaylistAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     """Read-only history of who granted or withdrew publishing consent."""
 
     list_display = ("entry", "action", "actor", "actor_role", "created_at")
     list_filter = ("action", "actor_role")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written only through playlist.services (consent history, de-duplicated counts)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VideoConsent)
