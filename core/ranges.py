@@ -17,7 +17,7 @@ from urllib.parse import quote
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -164,7 +164,10 @@ def _body(request, path: str, spans: list[Span], pieces=None):
 
 def ranged_file_response(request, path: str, content_type: str, *, cache_control: str = "private, no-cache"):
     """Answer GET/HEAD for the file at `path` (already permitted) with Range and conditional support."""
-    meta = file_meta(path)
+    try:
+        meta = file_meta(path)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise Http404 from exc  # the row outlived its file: nothing to play, not a server error
     conditional = get_conditional_response(request, etag=meta.etag, last_modified=meta.mtime)
     if conditional is not None:
         return _common(conditional, meta, cache_control)

@@ -175,3 +175,10 @@ async def test_under_asgi_the_range_is_streamed_without_reading_the_file_whole(a
         response = await async_client.get(world.url("video"), headers={"Range": "bytes=250-749"})
         assert response.status_code == 206
         assert b"".join([chunk async for chunk in response.streaming_content]) == VIDEO_BYTES[250:750]
+
+
+def test_a_missing_file_is_404_not_500(client, world):
+    import os
+
+    os.remove(world.shown.versions.get().file.path)
+    assert client.get(world.url("video"), HTTP_RANGE="bytes=0-9").status_code == 404
