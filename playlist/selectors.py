@@ -47,7 +47,7 @@ def _publishable(qs: QuerySet, prefix: str) -> QuerySet:
             award_rank=Subquery(awards.values("rank")[:1]),
             version_id=Subquery(version.values("pk")[:1]),
             version_file_type=Subquery(version.values("file_type")[:1]),
-            views=Coalesce(F(f"{prefix}video_stats__views"), 0),
+            views=view_count(prefix),
         )
         .filter(version_file_type__in=VIDEO_TYPES)
     )
@@ -107,12 +107,18 @@ def manage_items(playlist: Playlist) -> list[PlaylistItem]:
     playable = set(_items(PlaylistItem.objects.filter(playlist=playlist)).values_list("pk", flat=True))
     items = list(
         PlaylistItem.objects.filter(playlist=playlist)
+        .annotate(views=view_count("entry__"))
         .select_related("entry__contest", "entry__video_consent")
         .order_by("position", "id")
     )
     for item in items:
         item.playable = item.pk in playable
     return items
+
+
+def view_count(prefix: str = ""):
+    """The one view figure, for the public page, the beacon's answer and the organiser's page."""
+    return Coalesce(F(f"{prefix}video_stats__views"), 0)
 
 
 def region_q(org: Organization, prefix: str = "") -> Q:

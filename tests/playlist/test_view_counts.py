@@ -100,3 +100,12 @@ def test_the_beacon_needs_the_csrf_token(world):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(world.url("play")).status_code == 403
     assert views(world.shown) == 0
+
+
+def test_public_page_and_organiser_page_show_the_same_count(client, world):
+    record_play(entry_id=world.shown.pk, viewer="v", address="a", capped=False, now=NOON)
+    public = client.get(reverse("playlist:page", args=[world.playlist.pk])).content.decode()
+    client.force_login(world.t.city_organiser)
+    manage = client.get(reverse("playlist:manage", args=[world.playlist.pk])).content.decode()
+    assert f'<span id="views{world.item.pk}">1</span>' in public
+    assert '<span class="views">1 次观看</span>' in manage
