@@ -192,7 +192,7 @@ def manage_action(request, event_id: int, action: str):
             lambda: services.display_rotate(actor=actor, event=event, now=now),
             "大屏链接已更换，旧链接失效。",
         )
-    if action in ("link", "revoke"):
+    if action in ("link", "revoke", "unbind"):
         seat = JudgeSeat.objects.filter(event=event, pk=post.get("seat")).first()
         if seat is None:
             messages.error(request, "没有该席位。")
@@ -200,6 +200,13 @@ def manage_action(request, event_id: int, action: str):
         if action == "revoke":
             return _after(
                 request, event, lambda: services.seat_link_revoke(actor=actor, seat=seat, now=now), "链接已吊销。"
+            )
+        if action == "unbind":
+            return _after(
+                request,
+                event,
+                lambda: services.seat_device_reset(actor=actor, seat=seat, now=now),
+                f"已解除{seat}的设备绑定，下一台打开该链接的设备将取得席位。",
             )
         raw = services.seat_link_issue(actor=actor, seat=seat, now=now)
         links = request.session.get(SESSION_NEW_LINKS, {})

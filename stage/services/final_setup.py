@@ -45,11 +45,21 @@ def team_link_issue(*, actor: Actor, team: Team, now: datetime) -> str:
     """A new QR link for the team's device; the previous one stops working."""
     check_host(actor, team.event)
     raw = secrets.token_urlsafe(24)
-    team.link_hash, team.link_revoked_at, team.link_used_at = link_hash(raw), None, None
-    team.save(update_fields=["link_hash", "link_revoked_at", "link_used_at"])
+    team.link_hash, team.link_revoked_at, team.link_used_at, team.link_device = link_hash(raw), None, None, ""
+    team.save(update_fields=["link_hash", "link_revoked_at", "link_used_at", "link_device"])
     audit(event=team.event, action=AuditAction.TEAM_LINK, actor=actor, now=now, team=team.number)
     changed(team.event)
     return raw
+
+
+@transaction.atomic
+def team_device_reset(*, actor: Actor, team: Team, now: datetime) -> None:
+    """Free the team's link from its bound device (logged); the next device to open it takes it."""
+    check_host(actor, team.event)
+    team.link_device, team.link_used_at = "", None
+    team.save(update_fields=["link_device", "link_used_at"])
+    audit(event=team.event, action=AuditAction.TEAM_UNBIND, actor=actor, now=now, team=team.number)
+    changed(team.event)
 
 
 @transaction.atomic
