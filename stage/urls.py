@@ -9,6 +9,7 @@ urlpatterns = [
     path("play/", views_quiz.play, name="play"),
     path("games/<str:pin>/host/", views_quiz.game_host, name="game_host"),
     path("games/<str:pin>/screen/", views_quiz.game_screen, name="game_screen"),
+    path("games/<str:pin>/qr.svg", views_quiz.game_qr, name="game_qr"),
     path("events/new/", views_manage.event_create, name="event_create"),
     path("events/<int:event_id>/", views.event_public, name="event"),
     path("events/<int:event_id>/host/", views.host_console, name="host"),

@@ -3,8 +3,6 @@ results export, the judge-bias report and the audit log. Every page checks `can_
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -21,6 +19,7 @@ from .certificates import uncertifiable
 from .errors import NotAllowed
 from .importing import performers_import
 from .models import JudgeSeat
+from .qr import qr_svg
 from .reports import bias_report, format_offset, results_xlsx
 from .views import _event
 
@@ -32,16 +31,6 @@ def _hosted(request, event_id: int):
     if not can_host(request.user, event):
         raise NotAllowed()
     return event, Actor(user=request.user)
-
-
-def _qr_svg(text: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
-    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    buf = io.BytesIO()
-    img.save(buf)
-    return buf.getvalue().decode()
 
 
 @login_required
@@ -84,7 +73,7 @@ def manage(request, event_id: int):
     for seat in event.seats.all():
         raw = new_links.get(str(seat.pk))
         url = request.build_absolute_uri(reverse("stage:judge_link", args=[event.pk, raw])) if raw else None
-        seats.append({"seat": seat, "link": url, "qr": _qr_svg(url) if url else None})
+        seats.append({"seat": seat, "link": url, "qr": qr_svg(url) if url else None})
     screen_url = (
         request.build_absolute_uri(reverse("stage:screen", args=[event.pk])) + "?display=" + event.display_token
     )
