@@ -183,10 +183,10 @@ class QuizHub:
     # --- answers and the live count -------------------------------------------------------------------
 
     def answers_committed(self, outcome) -> None:
-        for game_id, data in outcome.answered.items():
-            if data["phase"] != "question":  # counted after the close: push the results again
-                publish(game_id)
-            publish(game_id, "count", data=data)
+        if outcome.answered and redis_url():  # a PUBLISH blocks: not on the event loop
+            self._spawn(sync_to_async(_announce, thread_sensitive=False)(outcome.answered))
+        elif outcome.answered:
+            _announce(outcome.answered)
 
     def send_count(self, game_id: int, data: dict) -> None:
         key = (int(data.get("position", -1)), int(data.get("answered", 0)))
@@ -236,6 +236,13 @@ class QuizHub:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
                     await client.aclose()
+
+
+def _announce(answered: dict) -> None:
+    for game_id, data in answered.items():
+        if data["phase"] != "question":  # counted after the close: push the results again
+            publish(game_id)
+        publish(game_id, "count", data=data)
 
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -59,8 +59,24 @@ def _check(item: PendingAnswer, player, game, question):
     return max(elapsed, 0), correct, points
 
 
-@transaction.atomic
 def quiz_answers_commit(items: list[PendingAnswer]) -> BatchOutcome:
+    """Write a group in one transaction, then count each question's answers after the commit: of two
+    processes committing at once, the later one's count then includes the other's answers."""
+    results, questions, games = _write(items)
+    answered = {}
+    for game_id, q in questions.items():
+        if any(isinstance(r, QuizAnswer) and r.question_id == q.pk for r in results):
+            answered[game_id] = {
+                "position": q.position,
+                "answered": QuizAnswer.objects.filter(question=q).count(),
+                "players": QuizPlayer.objects.filter(game_id=game_id).count(),
+                "phase": games[game_id].phase,
+            }
+    return BatchOutcome(results=results, answered=answered)
+
+
+@transaction.atomic
+def _write(items: list[PendingAnswer]):
     players = {p.pk: p for p in QuizPlayer.objects.filter(pk__in={i.player_id for i in items})}
     games = {g.pk: g for g in QuizGame.objects.filter(pk__in={p.game_id for p in players.values()})}
     questions = {
@@ -114,16 +130,7 @@ def quiz_answers_commit(items: list[PendingAnswer]) -> BatchOutcome:
             if isinstance(res, QuizAnswer) and (res.player_id, res.question_id, res.at, res.choice) not in written:
                 results[i] = AlreadyDone("本题已作答。")
     _add_scores([r for r in results if isinstance(r, QuizAnswer) and r.points])
-    answered = {}
-    for game_id, q in questions.items():
-        if any(isinstance(r, QuizAnswer) and r.question_id == q.pk for r in results):
-            answered[game_id] = {
-                "position": q.position,
-                "answered": QuizAnswer.objects.filter(question=q).count(),
-                "players": QuizPlayer.objects.filter(game_id=game_id).count(),
-                "phase": games[game_id].phase,
-            }
-    return BatchOutcome(results=results, answered=answered)
+    return results, questions, games
 
 
 def _add_scores(accepted: list[QuizAnswer]) -> None:
