@@ -18,7 +18,7 @@ from .access import Actor, can_host
 from .certificates import uncertifiable
 from .errors import NotAllowed
 from .importing import performers_import
-from .models import JudgeSeat
+from .models import EventKind, JudgeSeat
 from .qr import qr_svg
 from .reports import bias_report, format_offset, results_xlsx
 from .views import _event
@@ -68,6 +68,10 @@ def event_create(request):
 @login_required
 def manage(request, event_id: int):
     event, _actor = _hosted(request, event_id)
+    if event.kind == EventKind.FINAL:
+        from .views_final import manage as final_manage
+
+        return final_manage(request, event)
     new_links = request.session.pop(SESSION_NEW_LINKS, {}) if request.method == "GET" else {}
     seats = []
     for seat in event.seats.all():
