@@ -66,7 +66,11 @@ def host_console(request, event_id: int):
         raise NotAllowed()
     seats = event.seats.all()
     if event.kind == EventKind.FINAL:
-        return render(request, "stage/final_host.html", {"event": event, "ws": WS_PATH.format(event.pk) + "?role=host"})
+        return render(
+            request,
+            "stage/final_host.html",
+            {"event": event, "ws": WS_PATH.format(event.pk) + "?role=host", "games": event.games.order_by("pk")},
+        )
     return render(
         request,
         "stage/host.html",
