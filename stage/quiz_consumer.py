@@ -19,6 +19,7 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import connections
 from django.utils import timezone
 
 from accounts.tokens import token_user
@@ -31,6 +32,19 @@ from .quiz_hub import TAKEN_OVER, get_hub, publish, redis_url
 from .services.quiz_batch import PendingAnswer
 
 SESSION_PLAYERS = "stage_quiz_players"  # session key: {pin: player token}
+
+
+def off_thread(fn):
+    """A join or reconnect storm (a hall's Wi-Fi coming back) must not queue on Channels' one database
+    thread: these reads run in the pool and give their connection back."""
+
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return sync_to_async(call, thread_sensitive=False)
 
 
 def authenticate(pin: str, role: str, *, user, bearer, display, token):
@@ -82,7 +96,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         session = self.scope.get("session")
         if not token and session is not None:
             token = (await sync_to_async(session.get)(SESSION_PLAYERS) or {}).get(pin)
-        status, game_id, self.player_id, self.user = await sync_to_async(authenticate)(
+        status, game_id, self.player_id, self.user = await off_thread(authenticate)(
             pin,
             self.role,
             user=self.scope.get("user"),
@@ -97,11 +111,11 @@ class GameConsumer(AsyncWebsocketConsumer):
         self.delivered: dict[int, object] = {}  # question position -> when it reached this connection
         await self.accept()
         if self.player_id:
-            seen = await sync_to_async(player_seen)(self.player_id)
+            seen = await off_thread(player_seen)(self.player_id)
             if seen:
                 self.delivered[seen[0]] = seen[1]
             if redis_url():  # close this player's connection in other processes
-                await sync_to_async(publish)(game_id, "takeover", self.player_id, self.channel_name)
+                await off_thread(publish)(game_id, "takeover", self.player_id, self.channel_name)
         self.hub = get_hub()
         self.fast = self.hub.sink.attach(self)  # the server's protocol, when the frame sink can write to it
         self.registered = True

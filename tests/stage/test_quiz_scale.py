@@ -162,12 +162,14 @@ async def test_the_host_sees_the_live_answer_count_and_the_screen_shows_a_join_q
     assert (await host.connect(timeout=10))[0]
     phone = WebsocketCommunicator(ws_app, f"/ws/stage/games/{g.pin}/?player={ps[0].token}", headers=[ORIGIN])
     assert (await phone.connect(timeout=10))[0]
+    lobby = await phone.receive_json_from(timeout=5)  # registered: from now on it gets the broadcasts
+    assert lobby["phase"] == "lobby" and lobby["me"]["nickname"] == "玩家0"
     await host.send_json_to({"type": "next"})
     for _ in range(20):
         m = await phone.receive_json_from(timeout=5)
         if m["type"] == "game" and m["phase"] == "question":
             break
-    assert m["me"] is None and m["answered"] == 0
+    assert m["me"] is None and m["answered"] == 0  # the shared question frame
     await phone.send_json_to({"type": "answer", "position": 0, "choice": "A"})
     for _ in range(20):
         m = await host.receive_json_from(timeout=5)
