@@ -130,7 +130,7 @@ class GameConsumer(AsyncWebsocketConsumer):
             return  # an older frame racing a newer broadcast
         self.version = version
         # the connection's own opening time of a question: when its frame was written here
-        if self.player_id and '"phase":"question"' in text[:200]:
+        if self.player_id and '"phase":"question"' in text:
             self.delivered.setdefault(quiz_frames.head_position(text), timezone.now())
         await self.send(text_data=text)
 

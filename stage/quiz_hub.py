@@ -22,6 +22,7 @@ import contextlib
 import contextvars
 import json
 import logging
+import time
 import weakref
 
 from asgiref.sync import sync_to_async
@@ -29,13 +30,14 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from core.transport import Write, process_sink
+from core.transport import Write, process_sink, stuck_reader_seconds
 
 from . import quiz_frames
 from .quiz_answers import AnswerBatcher
 
 log = logging.getLogger(__name__)
 TAKEN_OVER = 4409
+STUCK = 4408
 
 
 def channel() -> str:
@@ -155,7 +157,8 @@ class QuizHub:
             self.running.discard(game_id)
 
     async def broadcast(self, game_id: int, version: int, head: str, me: dict) -> None:
-        shared = head + "null}" if '"phase":"question"' in head[:200] else None
+        # the phase key is the only unescaped `"phase":"question"` in a head (texts inside are JSON-escaped)
+        shared = head + "null}" if '"phase":"question"' in head else None
         position = quiz_frames.head_position(head)
         prepared: dict = {}
         slow = False
@@ -164,21 +167,33 @@ class QuizHub:
                 continue  # it already has a newer frame
             frame = shared or head + me.get(conn.player_id, "null") + "}"
             try:
-                if shared and conn.player_id:
-                    conn.delivered.setdefault(position, timezone.now())  # the question reached it now
                 outcome = self.sink.write(conn, frame, prepared)
                 if outcome is Write.ASGI:
-                    await conn.send_frame(frame, version)
+                    await conn.send_frame(frame, version)  # records the delivery itself
                 elif outcome is Write.SLOW:
-                    slow = True  # skipped: it gets the latest frame once it drains
+                    slow = self._slow_reader(conn) or slow  # skipped: it gets the latest frame once it drains
                     continue
-                conn.version = version
+                elif shared and conn.player_id:
+                    conn.delivered.setdefault(position, timezone.now())  # the question reached it now
+                conn.version, conn.slow_since = version, None
             except Exception:  # a socket closing mid-broadcast must not stop the others
                 log.debug("quiz send failed", exc_info=True)
             if i % 500 == 499:
                 await asyncio.sleep(0)  # let the server flush what is written so far
         if slow:
             self.loop.call_later(0.5, self.notify, game_id)
+
+    def _slow_reader(self, conn) -> bool:
+        """True to retry the game soon; a reader stuck past LEADERBOARD_STUCK_READER_S is closed (4408)
+        and its phone's reconnect brings it back with the current frame."""
+        now = time.monotonic()
+        if conn.slow_since is None:
+            conn.slow_since = now
+        if now - conn.slow_since > stuck_reader_seconds():
+            self.unregister(conn)
+            self._spawn(conn.close(code=STUCK))
+            return False
+        return True
 
     # --- answers and the live count -------------------------------------------------------------------
 

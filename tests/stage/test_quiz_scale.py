@@ -107,7 +107,10 @@ async def test_answers_arriving_during_a_write_form_the_next_group():
 class FakeConn:
     def __init__(self, player_id, role="player"):
         self.player_id, self.role, self.version, self.delivered, self.fast = player_id, role, 0, {}, object()
-        self.asgi = []
+        self.asgi, self.slow_since, self.game_id, self.closed = [], None, 7, None
+
+    async def close(self, code):
+        self.closed = code
 
     async def send_frame(self, text, version):
         self.asgi.append(text)
@@ -144,6 +147,11 @@ async def test_the_question_goes_out_through_the_sink_as_one_shared_frame():
     await hub.broadcast(7, 5, results, {1: '{"score":1}', 2: '{"score":2}'})
     mine = {pid: json.loads(frame)["me"] for pid, frame in hub.sink.writes[3:]}
     assert mine[1] == {"score": 1} and mine[2] == {"score": 2} and mine[None] is None
+    # a reader that stays stuck past the limit is closed (4408) and leaves the game
+    conns[2].slow_since -= 3600
+    await hub.broadcast(7, 6, results, {})
+    await asyncio.sleep(0)
+    assert conns[2].closed == 4408 and conns[2] not in hub.games[7]
 
 
 @pytest.mark.django_db(transaction=True)
