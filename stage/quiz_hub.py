@@ -20,6 +20,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
+from core.redisconf import async_client, sync_client
+
 from . import quiz_frames
 
 log = logging.getLogger(__name__)
@@ -148,11 +150,9 @@ class QuizHub:
             self.listener = self.loop.create_task(self._listen(), context=contextvars.Context())
 
     async def _listen(self) -> None:
-        import redis.asyncio as aioredis
-
         backoff = 0.2
         while self.games:
-            client = aioredis.Redis.from_url(redis_url(), decode_responses=True)
+            client = async_client(redis_url(), decode_responses=True)
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(channel())
@@ -214,9 +214,7 @@ _clients: dict = {}
 
 
 def _client(url: str):
-    import redis
-
     client = _clients.get(url)
     if client is None:
-        client = _clients[url] = redis.Redis.from_url(url)
+        client = _clients[url] = sync_client(url)
     return client

@@ -106,12 +106,15 @@ def test_statistics_page_and_export_read_from_the_replica_and_writes_stay_on_the
         assert "competitions_attempt" in _tables(replica), name
         assert "competitions_attempt" not in _tables(primary), name
 
-    with CaptureQueriesContext(connections[DEFAULT]) as primary, CaptureQueriesContext(replica_alias) as replica:
-        with replica_reads():
-            Organization.objects.filter(pk=city.city.pk).update(name="南通市（改）")
-            org = Organization.objects.get(pk=city.city.pk)
-            org.name = "南通市"
-            org.save(update_fields=["name"])
+    with (
+        CaptureQueriesContext(connections[DEFAULT]) as primary,
+        CaptureQueriesContext(replica_alias) as replica,
+        replica_reads(),
+    ):
+        Organization.objects.filter(pk=city.city.pk).update(name="南通市（改）")
+        org = Organization.objects.get(pk=city.city.pk)
+        org.name = "南通市"
+        org.save(update_fields=["name"])
     writes = lambda captured: [  # noqa: E731
         q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")
     ]
