@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -91,19 +92,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_daphne(app: str, env: dict, port: int | None = None) -> tuple[subprocess.Popen, int]:
+def start_daphne(app: str, env: dict, port: int | None = None, extra: list[str] = ()) -> tuple[subprocess.Popen, int]:
+    """A daphne process on a free port; its stderr goes to a file (a pipe nobody reads would fill and
+    stall the server under load), whose path is proc.log_path."""
     port = port or free_port()
+    log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *extra, app],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    proc.log_path = log.name
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode(errors="replace")[-3000:])
+            raise RuntimeError(Path(log.name).read_text(errors="replace")[-3000:])
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return proc, port
