@@ -83,6 +83,77 @@ class Cluster:
                 stop(proc)
 
 
+class SentinelTrio:
+    """Redis primary + replica + one `redis-server --sentinel` on free ports (--redis-failover)."""
+
+    master = "qs-bench"
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="quizsite-sentinel."))
+        self.primary, self.replica, self.sentinel = free_port(), free_port(), free_port()
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def _server(self, port: int, *extra: str) -> subprocess.Popen:
+        args = [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+        args += ["--save", "", "--appendonly", "no", "--dir", str(self.dir), "--dbfilename", f"{port}.rdb", *extra]
+        return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def start(self) -> dict:
+        import redis
+
+        self.procs["primary"] = self._server(self.primary)
+        self.procs["replica"] = self._server(self.replica, "--replicaof", "127.0.0.1", str(self.primary))
+        conf = self.dir / "sentinel.conf"
+        conf.write_text(
+            f"port {self.sentinel}\nbind 127.0.0.1\ndir {self.dir}\n"
+            f"sentinel monitor {self.master} 127.0.0.1 {self.primary} 1\n"
+            f"sentinel down-after-milliseconds {self.master} 1000\nsentinel failover-timeout {self.master} 5000\n"
+        )
+        self.procs["sentinel"] = subprocess.Popen(
+            [shutil.which("redis-server") or "redis-server", str(conf), "--sentinel"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        sen = redis.Redis(port=self.sentinel, socket_timeout=1)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if len(sen.sentinel_slaves(self.master)) == 1:
+                    break
+            except redis.RedisError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise SystemExit("the sentinel did not see the replica")
+        return {
+            "REDIS_URL": f"redis://127.0.0.1:{self.primary}/0",
+            "REDIS_SENTINELS": f"127.0.0.1:{self.sentinel}",
+            "REDIS_SENTINEL_MASTER": self.master,
+        }
+
+    def fail_primary(self) -> float:
+        """Kill the primary; return the seconds until the sentinel reports the replica as a healthy primary."""
+        import redis
+
+        started = time.monotonic()
+        self.procs["primary"].kill()
+        sen = redis.Redis(port=self.sentinel, socket_timeout=1)
+        while time.monotonic() - started < 60:
+            try:
+                state = sen.sentinel_masters()[self.master]
+                if int(state["port"]) == self.replica and not (state["is_sdown"] or state["is_odown"]):
+                    return round(time.monotonic() - started, 2)
+            except (redis.RedisError, KeyError):
+                pass
+            time.sleep(0.2)
+        return -1.0
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                stop(proc)
+
+
 # --- the probe ----------------------------------------------------------------------------------
 
 

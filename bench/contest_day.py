@@ -29,7 +29,7 @@ from collections import defaultdict
 
 import gevent
 import locust  # noqa: F401,I001 - first: gevent's monkey patching must precede every other import
-from cluster import Cluster, finish_probe, start_probe
+from cluster import Cluster, SentinelTrio, finish_probe, start_probe
 from contest_day_users import PLAN, BoardViewer, Organiser, Student, Teacher
 from harness import ROOT
 from locust.env import Environment
@@ -91,14 +91,14 @@ def pct(ordered: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1) if ordered else 0.0
 
 
-def redis_run_memory(url: str, prefix: str) -> int:
-    import redis
+def redis_run_memory(env: dict, prefix: str) -> int:
+    from core.redisconf import sentinel_config, sync_client
 
-    client = redis.Redis.from_url(url)
+    client = sync_client(env["REDIS_URL"], sentinel=sentinel_config(env))
     return sum(client.memory_usage(k) or 0 for k in client.scan_iter(match=f"{prefix}*", count=1000))
 
 
-def run_once(args, env: dict, cluster: Cluster, base: str, students: int) -> dict:
+def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: SentinelTrio | None = None) -> dict:
     seeded = run_db(env, "seed", "--students", str(students), "--phone-viewers", str(args.viewers // 2))
     think = args.think / args.compression
     t0 = time.time() + 1
@@ -144,6 +144,15 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int) -> dic
     sleep_until(t0)
     total = students + args.viewers + args.teachers + 1
     runner.start(total, spawn_rate=max(total / max(args.ramp, 1), 1))
+    failover: dict = {}
+    if trio is not None and trio.procs["primary"].poll() is None:  # mid-answering: the Redis primary dies
+
+        def fail():
+            sleep_until(bell_at + args.bell_window + answering / 2)
+            failover["at_s_before_close"] = round(closes_at - time.time(), 1)
+            failover["promoted_after_s"] = trio.fail_primary()
+
+        gevent.spawn(fail)
     stop_at = closes_at + 25
     while time.time() < stop_at and PLAN.done["completed"] < students:
         gevent.sleep(1)
@@ -182,8 +191,9 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int) -> dic
         "completed": PLAN.done["completed"],
         "cpu_s_per_completed_student": round(cpu_total / completed, 3),
         "resources": resources,
-        "redis_bytes_for_run_keys": redis_run_memory(env["REDIS_URL"], env["LEADERBOARD_PREFIX"]),
+        "redis_bytes_for_run_keys": redis_run_memory(env, env["LEADERBOARD_PREFIX"]),
         "check": check,
+        "redis_failover": failover or None,
     }
 
 
@@ -206,6 +216,8 @@ def print_report(r: dict) -> None:
     print("resources:", json.dumps(r["resources"]))
     print("redis bytes for this run's keys:", r["redis_bytes_for_run_keys"])
     print("after the run:", json.dumps(r["check"], ensure_ascii=False))
+    if r["redis_failover"]:
+        print("redis primary killed:", r["redis_failover"])
 
 
 def main() -> int:
@@ -222,6 +234,9 @@ def main() -> int:
     parser.add_argument("--p99-ms", type=float, default=500, help="a step fails when student p99 passes this")
     parser.add_argument(
         "--p99-without-login", action="store_true", help="judge a step by p99 without the (password-hashing) login"
+    )
+    parser.add_argument(
+        "--redis-failover", action="store_true", help="own Redis primary+replica+sentinel; kill the primary mid-run"
     )
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--smoke", action="store_true", help="every path, tiny and fast (< 2 minutes)")
@@ -244,6 +259,10 @@ def main() -> int:
     )
     env.setdefault("DB_POOL_MAX", "20")
     steps = [int(s) for s in args.steps.split(",") if s.strip()] or [args.students]
+    trio = SentinelTrio() if args.redis_failover else None
+    if trio is not None:
+        env.update(trio.start())
+        print(f"redis: primary :{trio.primary}, replica :{trio.replica}, sentinel :{trio.sentinel}", flush=True)
     run_db(env, "seed", "--students", "0")  # migrations and the organisation tree before the servers start
     cluster = Cluster(env)
     base = cluster.start()
@@ -251,7 +270,7 @@ def main() -> int:
     results, failed = [], False
     try:
         for n in steps:
-            r = run_once(args, env, cluster, base, n)
+            r = run_once(args, env, cluster, base, n, trio)
             print_report(r)
             results.append(r)
             s = r["student_requests"]
@@ -263,6 +282,8 @@ def main() -> int:
                 break
     finally:
         cluster.stop()
+        if trio is not None:
+            trio.stop()
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, ensure_ascii=False, indent=1)
