@@ -175,6 +175,7 @@ def probe_main(argv: list[str]) -> int:
     from dj_database_url import parse
 
     url, named = argv[0], dict(item.split("=") for item in argv[1:])
+    contest = int(named.pop("contest", 0))
     cfg = parse(url)
     conn = psycopg.connect(
         dbname=cfg["NAME"], user=cfg["USER"], password=cfg["PASSWORD"] or None, host=cfg["HOST"], port=cfg["PORT"]
@@ -189,8 +190,16 @@ def probe_main(argv: list[str]) -> int:
     pg_cpu: dict[int, tuple[float, float]] = {}  # pid -> (first seen cpu, last seen cpu)
     conn_max = {"total": 0, "active": 0, "idle": 0, "idle in transaction": 0}
     samples = 0
+    active_seen_at = None  # the last sample with an attempt still open: finalisation ends after it
     while not stopping:
         samples += 1
+        if (
+            contest
+            and conn.execute(
+                "SELECT count(*) FROM competitions_attempt WHERE contest_id = %s AND state = 'active'", (contest,)
+            ).fetchone()[0]
+        ):
+            active_seen_at = time.time()
         for name, p in procs.items():
             try:
                 last_cpu[name] = sum(p.cpu_times()[:2])
@@ -216,13 +225,16 @@ def probe_main(argv: list[str]) -> int:
         "cpu_s": cpu,
         "rss_max_mb": {name: round(v / 2**20, 1) for name, v in rss_max.items()},
         "db_connections_max": conn_max,
+        "last_open_attempt_seen_at": active_seen_at,
     }
     print(json.dumps(result))
     return 0
 
 
-def start_probe(database_url: str, pids: dict[str, int]) -> subprocess.Popen:
-    args = [sys.executable, __file__, "probe", database_url, *(f"{k}={v}" for k, v in pids.items())]
+def start_probe(database_url: str, pids: dict[str, int], contest: int = 0) -> subprocess.Popen:
+    """Samples once a second; with `contest`, also when the last attempt of that contest was still open."""
+    args = [sys.executable, __file__, "probe", database_url, f"contest={contest}"]
+    args += [f"{k}={v}" for k, v in pids.items()]
     return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, env=dict(os.environ, PYTHONUNBUFFERED="1"))
 
 

@@ -102,10 +102,7 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
     seeded = run_db(env, "seed", "--students", str(students), "--phone-viewers", str(args.viewers // 2))
     think = args.think / args.compression
     t0 = time.time() + 1
-    bell_at = t0 + args.ramp
     answering = 30 * think * 1.5
-    closes_at = bell_at + args.bell_window * 1.5 + answering + args.deadline_window
-    run_db(env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at))
     with tempfile.NamedTemporaryFile(prefix="contest-day-", suffix=".jsonl", delete=False) as fh:
         log_path = fh.name
     PLAN.__init__(
@@ -115,9 +112,7 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
         password=seeded["password"],
         organiser=seeded["organiser"],
         district_id=seeded["district_id"],
-        bell_at=bell_at,
         bell_window=args.bell_window,
-        closes_at=closes_at,
         deadline_window=args.deadline_window,
         compression=args.compression,
         think_s=args.think,
@@ -133,17 +128,30 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
     print(
         f"students {students}  compression ×{args.compression} (think {args.think}s → {think:.2f}s; "
         f"outage 30s → {30 / args.compression:.1f}s)  ramp {args.ramp}s  bell window {args.bell_window}s  "
-        f"deadline window {args.deadline_window}s  contest closes in {closes_at - time.time():.0f}s",
+        f"deadline window {args.deadline_window}s",
         flush=True,
     )
     recorder = Recorder()
     environment = Environment(user_classes=[Student, BoardViewer, Teacher, Organiser], host=base)
     environment.events.request.add_listener(recorder.on_request)
     runner = environment.create_local_runner()
-    probe = start_probe(env["DATABASE_URL"], cluster.server_pids())
+    probe = start_probe(env["DATABASE_URL"], cluster.server_pids(), seeded["contest_id"])
     sleep_until(t0)
     total = students + args.viewers + args.teachers + 1
     runner.start(total, spawn_rate=max(total / max(args.ramp, 1), 1))
+    # The bell rings after the ramp, or later while logins are still going on (at most max(ramp, 30 s) more).
+    while PLAN.done["logged_in"] < students and time.time() < t0 + args.ramp + max(args.ramp, 30):
+        gevent.sleep(0.5)
+    bell_at = max(time.time(), t0 + args.ramp)
+    closes_at = bell_at + args.bell_window * 1.5 + answering + args.deadline_window
+    run_db(env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at))
+    PLAN.bell_at, PLAN.closes_at = bell_at, closes_at
+    PLAN.bell.set()
+    print(
+        f"bell after {bell_at - t0:.0f}s ({PLAN.done['logged_in']} of {students} logged in); "
+        f"contest closes {closes_at - time.time():.0f}s from now",
+        flush=True,
+    )
     failover: dict = {}
     if trio is not None and trio.procs["primary"].poll() is None:  # mid-answering: the Redis primary dies
 
@@ -163,6 +171,12 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
         PLAN.record(**viewer)
     PLAN.log.close()
     check = run_db(env, "check", "--contest", str(seeded["contest_id"]), "--acked", log_path)
+    # finished_at is clamped to the deadline: when finalisation really ended comes from the probe (1 s samples)
+    open_until = resources.pop("last_open_attempt_seen_at", None)
+    board = check["board"]
+    check["all_finalised_within_s_of_deadline"] = round(max(0.0, (open_until or closes_at) - closes_at) + 1, 1)
+    if board.get("last_frame_at") and open_until:
+        board["last_frame_after_last_finalisation_s"] = round(board["last_frame_at"] - (open_until + 1), 1)
     student_rows = [r for name, rows in recorder.rows.items() if name.startswith(STUDENT_NAMES) for r in rows]
     student_times = sorted(r[1] for r in student_rows)
     after_login = sorted(

@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 import gevent
+import gevent.event
 import websocket
 from locust import FastHttpUser, User, task
 from locust.exception import StopUser
@@ -53,7 +54,8 @@ class Plan:
     organiser_every_s: float = 30.0
     log: object = None  # JSON lines: acknowledged answers, then the viewers' last frames
     viewers: list = field(default_factory=list)
-    done: dict = field(default_factory=lambda: {"completed": 0, "started": 0})
+    done: dict = field(default_factory=lambda: {"completed": 0, "started": 0, "logged_in": 0})
+    bell: object = field(default_factory=gevent.event.Event)  # set once bell_at and closes_at are known
 
     def record(self, **rec) -> None:
         self.log.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -143,6 +145,8 @@ class Student(PageUser):
         rng = random.Random(username)
         self.login(username)
         self.client.get(f"/contests/{PLAN.contest_id}/", name="contest page")
+        PLAN.done["logged_in"] += 1
+        PLAN.bell.wait()
         # the class bell: most of a school starts within the first bell window
         sleep_until(PLAN.bell_at + min(rng.expovariate(3.0 / PLAN.bell_window), PLAN.bell_window * 1.5))
         r = self.post_form(f"/contests/{PLAN.contest_id}/start/", "start (paper drawn)")
