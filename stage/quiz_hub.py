@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from core.transport import Write, process_sink, stuck_reader_seconds
 
+from core.redisconf import async_client, sync_client
+
 from . import quiz_frames
 from .quiz_answers import AnswerBatcher
 
@@ -221,11 +223,9 @@ class QuizHub:
             self.listener = self.loop.create_task(self._listen(), context=contextvars.Context())
 
     async def _listen(self) -> None:
-        import redis.asyncio as aioredis
-
         backoff = 0.2
         while self.games:
-            client = aioredis.Redis.from_url(redis_url(), decode_responses=True)
+            client = async_client(redis_url(), decode_responses=True)
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(channel())
@@ -296,9 +296,7 @@ _clients: dict = {}
 
 
 def _client(url: str):
-    import redis
-
     client = _clients.get(url)
     if client is None:
-        client = _clients[url] = redis.Redis.from_url(url)
+        client = _clients[url] = sync_client(url)
     return client
