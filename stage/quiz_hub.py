@@ -30,9 +30,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from core.transport import Write, process_sink, stuck_reader_seconds
-
 from core.redisconf import async_client, sync_client
+from core.transport import Write, process_sink, stuck_reader_seconds
 
 from . import quiz_frames
 from .quiz_answers import AnswerBatcher
