@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import auth, classes, roster
+from .views import auth, classes, roster, volunteers
 
 app_name = "accounts"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("roster/credentials/<str:token>.xlsx", roster.roster_credentials, name="roster_credentials"),
     path("roster/template.xlsx", roster.roster_template, name="roster_template"),
     path("roster/import/<str:token>/errors.xlsx", roster.roster_error_rows, name="roster_error_rows"),
+    path("volunteers/import/", volunteers.volunteer_import, name="volunteer_import"),
+    path("volunteers/credentials/<str:token>.xlsx", volunteers.volunteer_credentials, name="volunteer_credentials"),
+    path("volunteers/template.xlsx", volunteers.volunteer_template, name="volunteer_template"),
     path("classes/<int:pk>/", classes.class_detail, name="class_detail"),
     path("classes/<int:pk>/slips.pdf", classes.class_slips, name="class_slips"),
     path(

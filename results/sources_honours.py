@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from honours.models import Candidate, Notice, ObjectionOutcome
 from honours.standings import standings
 
-from .eligible import Eligible
 from .errors import CertificateError
+from .issuing import Eligible
 from .models import CertificateKind
 
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from competitions.ranking import DB_ORDERING
 from competitions.selectors import counted_attempts
 
-from .eligible import Eligible
 from .errors import CertificateError
+from .issuing import Eligible
 from .models import CertificateKind, CertificateTemplate
 
 

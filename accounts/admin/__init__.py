@@ -6,12 +6,13 @@ outside it answers 404 rather than the admin's "does not exist" redirect.
 
 Modules: `scoping` (the mixin every admin here uses), `organisations` (the tree and its spreadsheet
 import/export), `people` (users and memberships), `credentials` (API tokens, initial passwords, enrolment
-snapshots). Importing this package registers them all."""
+snapshots), `volunteers` (五老 volunteers' profiles). Importing this package registers them all."""
 
 from .credentials import ApiTokenAdmin, EnrolmentSnapshotAdmin, InitialPasswordAdmin
 from .organisations import OrganizationAdmin, OrganizationResource
 from .people import MembershipAdmin, MembershipInline, UserAdmin
 from .scoping import PERMISSIONS_SECTION, ScopedAdminMixin
+from .volunteers import VolunteerProfileAdmin
 
 __all__ = [
     "PERMISSIONS_SECTION",
@@ -24,4 +25,5 @@ __all__ = [
     "OrganizationResource",
     "ScopedAdminMixin",
     "UserAdmin",
+    "VolunteerProfileAdmin",
 ]

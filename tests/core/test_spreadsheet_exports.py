@@ -54,6 +54,8 @@ SPREADSHEET_MODULES = {
     "results/xlsx.py",
     "accounts/roster/writing.py",
     "accounts/roster/resource.py",
+    # volunteer credentials and template (every cell through safe_cell; tests/accounts cover the import)
+    "accounts/volunteers.py",
     "accounts/admin/organisations.py",
     "accounts/admin/people.py",
     # demo accounts only (our own role names, usernames and passwords), still written through safe_cell
