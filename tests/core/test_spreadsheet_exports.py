@@ -51,6 +51,7 @@ SPREADSHEET_MODULES = {
     "questionbank/importers/writers.py",
     "competitions/views/organisers.py",
     "judging/export.py",
+    "judging/statistics.py",  # the per-unit works statistics sheet, every cell through safe_cell
     "results/xlsx.py",
     "accounts/roster/writing.py",
     "accounts/roster/resource.py",
