@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import AppError
 
-from ..models import SCHOOL_KINDS, OrgKind  # noqa: F401 (SCHOOL_KINDS re-exported)
-
 # --- columns ------------------------------------------------------------------------------------------
 
 COL_NAME = "姓名"
