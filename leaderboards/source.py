@@ -1,5 +1,6 @@
-"""The only module that reads the contest engine's tables. Everything else in this app works on
-BoardRow / ContestInfo, so a change in competitions.models is absorbed here.
+"""Where the boards read the contest engine's tables. The rest of this app works on BoardRow /
+ContestInfo, so a change in competitions.models is absorbed here (the one exception: rotating the
+big-screen link, services.display_token_rotate, which writes through competitions.services).
 
 The database is the source of truth: the boards are a projection of the finalised attempts that
 count (`Attempt.counts`), and can be rebuilt from here at any time."""
