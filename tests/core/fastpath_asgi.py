@@ -3,8 +3,16 @@
 import asyncio
 import json
 
+import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
+
+# PostgreSQL, real commits (the fast paths write on their own connections), threads' connections closed
+POSTGRES_ASGI = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("thread_connections"),
+]
 
 
 async def call(app, method: str, path: str, body, *, token: str | None = None, headers=()):
@@ -56,3 +64,8 @@ def assert_same(ninja, fast, label: str):
 
 async def close_thread_connections():
     await sync_to_async(connections.close_all)()
+
+
+async def refuse(scope, receive, send):
+    """The inner app of a fast path that must answer everything itself."""
+    raise AssertionError(f"the fast path handed {scope['path']} to Django")

@@ -6,7 +6,6 @@ import asyncio
 import threading
 from datetime import timedelta
 
-import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
@@ -19,19 +18,9 @@ from questionbank.models import QuestionType
 from tests.competitions.factories import make_contest, make_question, make_topic
 from tests.factories import Tree, make_student
 
-from .fastpath_asgi import call, close_thread_connections
+from .fastpath_asgi import POSTGRES_ASGI, call, refuse
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-async def _connections():
-    yield
-    await close_thread_connections()
-
-
-async def refuse(scope, receive, send):
-    raise AssertionError("handed to Django")
+pytestmark = POSTGRES_ASGI
 
 
 def _late_attempts(n: int):

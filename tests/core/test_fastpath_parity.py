@@ -4,7 +4,6 @@ Votes: test_fastpath_parity_votes.py."""
 
 from datetime import timedelta
 
-import pytest
 from asgiref.sync import sync_to_async
 from django.core.asgi import get_asgi_application
 from django.utils import timezone
@@ -21,19 +20,9 @@ from tests.competitions.factories import make_contest, make_question, make_topic
 from tests.factories import Tree, make_student
 from tests.reading.factories import make_reading
 
-from .fastpath_asgi import assert_same, call, close_thread_connections
+from .fastpath_asgi import POSTGRES_ASGI, assert_same, call, refuse
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-async def refuse(scope, receive, send):
-    raise AssertionError(f"the fast path handed {scope['path']} to Django")
-
-
-@pytest.fixture(autouse=True)
-async def _connections():
-    yield
-    await close_thread_connections()
+pytestmark = POSTGRES_ASGI
 
 
 def _contest_world():

@@ -2,9 +2,6 @@
 JSON. The fast path decides acceptances, duplicates and the daily limit itself (x-honours-path: fast);
 everything else it hands to Django, which must then answer exactly as the endpoint does."""
 
-from datetime import timedelta
-
-import pytest
 from asgiref.sync import sync_to_async
 from django.core.asgi import get_asgi_application
 from django.utils import timezone
@@ -12,30 +9,19 @@ from django.utils import timezone
 from accounts.tokens import token_issue
 from honours.chain import chain_verify
 from honours.fastpath import VoteFastPath
-from honours.models import Campaign, ChainHead
+from honours.models import Campaign
 from honours.services.codes import vote_codes_issue
-from tests.honours.factories import approve_to, build_world, make_campaign, nominate
+from tests.honours.factories import build_world, voting_now
 
-from .fastpath_asgi import assert_same, call, close_thread_connections
+from .fastpath_asgi import POSTGRES_ASGI, assert_same, call
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-async def _connections():
-    yield
-    await close_thread_connections()
+pytestmark = POSTGRES_ASGI
 
 
 def _world():
     w = build_world()
     now = timezone.now()
-    campaign = make_campaign(w, vote_opens_at=now - timedelta(hours=1), vote_closes_at=now + timedelta(days=1))
-    cands = [
-        approve_to(nominate(campaign, w.students[k.pk][0], actor=w.teachers[i]), "city", w)
-        for i, k in enumerate(w.classes)
-    ]
-    ChainHead.objects.create(campaign=campaign)
+    campaign, cands = voting_now(w)
     _batch, codes = vote_codes_issue(campaign=campaign, klass=w.classes[0], now=now)
     tokens = [token_issue(user=w.teachers[0]), token_issue(user=w.teachers[1])]
     return campaign, [c.pk for c in cands], tokens, [code for _n, code in codes]
