@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import ApiToken, Membership, Organization, OrgKind, Role, SchoolStage, User
+from .models import ApiToken, Membership, Organization, OrgKind, Role, SchoolStage, User, VolunteerProfile
 
 DISTRICTS = {
     "崇川区": ["和平桥街道", "城东街道"],
@@ -130,8 +130,29 @@ def seed_organisations_and_people(*, password: str, students: int, reset_passwor
         school = ctx.schools[(j * 5) % len(ctx.schools)]
         _user(ctx, f"judge{j}", f"{demo_name(700 + j)}", Role.JUDGE, school, reset_password=reset_passwords)
 
+    _seed_volunteers(ctx, reset_passwords)
     _seed_students(ctx, students, reset_passwords)
     return ctx
+
+
+# 五老 volunteers: (username, name, background, station index or None for a district 关工委)
+VOLUNTEERS = [
+    ("wl1", "周建国", "退休教师", 0),
+    ("wl2", "吴秀兰", "老干部", 0),
+    ("wl3", "孙德明", "老战士", 1),
+    ("wl4", "钱立新", "退休校长", 2),
+    ("wl5", "郑志华", "老专家", None),
+    ("wl6", "冯玉梅", "老模范", None),
+]
+
+
+def _seed_volunteers(ctx: DemoContext, reset_passwords: bool) -> None:
+    """Six 五老 volunteers: four at the first three stations (two at the first), two at district 关工委."""
+    stations = [o for o in ctx.schools if o.kind == OrgKind.STATION]
+    for n, (username, name, background, station) in enumerate(VOLUNTEERS):
+        org = stations[station] if station is not None else ctx.districts[n % len(ctx.districts)]
+        user = _user(ctx, username, name, Role.VOLUNTEER, org, reset_password=reset_passwords)
+        VolunteerProfile.objects.get_or_create(user=user, defaults={"background": background})
 
 
 def _seed_students(ctx: DemoContext, count: int, reset_passwords: bool) -> None:

@@ -205,6 +205,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
     # 心理老师: held at a school or station; sees that school's private reading-distress flags (reading app)
     COUNSELLOR = "counsellor", _("心理老师")
+    # 五老 (老干部、老战士、老专家、老教师、老模范): held at a 关工委 node (city/district/town) or a station
+    VOLUNTEER = "volunteer", _("五老志愿者")
+
+
+# where a 五老 volunteer may be attached
+VOLUNTEER_ORG_KINDS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN, OrgKind.STATION)
 
 
 class Membership(models.Model):
@@ -237,6 +243,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.org or ''}"
+
+
+class VolunteerProfile(models.Model):
+    """What the 关工委 records about a 五老 volunteer beyond the account: the unit they came from and their
+    background (imported from the volunteers' spreadsheet, accounts/volunteers.py)."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="volunteer_profile", verbose_name=_("用户")
+    )
+    unit = models.CharField(_("原工作单位"), max_length=100, blank=True)
+    background = models.CharField(_("身份背景"), max_length=100, blank=True, help_text=_("如 退休教师、老战士"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("五老志愿者")
+        verbose_name_plural = _("五老志愿者")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class ApiToken(models.Model):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_classes, views_roster
+from . import views, views_classes, views_roster, views_volunteers
 
 app_name = "accounts"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("roster/credentials/<str:token>.xlsx", views_roster.roster_credentials, name="roster_credentials"),
     path("roster/template.xlsx", views_roster.roster_template, name="roster_template"),
     path("roster/import/<str:token>/errors.xlsx", views_roster.roster_error_rows, name="roster_error_rows"),
+    path("volunteers/import/", views_volunteers.volunteer_import, name="volunteer_import"),
+    path(
+        "volunteers/credentials/<str:token>.xlsx", views_volunteers.volunteer_credentials, name="volunteer_credentials"
+    ),
+    path("volunteers/template.xlsx", views_volunteers.volunteer_template, name="volunteer_template"),
     path("classes/<int:pk>/", views_classes.class_detail, name="class_detail"),
     path("classes/<int:pk>/slips.pdf", views_classes.class_slips, name="class_slips"),
     path(

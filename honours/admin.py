@@ -18,6 +18,7 @@ from .models import (
     PanelScore,
     Quota,
     Transition,
+    TransitionFile,
     Vote,
     VoteCode,
     VoteCodeBatch,
@@ -38,9 +39,10 @@ class HonourInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["title", "year", "owner_org", "vote_opens_at", "vote_closes_at"]
+    list_display = ["title", "year", "owner_org", "draft", "vote_opens_at", "vote_closes_at"]
     inlines = [LevelInline, HonourInline]
-    raw_id_fields = ["owner_org", "created_by"]
+    raw_id_fields = ["owner_org", "created_by", "published_by"]
+    readonly_fields = ["draft", "published_at", "published_by"]  # publishing goes through the organiser page
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -66,9 +68,24 @@ class VoteFlagAdmin(ReadOnlyAdmin):
     list_filter = ["state"]
 
 
+class TransitionFileInline(admin.TabularInline):
+    model = TransitionFile
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Transition)
 class TransitionAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "action", "from_level", "to_level", "to_status", "actor", "at"]
+    inlines = [TransitionFileInline]
 
 
 @admin.register(ChainHead, VoterDay, LevelApproval, VoteCode)

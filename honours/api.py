@@ -50,12 +50,14 @@ class VoteOut(Schema):
 @router.get("/campaigns", response=list[CampaignOut], summary="评选活动列表")
 def campaigns(request):
     now = timezone.now()
-    return [{"id": c.pk, "title": c.title, "stage": selectors.campaign_stage(c, now)} for c in Campaign.objects.all()]
+    return [
+        {"id": c.pk, "title": c.title, "stage": selectors.campaign_stage(c, now)} for c in Campaign.objects.public()
+    ]
 
 
 @router.get("/campaigns/{campaign_id}/candidates", response=list[CandidateOut], exclude_none=True, summary="候选人")
 def candidates(request, campaign_id: int):
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    campaign = get_object_or_404(Campaign.objects.public(), pk=campaign_id)
     counts = public_counts(campaign, timezone.now()) if shows_votes(campaign) else {}
     return [
         {
@@ -92,7 +94,7 @@ def _session_user(request):
 
 @router.post("/campaigns/{campaign_id}/votes", response={201: VoteOut}, summary="投票")
 def vote(request, campaign_id: int, payload: VoteIn):
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    campaign = get_object_or_404(Campaign.objects.public(), pk=campaign_id)
     now = timezone.now()
     voter = request_voter(request, campaign, payload.code, now)
     meta = vote_meta_from(

@@ -50,6 +50,24 @@ def candidates_for_level(scope: Scope, level: CampaignLevel):
     return qs.filter(q) if covered else qs.none()
 
 
+def can_see_candidate(scope: Scope, user, candidate: Candidate) -> bool:
+    """The candidate's file and history: the school side (its organisers, the class's teacher), reviewers
+    of every level the candidate has reached (a level sees what was sent up to it, and keeps seeing it),
+    judges, and an investigator of an objection about the candidate."""
+    from .services.quotas import unit_for
+
+    if scope.manages(candidate.school) or scope.teaches(candidate.klass):
+        return True
+    from accounts.models import Role
+
+    if scope.has_role(Role.JUDGE):
+        return True
+    reached = CampaignLevel.objects.filter(campaign_id=candidate.campaign_id, order__lte=candidate.level.order)
+    if any(scope.manages(unit_for(level=lv, school=candidate.school)) for lv in reached):
+        return True
+    return user.is_authenticated and candidate.objections.filter(investigator=user).exists()
+
+
 def min_depth(kinds) -> int:
     order = {"city": 0, "district": 1, "town": 2, "school": 3, "station": 3}
     return min(order[k] for k in kinds)

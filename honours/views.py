@@ -26,7 +26,7 @@ def _voter_label(request, campaign) -> str:
 
 
 def campaign_page(request, campaign_id: int):
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    campaign = get_object_or_404(Campaign.objects.public(), pk=campaign_id)
     now = timezone.now()
     stage = selectors.campaign_stage(campaign, now)
     counts = public_counts(campaign, now)
@@ -77,7 +77,7 @@ def _notice_for(campaign, level: str) -> Notice:
 
 @require_http_methods(["GET", "POST"])
 def notice_page(request, campaign_id: int, level: str):
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    campaign = get_object_or_404(Campaign.objects.public(), pk=campaign_id)
     notice = _notice_for(campaign, level)
     now = timezone.now()
     error = None
@@ -128,7 +128,7 @@ def code_entry(request):
     error = None
     if raw:
         now = timezone.now()
-        for campaign in Campaign.objects.filter(vote_opens_at__isnull=False).order_by("-id"):
+        for campaign in Campaign.objects.public().filter(vote_opens_at__isnull=False).order_by("-id"):
             if not voting_open(campaign, now):
                 continue
             try:

@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role, User, grade_band_for
 from accounts.permissions import request_scope
@@ -21,7 +20,7 @@ from .export import statistics_xlsx
 from .models import Campaign, Candidate, Objection, ObjectionOutcome, VoteFlag, VoteFlagState
 from .services import review
 from .services.anomalies import RULE_LABELS, vote_flags_review
-from .services.notice import objection_decide
+from .services.attachments import clean_attachments
 from .services.review import can_nominate, can_review
 
 
@@ -43,9 +42,13 @@ def manage(request, campaign_id: int):
         levels.append({"level": level, "candidates": cands})
     taught = Candidate.objects.filter(campaign=campaign).filter(scope.orgs_q("klass")).select_related("level")
     objections = Objection.objects.filter(notice__campaign=campaign, outcome=ObjectionOutcome.OPEN).select_related(
-        "candidate__school", "notice__level"
+        "candidate__school", "notice__level", "investigator"
     )
-    objections = [o for o in objections if can_review(scope, level=o.notice.level, candidate=o.candidate)]
+    objections = [
+        o
+        for o in objections
+        if o.investigator_id == request.user.pk or can_review(scope, level=o.notice.level, candidate=o.candidate)
+    ]
     return render(
         request,
         "honours/manage.html",
@@ -95,6 +98,14 @@ def nominate(request, campaign_id: int):
     return render(request, "honours/nominate.html", {"campaign": campaign, "students": students})
 
 
+TRANSITIONS = {
+    "approve": review.candidate_approve,
+    "return": review.candidate_return,
+    "reject": review.candidate_reject,
+    "resubmit": review.candidate_resubmit,
+}
+
+
 def _points(request, campaign) -> dict:
     out = {}
     for i, c in enumerate(campaign.rubric or []):
@@ -115,20 +126,15 @@ def candidate_detail(request, campaign_id: int, candidate_id: int):
     )
     reviewer = can_review(scope, level=cand.level, candidate=cand)
     school_side = scope.manages(cand.school) or scope.teaches(cand.klass)
-    if not (reviewer or school_side or scope.has_role(Role.JUDGE)):
+    if not (reviewer or school_side or selectors.can_see_candidate(scope, request.user, cand)):
         raise PermissionDenied
     if request.method == "POST":
         action, now, p = request.POST.get("action"), timezone.now(), request.POST
         common = {"actor": request.user, "scope": scope, "candidate": cand, "now": now}
         try:
-            if action == "approve":
-                review.candidate_approve(**common, reason=p.get("reason", ""))
-            elif action == "return":
-                review.candidate_return(**common, reason=p.get("reason", ""))
-            elif action == "reject":
-                review.candidate_reject(**common, reason=p.get("reason", ""))
-            elif action == "resubmit":
-                review.candidate_resubmit(**common, reason=p.get("reason", ""))
+            if action in TRANSITIONS:
+                files = clean_attachments(request.FILES.getlist("attachments"))  # all checked before any write
+                TRANSITIONS[action](**common, reason=p.get("reason", ""), files=files)
             elif action == "attest":
                 review.candidate_attest(
                     **common, excellent=bool(p.get("excellent")), no_discipline=bool(p.get("no_discipline"))
@@ -169,34 +175,13 @@ def candidate_detail(request, campaign_id: int, candidate_id: int):
             "cand": cand,
             "reviewer": reviewer,
             "school_side": school_side,
-            "transitions": cand.transitions.select_related("actor", "from_level", "to_level"),
+            "transitions": cand.transitions.select_related("actor", "from_level", "to_level").prefetch_related("files"),
+            "objections": cand.objections.select_related("notice__level") if reviewer or school_side else [],
             "endorsements": cand.endorsements.all(),
             "files": cand.files.all(),
             "rubric": list(enumerate(campaign.rubric or [])),
         },
     )
-
-
-@login_required
-@require_POST
-def objection_decide_view(request, campaign_id: int, objection_id: int):
-    campaign = _campaign_for_staff(request, campaign_id)
-    objection = get_object_or_404(Objection, pk=objection_id, notice__campaign=campaign)
-    try:
-        objection_decide(
-            actor=request.user,
-            scope=request_scope(request),
-            objection=objection,
-            upheld=request.POST.get("outcome") == "upheld",
-            findings=request.POST.get("findings", ""),
-            reason=request.POST.get("reason", ""),
-            now=timezone.now(),
-        )
-    except HonoursError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("异议已办结。"))
-    return redirect("honours:manage", campaign_id=campaign.pk)
 
 
 @login_required
@@ -251,7 +236,7 @@ def stats_export(request, campaign_id: int):
 
 
 def big_screen(request, campaign_id: int):
-    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    campaign = get_object_or_404(Campaign.objects.public(), pk=campaign_id)
     return render(
         request,
         "honours/screen.html",

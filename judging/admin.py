@@ -49,7 +49,7 @@ class VersionInline(admin.TabularInline):
     extra = 0
     fields = [
         "number", "title", "char_count", "file_type", "file_status", "file_error", "original_filename", "is_autosave",
-        "created_at",
+        "created_at", "saved_by",
     ]  # fmt: skip
     readonly_fields = fields
     can_delete = False
@@ -70,10 +70,10 @@ class InvitationInline(admin.TabularInline):
 
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
-    list_display = ["code", "contest", "author", "school", "district", "consent_public"]
-    list_filter = ["contest"]
-    search_fields = ["code", "author__username", "author__real_name"]
-    raw_id_fields = ["author", "team_members", "school", "district"]
+    list_display = ["code", "contest", "entrant_kind", "unit", "author", "school", "district", "consent_public"]
+    list_filter = ["contest", "entrant_kind"]
+    search_fields = ["code", "author__username", "author__real_name", "unit__name"]
+    raw_id_fields = ["author", "team_members", "unit", "school", "district"]
     inlines = [VersionInline, InvitationInline]
 
 

@@ -13,6 +13,7 @@ from accounts.models import Membership, Role, User
 from accounts.selectors import org_district, org_school
 
 from . import services
+from .demo_units import seed_units
 from .models import Assignment, ContestKind, Entry, EntryVersion, RoundStatus, Score, SubmissionContest
 from .text import char_count, sanitise_html
 
@@ -105,6 +106,7 @@ def seed(ctx, stdout) -> None:
     now = timezone.now()
     collections = _collections(ctx, organiser, now)
     stdout.write("作品征集演示：" + "、".join(c.title for c in collections))
+    seed_units(ctx, organiser, judges, stdout)
     contest = SubmissionContest.objects.filter(title=TITLE, owner_org=ctx.city).first()
     if contest is None:
         contest = services.contest_create(

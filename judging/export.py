@@ -12,6 +12,7 @@ from core.spreadsheet import safe_cell
 
 from .models import SubmissionContest
 from .selectors import draft_awards, round_results, scores_for_export
+from .statistics import add_statistics_sheets, entry_statistics
 
 
 def _sheet(wb, title, header, rows, first=False):
@@ -37,7 +38,7 @@ def contest_workbook(contest: SubmissionContest) -> bytes:
             [
                 a.round.name,
                 e.code,
-                e.author.display_name,
+                e.entrant_name,
                 e.author.username,
                 e.school.name if e.school else "",
                 e.district.name if e.district else "",
@@ -67,7 +68,7 @@ def contest_workbook(contest: SubmissionContest) -> bytes:
                     r["rank"],
                     e.code,
                     e.saved_version().title if e.saved_version() else "",
-                    e.author.display_name,
+                    e.entrant_name,
                     e.school.name if e.school else "",
                     e.district.name if e.district else "",
                     float(r["score"]) if r["score"] is not None else None,
@@ -104,7 +105,7 @@ def contest_workbook(contest: SubmissionContest) -> bytes:
                 a.rank,
                 a.get_tier_display(),
                 a.entry.code,
-                a.entry.author.display_name,
+                a.entry.entrant_name,
                 a.entry.school.name if a.entry.school else "",
                 a.entry.district.name if a.entry.district else "",
                 float(a.score),
@@ -113,6 +114,7 @@ def contest_workbook(contest: SubmissionContest) -> bytes:
             for a in draft_awards(contest).order_by("rank", "entry__code")
         ],
     )
+    add_statistics_sheets(wb, entry_statistics(contest))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -3,12 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import GradeBand
 
-from .models import Round, SubmissionContest
+from .models import EntrantKind, Round, SubmissionContest
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ContestForm(forms.ModelForm):
+    entrant_kinds = forms.MultipleChoiceField(
+        label=_("参赛对象"),
+        choices=EntrantKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("留空表示学生。单位作品（学校、校外教育辅导站以单位名义参赛）不能与个人作品同赛。"),
+    )
     grade_bands = forms.MultipleChoiceField(
         label=_("面向学段"), choices=GradeBand.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -21,6 +28,7 @@ class ContestForm(forms.ModelForm):
             "kind",
             "code_prefix",
             "owner_org",
+            "entrant_kinds",
             "grade_bands",
             "opens_at",
             "closes_at",

@@ -17,6 +17,7 @@ from . import aggregation
 from .models import (
     Assignment,
     Award,
+    EntrantKind,
     Entry,
     InvitationStatus,
     Round,
@@ -54,6 +55,8 @@ def student_class(user: User) -> Organization | None:
 
 
 def student_is_eligible(user: User, contest: SubmissionContest) -> bool:
+    if EntrantKind.STUDENT not in contest.kinds:
+        return False
     klass = student_class(user)
     if klass is None or not klass.is_within(contest.owner_org):
         return False
@@ -65,7 +68,11 @@ def contests_for_student(user: User) -> list[SubmissionContest]:
     if klass is None:
         return []
     contests = SubmissionContest.objects.filter(owner_org_id__in=klass.ancestor_ids()).order_by("-closes_at")
-    return [c for c in contests if not c.grade_bands or klass.grade_band in c.grade_bands]
+    return [
+        c
+        for c in contests
+        if EntrantKind.STUDENT in c.kinds and (not c.grade_bands or klass.grade_band in c.grade_bands)
+    ]
 
 
 def entry_for_student(user: User, contest: SubmissionContest) -> Entry | None:
@@ -216,7 +223,9 @@ def round_results(rnd: Round) -> list[dict]:
         Assignment.objects.filter(round=rnd).values("entry_id").annotate(n=Count("id")).values_list("entry_id", "n")
     )
     rows = []
-    for re_ in RoundEntry.objects.filter(round=rnd).select_related("entry__author", "entry__school", "entry__district"):
+    for re_ in RoundEntry.objects.filter(round=rnd).select_related(
+        "entry__author", "entry__unit", "entry__school", "entry__district"
+    ):
         e = re_.entry
         vals = by_entry.get(e.pk, [])
         rows.append(
@@ -310,7 +319,9 @@ def flagged_entries(rnd: Round) -> QuerySet[RoundEntry]:
 
 
 def draft_awards(contest: SubmissionContest) -> QuerySet[Award]:
-    return Award.objects.filter(contest=contest).select_related("entry__author", "entry__school", "entry__district")
+    return Award.objects.filter(contest=contest).select_related(
+        "entry__author", "entry__unit", "entry__school", "entry__district"
+    )
 
 
 def published_awards(contest: SubmissionContest) -> QuerySet[Award]:
@@ -318,7 +329,7 @@ def published_awards(contest: SubmissionContest) -> QuerySet[Award]:
     results app for certificates and the public showcase (which must still honour consent_public)."""
     return (
         Award.objects.filter(contest=contest, published_at__isnull=False)
-        .select_related("entry__author", "entry__school", "entry__district", "contest")
+        .select_related("entry__author", "entry__unit", "entry__school", "entry__district", "contest")
         .prefetch_related("entry__team_members")
         .order_by("rank", "entry__code")
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("stage/", include("stage.urls")),
     path("verify/", include("results.verify_urls")),
     path("honours/", include("honours.urls")),
+    path("playlist/", include("playlist.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

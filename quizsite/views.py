@@ -8,7 +8,9 @@ from accounts.models import Role
 from accounts.permissions import request_scope
 from accounts.selectors import classes_taught_by
 from competitions.selectors import contests_home_for_student
+from judging.entrants import works_home_for_adult
 from judging.selectors import judge_queue_summary, submission_contests_home_for_student
+from reading.selectors import flags_waiting
 from results.landing import public_landing
 
 from .dashboard import organiser_dashboard
@@ -31,8 +33,13 @@ def home_sections(request) -> list[tuple[str, object]]:
         sections.append(("teacher", {"classes": classes_taught_by(user)}))
     if scope.has_role(Role.JUDGE):
         sections.append(("judge", {"queue": judge_queue_summary(user)}))
-    if scope.has_role(Role.COUNSELLOR):
-        sections.append(("counsellor", {}))
+    waiting = flags_waiting(scope)  # 0 unless the user is in a flag's chain (reading's private path)
+    if scope.has_role(Role.COUNSELLOR) or waiting:
+        sections.append(("counsellor", {"waiting": waiting}))
+    if scope.roles.intersection((Role.TEACHER, Role.COUNSELLOR, Role.VOLUNTEER, Role.ORGANISER)):
+        works = works_home_for_adult(user)
+        if works or scope.has_role(Role.VOLUNTEER):
+            sections.append(("works", {"contests": works}))
     if scope.has_role(Role.ORGANISER) or scope.is_admin:
         sections.append(("organiser", organiser_dashboard(user=user, scope=scope)))
     return sections

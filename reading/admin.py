@@ -73,7 +73,7 @@ class CaseNoteInline(admin.TabularInline):
 class DistressFlagAdmin(ReadOnlyAdmin):
     """Existence and state only (for retention checks); no student text."""
 
-    list_display = ["pk", "school", "state", "created_at"]
+    list_display = ["pk", "school", "state", "level", "created_at"]
     exclude = ["text", "reflection", "student", "categories"]
     inlines = [CaseNoteInline]
 

@@ -10,9 +10,11 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from accounts.api import api_auth
+from accounts.models import Role
+from accounts.permissions import request_scope
 
-from . import conf, selectors, services
-from .errors import NotAStudent
+from . import conf, monthly, selectors, services
+from .errors import NoMonthStats, NotAllowed, NotAStudent
 
 router = Router(tags=["reading"], auth=api_auth)
 
@@ -73,6 +75,49 @@ class ReflectionOut(Schema):
     saved: bool
     share_consent: bool
     help_line: str | None  # present when the text suggests the student may need support
+
+
+class StatsRowOut(Schema):
+    name: str
+    enrolled: int  # 在册学生 in the classes any of the month's readings targets (each student once)
+    readers: int
+    completed: int
+    participation_rate: float | None  # completed / enrolled (results.statistics.participation_rate)
+    quiz_results: int  # best scores counted (one per student and reading quiz taken)
+    average_score: float | None  # mean of those best scores, in %
+    engaged_minutes: float
+
+
+class StatsDistrictOut(Schema):
+    total: StatsRowOut
+    schools: list[StatsRowOut]
+
+
+class MonthReadingOut(Schema):
+    id: int
+    title: str
+    grade_bands: list[str]
+
+
+class MonthStatsOut(Schema):
+    month: str  # YYYY-MM
+    readings: list[MonthReadingOut]
+    total: StatsRowOut
+    districts: list[StatsDistrictOut]
+    classes: list[StatsRowOut]
+
+
+def _row(row) -> dict:
+    return {
+        "name": row.name,
+        "enrolled": row.enrolled,
+        "readers": row.readers,
+        "completed": row.completed,
+        "participation_rate": row.participation_rate,
+        "quiz_results": row.quiz_takers,
+        "average_score": row.average_score,
+        "engaged_minutes": row.engaged_minutes,
+    }
 
 
 def _class(request):
@@ -185,4 +230,27 @@ def reflection_save(request, reading_id: int, payload: ReflectionIn):
         "saved": True,
         "share_consent": reflection.share_consent,
         "help_line": conf.get("READING_HELP_LINE") if concerning else None,
+    }
+
+
+@router.get(
+    "/readings/stats/monthly",
+    response=MonthStatsOut,
+    summary="每月阅读统计（该月全部阅读合并；组织者看本辖区，教师看本班）",
+    description="month=YYYY-MM。在册学生为该月任一篇阅读面向的班级中的学生（每人计一次），参与率 = 完成至少一篇的"
+    "学生 / 在册学生，与页面和 Excel 导出同一函数计算。不含任何心得或心理关注信息。",
+)
+def month_stats(request, month: str):
+    scope = request_scope(request)
+    if not (scope.is_admin or scope.has_role(Role.ORGANISER) or scope.has_role(Role.TEACHER)):
+        raise NotAllowed()
+    result = monthly.month_stats(monthly.parse_month(month), scope)
+    if result is None:
+        raise NoMonthStats()
+    return {
+        "month": f"{result.month:%Y-%m}",
+        "readings": [{"id": r.pk, "title": r.title, "grade_bands": r.grade_bands} for r in result.readings],
+        "total": _row(result.total),
+        "districts": [{"total": _row(d.total), "schools": [_row(s) for s in d.schools]} for d in result.districts],
+        "classes": [_row(c) for c in result.classes],
     }

@@ -17,6 +17,8 @@ DEFAULTS = {
     "READING_READ_MIN_FRACTION": 0.4,
     "READING_REFLECTION_MAX_CHARS": 800,
     "READING_FLAG_WINDOW_HOURS": 24,  # one flag per student per window; later matches fold into it
+    # a flag nobody has opened for this long goes up one level (school → district → city)
+    "READING_FLAG_ESCALATE_HOURS": 24,
     "READING_RETENTION_DAYS": 365,  # reflections, flags, case notes, quiz answers: one school year
     "READING_HELP_LINE": "12356（心理援助热线）、12355（青少年服务台）",
     "READING_AUDIO_MAX_MB": 20,

@@ -45,3 +45,7 @@ class AudioRejected(ReadingError):
 
 class NotAllowed(Forbidden):
     code = "reading_forbidden"
+
+
+class NoMonthStats(NotFound):
+    code, default_message = "reading_month_not_found", _("该月没有您可查看的已开放阅读。")

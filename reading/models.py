@@ -1,8 +1,11 @@
 """每月一读: readings grouped in series, students' progress, quiz attempts, reflections, and the private
 distress flags that only a school's counsellors see."""
 
+from datetime import date, datetime, time
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -64,6 +67,13 @@ class Reading(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ReadingStatus.PUBLISHED
+
+    @property
+    def closes_at(self):
+        """The end of the reading's month (local midnight): its quiz counts for that month, and its
+        enrolment (在册学生) is frozen from then on (`accounts.enrolment`, as for a closed contest)."""
+        nxt = date(self.month.year + self.month.month // 12, self.month.month % 12 + 1, 1)
+        return timezone.make_aware(datetime.combine(nxt, time.min))
 
 
 class ReadingQuestion(models.Model):
@@ -168,9 +178,19 @@ class FlagState(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
+class FlagLevel(models.IntegerChoices):
+    """How far up the chain a flag has gone: the school's counsellors and organiser always see their
+    school's flags; the district's from level 1, the city's from level 2 (see services/escalation.py)."""
+
+    SCHOOL = 0, _("学校")
+    DISTRICT = 1, _("区县")
+    CITY = 2, _("市")
+
+
 class DistressFlag(models.Model):
-    """Private to the counsellors of `school` (and its organiser for case notes). Never counted, exported
-    or listed anywhere else."""
+    """Private to the chain that handles it: the counsellors and organiser of `school`, and — once it is
+    escalated (nobody to receive it at the school, or nobody opened it in time) — those of its district,
+    then of the city. Never counted, exported or listed anywhere else."""
 
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -180,6 +200,8 @@ class DistressFlag(models.Model):
     categories = models.JSONField(default=list)
     matches = models.PositiveSmallIntegerField(default=1)  # matching saves folded in by the rate limit
     state = models.CharField(max_length=16, choices=FlagState.choices, default=FlagState.NEW)
+    level = models.PositiveSmallIntegerField(choices=FlagLevel.choices, default=FlagLevel.SCHOOL)
+    level_since = models.DateTimeField(null=True)  # when it reached `level`: the escalation clock
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -187,7 +209,11 @@ class DistressFlag(models.Model):
         verbose_name = _("心理关注提示")
         verbose_name_plural = _("心理关注提示")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["school", "state"]), models.Index(fields=["student", "created_at"])]
+        indexes = [
+            models.Index(fields=["school", "state"]),
+            models.Index(fields=["student", "created_at"]),
+            models.Index(fields=["state", "level_since"]),
+        ]
 
 
 class CaseNote(models.Model):

@@ -13,7 +13,7 @@ from accounts.models import Membership, Organization, OrgKind, Role, User, grade
 from accounts.selectors import Scope, classes_taught_by
 
 from . import errors
-from .models import DistressFlag, Progress, Reading, ReadingStatus, Reflection, Reminder, Series
+from .models import DistressFlag, FlagLevel, FlagState, Progress, Reading, ReadingStatus, Reflection, Reminder, Series
 
 
 def student_class(user: User) -> Organization | None:
@@ -210,29 +210,75 @@ def series_managed(scope: Scope) -> QuerySet[Series]:
 # --- the private distress path ------------------------------------------------------------------
 
 
-def case_school_ids(scope: Scope) -> tuple[set[int], set[int]]:
-    """(schools where the user is a counsellor, schools where the user is the school's own organiser).
-    Nobody else — not district or city organisers, not teachers, not site admins — sees a flag."""
-    counsellor = set(scope.counselled_school_ids)
-    organiser = {
-        m.org_id
-        for m in scope.memberships
-        if m.role == Role.ORGANISER and m.org_id and m.org.kind in (OrgKind.SCHOOL, OrgKind.STATION)
-    }
-    return counsellor, organiser
+CASE_ROLES = (Role.COUNSELLOR, Role.ORGANISER)
+LEVEL_BY_KIND = {
+    OrgKind.SCHOOL: FlagLevel.SCHOOL,
+    OrgKind.STATION: FlagLevel.SCHOOL,
+    OrgKind.DISTRICT: FlagLevel.DISTRICT,
+    OrgKind.CITY: FlagLevel.CITY,
+}
+
+
+def case_memberships(scope: Scope) -> list[tuple[Membership, int]]:
+    """(membership, level) for each counsellor or organiser duty held exactly at a school, a district or
+    the city: the chain that handles flags. Nobody else — not teachers, not site administrators, not an
+    organiser of a town — ever sees one."""
+    out = []
+    for m in scope.memberships:
+        level = LEVEL_BY_KIND.get(m.org.kind) if m.org_id and m.role in CASE_ROLES else None
+        if level is not None:
+            out.append((m, level))
+    return out
 
 
 def flags_visible(scope: Scope) -> QuerySet[DistressFlag]:
-    counsellor, organiser = case_school_ids(scope)
-    schools = counsellor | organiser
-    if not schools:
+    """A school's own counsellors and organiser see its flags; a district's (the city's) see the flags
+    of schools under it once they reached the district (city) level."""
+    q = Q(pk__in=[])
+    for m, level in case_memberships(scope):
+        if level == FlagLevel.SCHOOL:
+            q |= Q(school_id=m.org_id)
+        else:
+            q |= Q(level__gte=level, school__path__startswith=m.org.path)
+    if not case_memberships(scope):
         return DistressFlag.objects.none()
-    return DistressFlag.objects.filter(Q(school_id__in=schools)).select_related("student", "class_org", "school")
+    return DistressFlag.objects.filter(q).select_related("student", "class_org", "school")
 
 
 def can_see_cases(scope: Scope) -> bool:
-    counsellor, organiser = case_school_ids(scope)
-    return bool(counsellor or organiser)
+    return bool(case_memberships(scope))
+
+
+def flags_waiting(scope: Scope) -> int:
+    """Flags this user sees that nobody has opened yet (the private count on their home page)."""
+    return flags_visible(scope).filter(state=FlagState.NEW).count() if can_see_cases(scope) else 0
+
+
+def flag_chain(school: Organization) -> list[Organization | None]:
+    """[school, its district, its city]; a missing link is None."""
+    above = {o.kind: o for o in Organization.objects.filter(pk__in=school.ancestor_ids()).only("pk", "kind", "path")}
+    return [school, above.get(OrgKind.DISTRICT), above.get(OrgKind.CITY)]
+
+
+def case_handlers(org: Organization | None, roles=CASE_ROLES) -> QuerySet[User]:
+    """Active people holding a counsellor or organiser duty exactly at `org`."""
+    if org is None:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, memberships__org=org, memberships__role__in=roles).distinct()
+
+
+def may_acknowledge(scope: Scope, flag: DistressFlag) -> bool:
+    """Opening a flag marks it seen (stops the escalation clock) when the opener is a counsellor in the
+    flag's chain up to its level, or an organiser at its current level when that level has no counsellor."""
+    chain = flag_chain(flag.school)
+    for m, level in case_memberships(scope):
+        if level > flag.level or chain[level] is None or m.org_id != chain[level].pk:
+            continue
+        if m.role == Role.COUNSELLOR:
+            return True
+        if level == flag.level and not case_handlers(chain[level], roles=(Role.COUNSELLOR,)).exists():
+            return True
+    return False
 
 
 def series_class_matrix(series: Series, klass: Organization, now: datetime) -> tuple[list[Reading], list[dict]]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from accounts.models import Organization, OrgKind, Role
 from accounts.selectors import Scope
 from results import statistics as rs
 
+from .enrolment import enrolled_in_view
 from .models import Progress, Reading
 
 
@@ -77,13 +80,15 @@ def stats_paths(reading: Reading, scope: Scope) -> list[str]:
     return [p for i, p in enumerate(kept) if not any(p.startswith(q) for q in kept[:i])]
 
 
-def reading_stats(reading: Reading, scope: Scope, *, class_detail: bool | None = None) -> ReadingStats | None:
+def reading_stats(
+    reading: Reading, scope: Scope, *, class_detail: bool | None = None, now: datetime | None = None
+) -> ReadingStats | None:
     paths = stats_paths(reading, scope)
     if not paths:
         return None
     schools, districts = rs.schools_and_districts(paths)
     class_schools = rs.class_schools(paths)
-    enrolled = rs.enrolled_by_class(paths, reading.grade_bands)
+    enrolled = enrolled_in_view(reading, paths, now=now)
     progress = Progress.objects.filter(reading=reading)
     if paths != [reading.owner_org.path]:
         progress = progress.filter(rs.path_q("class_org__path", paths))
@@ -111,6 +116,21 @@ def reading_stats(reading: Reading, scope: Scope, *, class_detail: bool | None =
         row.quiz_takers += a["quiz_takers"]
         row.score_sum += a["score_sum"] or 0
         row.engaged_s += a["engaged"] or 0
+    total, blocks, classes = assemble(by_class, schools, districts, class_schools, class_detail, scope)
+    stats = ReadingStats(reading=reading, total=total, districts=blocks, classes=classes)
+    return stats
+
+
+def assemble(
+    by_class: dict[int, ReadingRow],
+    schools: dict,
+    districts: dict,
+    class_schools: dict[int, int],
+    class_detail: bool | None,
+    scope: Scope,
+) -> tuple[ReadingRow, list[DistrictBlock], list[ReadingRow]]:
+    """Class rows summed up to schools, districts and the total (shared by the per-reading and the
+    monthly statistics). Class rows, named, when the view is one school or a teacher's classes."""
     school_rows = {sid: ReadingRow(org_id=sid, name=s.name) for sid, s in schools.items()}
     for cid, row in by_class.items():
         school_row = school_rows.get(class_schools.get(cid))
@@ -129,20 +149,20 @@ def reading_stats(reading: Reading, scope: Scope, *, class_detail: bool | None =
         total.add(d_total)
         blocks.append(DistrictBlock(total=d_total, schools=sorted(rows, key=lambda r: r.name)))
     blocks.sort(key=lambda b: (districts[b.total.org_id].path if b.total.org_id in districts else "~", b.total.name))
-    stats = ReadingStats(reading=reading, total=total, districts=blocks)
+    classes: list[ReadingRow] = []
     if class_detail if class_detail is not None else (len(schools) <= 1 or scope.has_role(Role.TEACHER)):
         names = dict(Organization.objects.filter(pk__in=list(by_class)).values_list("pk", "name"))
-        stats.classes = sorted(
+        classes = sorted(
             (r for r in by_class.values() if r.org_id in names),
             key=lambda r: (
                 schools[class_schools[r.org_id]].name if class_schools.get(r.org_id) in schools else "",
                 names[r.org_id],
             ),
         )
-        for r in stats.classes:
+        for r in classes:
             school = schools.get(class_schools.get(r.org_id))
             r.name = f"{school.name} {names[r.org_id]}" if school and len(schools) > 1 else names[r.org_id]
-    return stats
+    return total, blocks, classes
 
 
 def _progress_totals(progress) -> dict:
@@ -155,7 +175,7 @@ def _progress_totals(progress) -> dict:
     )
 
 
-def reading_trends(readings, scope: Scope) -> list[tuple[Reading, ReadingRow]]:
+def reading_trends(readings, scope: Scope, *, now: datetime | None = None) -> list[tuple[Reading, ReadingRow]]:
     """Totals of each reading (e.g. the months of a series) within the user's view, oldest first: the
     same figures as `reading_stats(...).total`, in one aggregate per reading plus one enrolment count per
     distinct audience (no per-school breakdown)."""
@@ -165,8 +185,10 @@ def reading_trends(readings, scope: Scope) -> list[tuple[Reading, ReadingRow]]:
         if not paths:
             continue
         key = (tuple(paths), tuple(sorted(reading.grade_bands)))
+        if (now or timezone.now()) >= reading.closes_at:
+            key = (reading.pk, *key)  # frozen: this reading's own snapshot
         if key not in enrolled_cache:
-            enrolled_cache[key] = sum(rs.enrolled_by_class(paths, reading.grade_bands).values())
+            enrolled_cache[key] = sum(enrolled_in_view(reading, paths, now=now).values())
         agg = _progress_totals(
             Progress.objects.filter(reading=reading, class_org__kind=OrgKind.CLASS).filter(
                 rs.path_q("class_org__path", paths)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, manage, student, teacher
+from .views import cases, manage, monthly, student, teacher
 
 app_name = "reading"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("class/series/<int:pk>/", teacher.class_series, name="class_series"),
     path("class/reflections/<int:pk>/feature/", teacher.feature, name="feature"),
     path("stats/", teacher.stats_index, name="stats"),
+    path("stats/month/<str:month>/", monthly.stats_month, name="stats_month"),
+    path("stats/month/<str:month>/xlsx/", monthly.stats_month_xlsx, name="stats_month_xlsx"),
     path("stats/<int:pk>/", teacher.stats_reading, name="stats_reading"),
     path("stats/<int:pk>/xlsx/", teacher.stats_xlsx, name="stats_xlsx"),
     path("cases/", cases.case_list, name="cases"),

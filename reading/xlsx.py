@@ -1,4 +1,4 @@
-"""Excel export of reading statistics: 汇总 (districts), one sheet per district (schools), 班级 when
+"""Excel export of reading statistics (one reading, or one month of readings): 汇总 (districts), one sheet per district (schools), 班级 when
 shown. Counts only: reflections and distress flags are never exported. Text goes through safe_cell."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from core.spreadsheet import safe_cell
 
+from .monthly import MonthStats
 from .stats import ReadingRow, ReadingStats
 
 HEADERS = [
@@ -23,6 +24,7 @@ HEADERS = [
     ("平均分（%）", "0.0"),
     ("投入阅读分钟", "0.0"),
 ]
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -39,9 +41,9 @@ def _values(row: ReadingRow) -> list:
     ]
 
 
-def _table(ws, heading: str, rows: list[ReadingRow], total: ReadingRow | None) -> None:
+def _table(ws, heading: str, rows: list[ReadingRow], total: ReadingRow | None, quiz_header: str) -> None:
     ws.append([safe_cell(heading)])
-    ws.append([h for h, _f in HEADERS])
+    ws.append([quiz_header if h == "测验人数" else h for h, _f in HEADERS])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in rows + ([total] if total else []):
@@ -53,20 +55,30 @@ def _table(ws, heading: str, rows: list[ReadingRow], total: ReadingRow | None) -
 
 
 def stats_workbook(stats: ReadingStats) -> bytes:
+    reading = stats.reading
+    return _workbook(f"{reading.title}（{reading.month:%Y年%m月}）阅读统计", stats)
+
+
+def month_workbook(stats: MonthStats) -> bytes:
+    """The month's figures (all its readings together), with the readings it covers listed on 汇总."""
+    titles = "、".join(r.title for r in stats.readings)
+    return _workbook(f"{stats.month:%Y年%m月}阅读统计（{titles}）", stats, quiz_header="测验人次")
+
+
+def _workbook(heading: str, stats: ReadingStats | MonthStats, *, quiz_header: str = "测验人数") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    reading = stats.reading
-    _table(ws, f"{reading.title}（{reading.month:%Y年%m月}）阅读统计", [b.total for b in stats.districts], stats.total)
+    _table(ws, heading, [b.total for b in stats.districts], stats.total, quiz_header)
     used = {"汇总"}
     for block in stats.districts:
         title = SHEET_BAD.sub("_", block.total.name)[:28] or "区县"
         while title in used:
             title += "_"
         used.add(title)
-        _table(wb.create_sheet(title), block.total.name, block.schools, block.total)
+        _table(wb.create_sheet(title), block.total.name, block.schools, block.total, quiz_header)
     if stats.classes:
-        _table(wb.create_sheet("班级"), "班级", stats.classes, None)
+        _table(wb.create_sheet("班级"), "班级", stats.classes, None, quiz_header)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

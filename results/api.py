@@ -9,7 +9,7 @@ from accounts.api import api_auth
 from accounts.selectors import scope_for
 
 from . import selectors
-from .masking import mask_name
+from .masking import public_holder_name
 from .pdf import certificate_pdf, verification_url
 
 router = Router(tags=["certificates"])
@@ -68,7 +68,7 @@ def verify(request, code: str):
         return {"status": "revoked", "holder": None, "contest": None, "award": None}
     return {
         "status": "valid",
-        "holder": mask_name(cert.holder_name),
+        "holder": public_holder_name(cert),
         "contest": cert.contest_title,
         "award": cert.award_text,
     }

@@ -9,3 +9,9 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def public_holder_name(cert) -> str:
+    """What the public verification shows: a unit's name in full (a unit is no private person), a
+    person's masked."""
+    return cert.holder_name if cert.holder_kind == "unit" else mask_name(cert.holder_name)

@@ -17,6 +17,16 @@ class CertificateKind(models.TextChoices):
     PARTICIPATION = "participation", _("参与证书")
 
 
+class HolderKind(models.TextChoices):
+    """Who a certificate names: a person with an account (holder), a unit entering as itself (holder_org;
+    the certificate carries the unit's name), or a person without an account (a stage performer, an adult
+    entrant recorded by name only), identified within the template by `holder_key`."""
+
+    USER = "user", _("个人")
+    UNIT = "unit", _("单位")
+    PERSON = "person", _("个人（无平台账号）")
+
+
 class BatchStatus(models.TextChoices):
     PENDING = "pending", _("排队中")
     RUNNING = "running", _("生成中")
@@ -91,9 +101,25 @@ class CertificateTemplate(models.Model):
 
 class Certificate(models.Model):
     template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT, related_name="certificates")
+    holder_kind = models.CharField(_("获证对象"), max_length=8, choices=HolderKind.choices, default=HolderKind.USER)
     holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("获证人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("获证人"),
     )
+    holder_org = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unit_certificates",
+        verbose_name=_("获证单位"),
+    )
+    # unit and account-less holders: "unit:<org id>" / "<source>:<id>", unique within the template
+    holder_key = models.CharField(max_length=64, blank=True, default="")
     kind = models.CharField(_("证书类型"), max_length=16, choices=CertificateKind.choices)
     code = models.CharField(_("验证码"), max_length=20, unique=True)
     # snapshot of what the certificate says
@@ -117,10 +143,28 @@ class Certificate(models.Model):
         ordering = ["org_path", "holder_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["template", "holder", "kind"], name="cert_one_per_holder_kind"),
+            models.UniqueConstraint(
+                fields=["template", "holder_key", "kind"],
+                condition=models.Q(holder__isnull=True),
+                name="cert_one_per_holder_key_kind",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(holder_kind="user") & models.Q(holder__isnull=False))
+                | (
+                    models.Q(holder_kind="unit", holder__isnull=True, holder_org__isnull=False)
+                    & ~models.Q(holder_key="")
+                )
+                | (models.Q(holder_kind="person") & models.Q(holder__isnull=True) & ~models.Q(holder_key="")),
+                name="cert_holder_matches_kind",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} · {self.holder_name}"
+
+    @property
+    def is_unit(self) -> bool:
+        return self.holder_kind == HolderKind.UNIT
 
     @property
     def is_revoked(self) -> bool:

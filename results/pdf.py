@@ -93,11 +93,16 @@ def _body_text(cert: Certificate) -> str:
         "award": cert.award_text,
         "score": "" if cert.score is None else f"{cert.score.normalize():f}",
     }
+    body = cert.template.body
+    address = "同学："
+    if cert.holder_kind != "user":
+        # the default wording addresses a student; a unit or an adult guest is addressed by name alone
+        body, address = body.replace("{name} 同学", "{name}"), "："
     try:
-        return cert.template.body.format(**values)
+        return body.format(**values)
     except (KeyError, IndexError, ValueError):
         # an organiser's typo in a placeholder must not break printing: fall back to the plain wording
-        return f"{cert.holder_name} 同学：\n在「{cert.contest_title}」中荣获 {cert.award_text}。"
+        return f"{cert.holder_name}{address}\n在「{cert.contest_title}」中荣获 {cert.award_text}。"
 
 
 def certificate_pdf(cert: Certificate, request=None) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
+from accounts.models import Membership, OrgKind, User
 from accounts.selectors import Scope
 
 from .models import Certificate, CertificateBatch, CertificateTemplate
@@ -18,8 +18,30 @@ def certificate_by_code(code: str) -> Certificate | None:
     return Certificate.objects.filter(code=code).first()
 
 
+UNIT_STAFF_ROLES = ("teacher", "counsellor", "volunteer", "organiser")
+
+
+def staffed_unit_ids(user: User) -> set[int]:
+    """The schools and stations `user` works at: a unit's certificates are theirs to download."""
+    ids: set[int] = set()
+    memberships = Membership.objects.filter(user=user, role__in=UNIT_STAFF_ROLES, org__isnull=False).select_related(
+        "org"
+    )
+    for m in memberships:
+        if m.org.kind in (OrgKind.SCHOOL, OrgKind.STATION):
+            ids.add(m.org_id)
+        elif m.org.kind == OrgKind.CLASS and m.org.parent_id:
+            ids.add(m.org.parent_id)
+    return ids
+
+
 def certificates_for_holder(user: User) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(holder=user).select_related("template").order_by("-created_at", "-id")
+    """The user's own certificates and those of the units they work at."""
+    q = Q(holder=user)
+    units = staffed_unit_ids(user)
+    if units:
+        q |= Q(holder_org_id__in=units)
+    return Certificate.objects.filter(q).select_related("template").order_by("-created_at", "-id")
 
 
 def templates_visible(scope: Scope) -> QuerySet[CertificateTemplate]:
@@ -37,7 +59,9 @@ def templates_visible(scope: Scope) -> QuerySet[CertificateTemplate]:
 def can_download(scope: Scope, cert: Certificate) -> bool:
     """Holders download their own; organisers managing the template's region or the holder's class,
     and teachers of the holder's class, download theirs."""
-    if cert.holder_id == scope.user.pk:
+    if cert.holder_id is not None and cert.holder_id == scope.user.pk:
+        return True
+    if cert.holder_org_id is not None and cert.holder_org_id in staffed_unit_ids(scope.user):
         return True
     if scope.is_admin or scope.manages(cert.template.org):
         return True

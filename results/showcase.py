@@ -48,7 +48,7 @@ def showcase_candidates(contest) -> QuerySet:
             item_id=Subquery(items.values("pk")[:1]),
             item_withdrawn_at=Subquery(items.values("withdrawn_at")[:1]),
         )
-        .select_related("school", "author")
+        .select_related("school", "author", "unit")
         .order_by("award_rank", "code")
     )
 

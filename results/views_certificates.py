@@ -17,7 +17,7 @@ from accounts.permissions import request_scope, role_required
 
 from . import selectors, services, sources
 from .forms import CertificateTemplateForm, ReasonForm
-from .masking import mask_name
+from .masking import public_holder_name
 from .models import BatchStatus, CertificateBatch, CertificateKind, CertificateTemplate
 from .pdf import certificate_filename, certificate_pdf
 
@@ -42,7 +42,7 @@ def verify(request, code: str | None = None):
         status = 410
     elif cert is not None:
         context["state"] = "valid"
-        context["masked_name"] = mask_name(cert.holder_name)
+        context["masked_name"] = public_holder_name(cert)
         context["contest_title"] = cert.contest_title
         context["award_text"] = cert.award_text
         context["issuer"] = cert.template.issuer

@@ -78,8 +78,39 @@ def _refused(request):
     )
 
 
+def _works_stats(request, kind: str, pk: int):
+    """A works collection from adults or units has no enrolled audience to rate participation against: its
+    figures are entries and awards per district and unit type (judging.statistics, the same function as
+    the contest's dashboard), within the organiser's region. None for a students' contest."""
+    if kind != "submission":
+        return None, None
+    scope = request_scope(request)
+    model = _model(sources.SUBMISSION_CONTEST)
+    contest = get_object_or_404(selectors.contests_for_stats(scope, model).select_related("owner_org"), pk=pk)
+    if contest.kinds == ["student"]:
+        return None, None
+    from judging.statistics import entry_statistics
+
+    paths = statistics.effective_paths([contest.owner_org.path], scope)
+    return contest, (entry_statistics(contest, within=paths) if paths else False)
+
+
 @role_required(Role.ORGANISER)
 def stats_contest(request, kind: str, pk: int):
+    works_contest, works = _works_stats(request, kind, pk)
+    if works is False:
+        return _refused(request)
+    if works is not None:
+        from judging.models import TIER_ORDER, AwardTier
+        from judging.statistics import statistics_tables
+
+        context = {
+            "contest": works_contest,
+            "stats": works,
+            "stats_tables": statistics_tables(works),
+            "tier_labels": [AwardTier(t).label for t in TIER_ORDER],
+        }
+        return render(request, "results/stats_works.html", context)
     contest, stats = _stats_or_refuse(request, kind, pk)
     if stats is None:
         return _refused(request)
@@ -100,10 +131,19 @@ def stats_contest(request, kind: str, pk: int):
 
 @role_required(Role.ORGANISER)
 def stats_contest_xlsx(request, kind: str, pk: int):
-    contest, stats = _stats_or_refuse(request, kind, pk)
-    if stats is None:
+    works_contest, works = _works_stats(request, kind, pk)
+    if works is False:
         return _refused(request)
-    response = HttpResponse(stats_workbook(stats), content_type=XLSX)
+    if works is not None:
+        from judging.statistics import statistics_workbook
+
+        contest, data = works_contest, statistics_workbook(works)
+    else:
+        contest, stats = _stats_or_refuse(request, kind, pk)
+        if stats is None:
+            return _refused(request)
+        data = stats_workbook(stats)
+    response = HttpResponse(data, content_type=XLSX)
     name = f"{contest.title}-工作情况统计.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"stats.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response

@@ -12,6 +12,9 @@ A=${DAPHNE_A_PORT:-8001}
 B=${DAPHNE_B_PORT:-8002}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-quizsite.settings.local}
+export MEDIA_ROOT=${MEDIA_ROOT:-$PWD/media}
+# videos are handed to nginx after the permission check, as in production
+export MEDIA_ACCEL_REDIRECT=${MEDIA_ACCEL_REDIRECT:-/_protected_media/}
 
 if ! command -v nginx >/dev/null 2>&1; then
   echo "需要 nginx：apt-get install -y nginx" >&2
@@ -24,7 +27,7 @@ fi
 
 RUN=$(mktemp -d /tmp/quizsite-cluster.XXXXXX)
 mkdir -p "$RUN"/{body,proxy,fastcgi,uwsgi,scgi}
-sed -e "s#__RUN__#$RUN#g" -e "s#__PORT__#$PORT#g" -e "s#__A__#$A#g" -e "s#__B__#$B#g" \
+sed -e "s#__RUN__#$RUN#g" -e "s#__PORT__#$PORT#g" -e "s#__A__#$A#g" -e "s#__B__#$B#g" -e "s#__MEDIA__#$MEDIA_ROOT#g" \
   deploy/nginx-cluster.conf > "$RUN/nginx.conf"
 nginx -t -q -c "$RUN/nginx.conf" -p "$RUN" -e "$RUN/error.log"
 

@@ -1,6 +1,6 @@
 """Who a results-app certificate template for a stage event certifies (read by results.sources).
-Performers without an account cannot hold a certificate (results.Certificate.holder is a user); the
-manage page lists them so the organiser links an account or prints by hand."""
+Performers with an account get a certificate on it; performers without one (五老 speakers of 老少同台,
+guests) get one under their name, told apart by their performer record."""
 
 from __future__ import annotations
 
@@ -13,34 +13,30 @@ from .selectors import event_results
 
 @dataclass(frozen=True)
 class StageCertificate:
-    user_id: int
+    user_id: int | None
     award_text: str
     score: Decimal | None
     rank: int | None
+    performer_id: int | None = None
+    name: str = ""
+    org_id: int | None = None  # the performer's unit, when it is a node of the tree
 
 
 def certified_performers(event: StageEvent, *, awards_only: bool) -> list[StageCertificate] | None:
     """None until the event has finished; then award winners (with their tier) or every performer
-    who spoke and has an account."""
+    who spoke, with or without an account."""
     if event.status != EventStatus.FINISHED:
         return None
     out = []
     for cr in event_results(event, only="locked"):
         for row in cr.rows:
-            if row.performer.user_id is None:
-                continue
+            p = row.performer
+            who = {"performer_id": p.pk, "name": p.name, "org_id": p.unit_org_id}
             if awards_only:
                 if row.tier is None:
                     continue
-                out.append(
-                    StageCertificate(
-                        row.performer.user_id, f"{cr.category.name} {row.tier_label}", row.result.final, row.rank
-                    )
-                )
+                award = f"{cr.category.name} {row.tier_label}"
+                out.append(StageCertificate(p.user_id, award, row.result.final, row.rank, **who))
             elif row.rank is not None:
-                out.append(StageCertificate(row.performer.user_id, f"{cr.category.name} 参赛", row.result.final, None))
+                out.append(StageCertificate(p.user_id, f"{cr.category.name} 参赛", row.result.final, None, **who))
     return out
-
-
-def uncertifiable(event: StageEvent) -> list[str]:
-    return list(event.performers.filter(user__isnull=True).values_list("name", flat=True))

@@ -17,7 +17,6 @@ from core.errors import AppError
 
 from . import services
 from .access import Actor, can_host
-from .certificates import uncertifiable
 from .errors import NotAllowed
 from .importing import performers_import
 from .models import JudgeSeat
@@ -97,7 +96,6 @@ def manage(request, event_id: int):
             "performers": event.performers.select_related("category").order_by("running_order", "code"),
             "categories": event.categories.all(),
             "screen_url": screen_url,
-            "uncertifiable": uncertifiable(event),
             "essay_contests": _essay_contests(request.user),
         },
     )

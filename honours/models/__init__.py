@@ -9,6 +9,7 @@ from .review import (
     LevelApproval,
     PanelScore,
     Transition,
+    TransitionFile,
 )
 from .voting import ChainHead, Vote, VoteCode, VoteCodeBatch, VoteFlag, VoteFlagState, VoterDay
 
@@ -34,6 +35,7 @@ __all__ = [
     "Quota",
     "QuotaRounding",
     "Transition",
+    "TransitionFile",
     "Vote",
     "VoteCode",
     "VoteCodeBatch",

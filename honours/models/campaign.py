@@ -35,6 +35,12 @@ class QuotaRounding(models.TextChoices):
     CEIL = "ceil", _("向上取整")
 
 
+class CampaignQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone outside the organisers may see: everything but drafts."""
+        return self.filter(draft=False)
+
+
 class Campaign(models.Model):
     title = models.CharField(_("名称"), max_length=100)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -61,6 +67,15 @@ class Campaign(models.Model):
     gate_top_n = models.PositiveIntegerField(_("门槛名额"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A campaign made on the organiser pages starts as a draft (not public, structure editable); publishing
+    # fixes every unit's quota and locks grade bands, levels, quotas and honours (services.campaigns).
+    draft = models.BooleanField(_("草稿"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("评选活动")
@@ -87,7 +102,10 @@ class CampaignLevel(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="levels")
     kind = models.CharField(_("层级"), max_length=16, choices=LevelKind.choices)
     order = models.PositiveSmallIntegerField()
+    nomination_opens_at = models.DateTimeField(_("推荐/申报开始"), null=True, blank=True)
+    nomination_closes_at = models.DateTimeField(_("推荐/申报截止"), null=True, blank=True)
     review_closes_at = models.DateTimeField(_("评审截止"), null=True, blank=True)
+    notice_starts_on = models.DateField(_("计划公示开始"), null=True, blank=True)
     quota_fixed = models.PositiveIntegerField(_("每单位固定名额"), null=True, blank=True)
     quota_per_mille = models.DecimalField(_("按在籍人数千分比"), max_digits=6, decimal_places=3, null=True, blank=True)
     quota_rounding = models.CharField(max_length=8, choices=QuotaRounding.choices, default=QuotaRounding.ROUND)

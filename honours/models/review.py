@@ -102,8 +102,22 @@ class LevelApproval(models.Model):
         constraints = [models.UniqueConstraint(fields=["candidate", "level"], name="honours_approval_once")]
 
 
+ACTION_LABELS = {
+    "nominate": _("推荐"),
+    "approve": _("通过并上报"),
+    "return": _("退回补充材料"),
+    "reject": _("不予通过"),
+    "resubmit": _("补充后重新提交"),
+    "withdraw": _("异议成立，撤销"),
+    "investigate": _("指定异议调查人"),
+    "dismiss": _("异议不成立"),
+    "finalise": _("终审"),
+}
+
+
 class Transition(models.Model):
-    """Append-only record of every change of a candidate's level or status."""
+    """Append-only record of every change of a candidate's level or status, and of the steps of an
+    objection case about the candidate (status unchanged)."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="transitions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
@@ -116,10 +130,29 @@ class Transition(models.Model):
     reason = models.CharField(max_length=300, blank=True)
     attachment = models.FileField(upload_to="honours/transitions/", blank=True)
 
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
     class Meta:
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
         ordering = ["candidate", "at", "id"]
+
+
+class TransitionFile(models.Model):
+    """A file attached to a transition (a reviewer's opinion, an investigation report): type- and
+    size-checked and rebuilt without metadata before it is stored (services.attachments)."""
+
+    transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="honours/transitions/")
+    kind = models.CharField(max_length=8)  # detected type: jpeg/png/pdf/docx
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("流转附件")
+        verbose_name_plural = _("流转附件")
+        ordering = ["transition", "id"]
 
 
 class PanelScore(models.Model):

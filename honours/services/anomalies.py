@@ -30,6 +30,7 @@ from accounts.models import User
 from accounts.selectors import Scope
 
 from ..errors import HonoursError
+from ..live import counts_changed
 from ..models import Campaign, Vote, VoteFlag, VoteFlagState
 
 DEFAULTS = {
@@ -245,6 +246,8 @@ def anomalies_detect(*, campaign: Campaign, now: datetime) -> AnomalyReport:
     ]
     with transaction.atomic():
         VoteFlag.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+        if new:
+            counts_changed(cid)  # quarantined votes stop counting
     report.new_flags = len(new)
     return report
 
@@ -264,4 +267,6 @@ def vote_flags_review(
         n = VoteFlag.objects.filter(campaign=campaign, pk__in=flag_ids, state=VoteFlagState.QUARANTINED).update(
             state=state, reviewed_by=actor, reviewed_at=now, reason=reason
         )
+        if n:
+            counts_changed(campaign.pk)
     return n

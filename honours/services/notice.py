@@ -7,13 +7,15 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Membership, Organization, Role, User
 from accounts.selectors import Scope
 
 from ..errors import HonoursError, InvalidTransition, NoticeClosed
+from ..live import counts_changed
 from ..models import (
     CampaignLevel,
     Candidate,
@@ -25,6 +27,7 @@ from ..models import (
     Transition,
 )
 from ..workdays import add_working_days, working_period_end
+from .attachments import transition_files_save
 from .quotas import quota_give_back, unit_for
 from .review import sanitise_text
 
@@ -98,18 +101,92 @@ def objection_lodge(
     )
 
 
-def objection_assign(*, scope: Scope, objection: Objection, investigator: User) -> Objection:
-    if not scope.manages(objection.notice.campaign.owner_org) and not scope.manages(
+def can_handle(scope: Scope, objection: Objection) -> bool:
+    """Organisers of the campaign's region or of the unit that reviewed the candidate at the notice's level."""
+    return scope.manages(objection.notice.campaign.owner_org) or scope.manages(
         unit_for(level=objection.notice.level, school=objection.candidate.school)
-    ):
+    )
+
+
+def investigator_choices(objection: Objection):
+    """Organisers of the reviewing unit, of a node above it within the campaign's region, or of a node below
+    it — never anyone attached to the candidate's own school (conflict of interest)."""
+    unit = unit_for(level=objection.notice.level, school=objection.candidate.school)
+    owner = objection.notice.campaign.owner_org
+    above = Organization.objects.filter(pk__in=[*unit.ancestor_ids(), unit.pk]).values_list("path", flat=True)
+    q = Q(memberships__org__path__startswith=unit.path) | Q(
+        memberships__org__path__in=[p for p in above if p.startswith(owner.path)]
+    )
+    conflicted = Membership.objects.filter(org__path__startswith=objection.candidate.school.path).values("user_id")
+    return (
+        User.objects.filter(q, memberships__role=Role.ORGANISER, is_active=True)
+        .exclude(pk__in=conflicted)
+        .distinct()
+        .order_by("real_name", "pk")
+    )
+
+
+def _case_log(objection: Objection, *, actor, now, action, reason, files=None) -> Transition:
+    candidate = objection.candidate
+    transition = Transition.objects.create(
+        candidate=candidate,
+        actor=actor,
+        at=now,
+        action=action,
+        from_level=candidate.level,
+        to_level=candidate.level,
+        from_status=candidate.status,
+        to_status=candidate.status,
+        reason=reason[:300],
+    )
+    transition_files_save(transition, files)
+    return transition
+
+
+def objection_assign(
+    *, actor: User, scope: Scope, objection: Objection, investigator: User, now: datetime
+) -> Objection:
+    """Name who investigates an open case; recorded in the candidate's history."""
+    if not can_handle(scope, objection):
         raise PermissionDenied
-    objection.investigator = investigator
-    objection.save(update_fields=["investigator"])
+    if objection.outcome != ObjectionOutcome.OPEN:
+        raise InvalidTransition(_("该异议已办结。"))
+    if not investigator_choices(objection).filter(pk=investigator.pk).exists():
+        raise HonoursError(_("调查人须为本级或上级组织者，且不能与候选人同校。"))
+    with transaction.atomic():
+        objection.investigator = investigator
+        objection.save(update_fields=["investigator"])
+        _case_log(
+            objection,
+            actor=actor,
+            now=now,
+            action="investigate",
+            reason=_("异议 #%(id)d 指定调查人：%(name)s") % {"id": objection.pk, "name": investigator.display_name},
+        )
+    return objection
+
+
+def objection_findings_save(*, actor: User, scope: Scope, objection: Objection, findings: str) -> Objection:
+    """The investigator (or an organiser who may handle the case) records findings while the case is open."""
+    if not (can_handle(scope, objection) or objection.investigator_id == actor.pk):
+        raise PermissionDenied
+    if objection.outcome != ObjectionOutcome.OPEN:
+        raise InvalidTransition(_("该异议已办结。"))
+    objection.findings = sanitise_text(findings, limit=2000, field=_("调查情况"))
+    objection.save(update_fields=["findings"])
     return objection
 
 
 def objection_decide(
-    *, actor: User, scope: Scope, objection: Objection, upheld: bool, findings: str, reason: str, now: datetime
+    *,
+    actor: User,
+    scope: Scope,
+    objection: Objection,
+    upheld: bool,
+    findings: str,
+    reason: str,
+    now: datetime,
+    files=None,
 ) -> Objection:
     """Close the case. Upheld: the candidate is withdrawn at the notice's level, the reason published,
     and the unit's place at that level freed. Dismissed: the reason is recorded."""
@@ -121,7 +198,8 @@ def objection_decide(
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if objection.outcome != ObjectionOutcome.OPEN:
             raise InvalidTransition(_("该异议已办结。"))
-        objection.findings = (findings or "").strip()[:2000]
+        if findings and findings.strip():
+            objection.findings = sanitise_text(findings, limit=2000, field=_("调查情况"))
         objection.outcome = ObjectionOutcome.UPHELD if upheld else ObjectionOutcome.DISMISSED
         objection.outcome_reason = reason_text
         objection.closed_at = now
@@ -136,7 +214,7 @@ def objection_decide(
                 candidate.save(update_fields=["status", "status_reason"])
                 if LevelApproval.objects.filter(candidate=candidate, level=level).exists():
                     quota_give_back(level=level, candidate=candidate)
-                Transition.objects.create(
+                transition = Transition.objects.create(
                     candidate=candidate,
                     actor=actor,
                     at=now,
@@ -147,4 +225,15 @@ def objection_decide(
                     to_status=candidate.status,
                     reason=reason_text,
                 )
+                transition_files_save(transition, files)
+                counts_changed(candidate.campaign_id)
+        else:
+            _case_log(
+                objection,
+                actor=actor,
+                now=now,
+                action="dismiss",
+                reason=_("异议 #%(id)d 不成立：%(reason)s") % {"id": objection.pk, "reason": reason_text},
+                files=files,
+            )
     return objection

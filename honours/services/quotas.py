@@ -51,7 +51,17 @@ def quota_limit(*, level: CampaignLevel, unit: Organization) -> int:
         return level.quota_fixed
     if level.quota_per_mille is None:
         return 0
-    exact = Decimal(enrolled_count(unit=unit, grade_bands=level.campaign.grade_bands)) * level.quota_per_mille / 1000
+    return limit_from_enrolled(level=level, enrolled=enrolled_count(unit=unit, grade_bands=level.campaign.grade_bands))
+
+
+def limit_from_enrolled(*, level: CampaignLevel, enrolled: int) -> int:
+    """The published rule: a fixed number, or per-mille of enrolled students rounded as the level says
+    (half-up, down or up), never below the level's minimum."""
+    if level.quota_fixed is not None:
+        return level.quota_fixed
+    if level.quota_per_mille is None:
+        return 0
+    exact = Decimal(enrolled) * level.quota_per_mille / 1000
     if level.quota_rounding == QuotaRounding.FLOOR:
         value = math.floor(exact)
     elif level.quota_rounding == QuotaRounding.CEIL:

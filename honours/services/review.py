@@ -17,6 +17,7 @@ from accounts.selectors import Scope, org_district, org_school
 from judging.aggregation import weighted_total
 
 from ..errors import HonoursError, InvalidTransition, NotEligible, OpenObjection
+from ..live import counts_changed
 from ..models import (
     Campaign,
     CampaignLevel,
@@ -31,6 +32,7 @@ from ..models import (
     Transition,
 )
 from ..models.review import DEEDS_MAX
+from .attachments import PURPOSES, clean_upload, transition_files_save
 from .quotas import quota_take, unit_for
 
 SUMMARY_MAX = 200
@@ -47,8 +49,9 @@ def sanitise_text(text: str, *, limit: int, field: str) -> str:
     return clean
 
 
-def _log(candidate: Candidate, *, actor, now, action, from_level, from_status, reason="", attachment=None):
-    Transition.objects.create(
+def _log(candidate: Candidate, *, actor, now, action, from_level, from_status, reason="", files=None) -> Transition:
+    """Record a transition with its (already checked and cleaned) attachments, in the caller's transaction."""
+    transition = Transition.objects.create(
         candidate=candidate,
         actor=actor,
         at=now,
@@ -58,8 +61,13 @@ def _log(candidate: Candidate, *, actor, now, action, from_level, from_status, r
         from_status=from_status,
         to_status=candidate.status,
         reason=reason,
-        attachment=attachment or "",
     )
+    transition_files_save(transition, files)
+    if candidate.level.kind == candidate.campaign.voting_level or (
+        from_level and from_level.kind == candidate.campaign.voting_level
+    ):
+        counts_changed(candidate.campaign_id)  # the voting list may have changed
+    return transition
 
 
 def levels_of(campaign: Campaign) -> list[CampaignLevel]:
@@ -94,6 +102,11 @@ def candidate_nominate(
     """Nominate a student of the roster at the campaign's first level. Preconditions checked here:
     nominations open, the student is enrolled in a class of an eligible grade band, and the actor
     teaches that class or manages the school."""
+    if campaign.draft:
+        raise HonoursError(_("评选活动尚未发布，暂不能推荐。"), code="campaign_draft", status=409)
+    first_level = campaign.levels.order_by("order").first()
+    if first_level and first_level.nomination_opens_at and now < first_level.nomination_opens_at:
+        raise HonoursError(_("推荐尚未开始。"), code="nomination_not_open", status=409)
     if campaign.nomination_closes_at and now >= campaign.nomination_closes_at:
         raise HonoursError(_("推荐已截止。"), code="nomination_closed", status=409)
     membership = Membership.objects.filter(user=student, role=Role.STUDENT).select_related("org").first()
@@ -161,46 +174,20 @@ def endorsement_record(
     return endorsement
 
 
-ALLOWED_FILES = {"photo": ({"jpeg", "png"}, 5 * 1024 * 1024), "document": ({"pdf", "docx"}, 10 * 1024 * 1024)}
-
-
-def _image_kind(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    return None
-
-
 def candidate_file_add(*, actor: User, scope: Scope, candidate: Candidate, upload, purpose: str) -> CandidateFile:
-    """Photos (JPEG/PNG) and documents (PDF/DOCX, checked and stripped by judging.files) with size limits."""
-    from django.core.files.base import ContentFile
-
-    from judging.files import FileRejected, check_and_clean
-
+    """Photos (JPEG/PNG ≤ 5 MB) and documents (PDF/DOCX ≤ 10 MB), checked by content and rebuilt
+    without metadata (services.attachments)."""
     if not scope.manages(candidate.school) and not scope.teaches(candidate.klass):
         raise PermissionDenied
-    if purpose not in ALLOWED_FILES:
+    if purpose not in PURPOSES:
         raise HonoursError(_("材料类型无效。"))
-    allowed, max_bytes = ALLOWED_FILES[purpose]
-    data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise HonoursError(_("文件过大：上限为 %(mb)s MB。") % {"mb": max_bytes // (1024 * 1024)})
-    if purpose == "photo":
-        kind = _image_kind(data)
-        if kind is None:
-            raise HonoursError(_("照片只接受 JPG 或 PNG 格式（按文件内容识别）。"))
-    else:
-        try:
-            kind, data = check_and_clean(data=data, filename=upload.name, allowed=allowed, max_bytes=max_bytes)
-        except FileRejected as exc:
-            raise HonoursError(exc.message) from exc
-    ext = "jpg" if kind == "jpeg" else kind
+    allowed, max_bytes = PURPOSES[purpose]
+    clean = clean_upload(upload, allowed=allowed, max_bytes=max_bytes)
     return CandidateFile.objects.create(
         candidate=candidate,
-        file=ContentFile(data, name=f"c{candidate.pk}.{ext}"),
-        kind=kind,
-        size=len(data),
+        file=clean.content(f"c{candidate.pk}"),
+        kind=clean.kind,
+        size=len(clean.data),
         uploaded_by=actor,
     )
 
@@ -219,7 +206,9 @@ def _check_reviewable(scope: Scope, candidate: Candidate, now: datetime) -> None
         raise HonoursError(_("本级评审已截止。"), code="review_closed", status=409)
 
 
-def candidate_approve(*, actor: User, scope: Scope, candidate: Candidate, now: datetime, reason: str = "") -> Candidate:
+def candidate_approve(
+    *, actor: User, scope: Scope, candidate: Candidate, now: datetime, reason: str = "", files=None
+) -> Candidate:
     """Approve at the candidate's current level: take that level's quota for the candidate's unit and
     send the candidate up (or make them a finalist at the top level). Refused while an objection case
     about the candidate is open, and unless the school's attestations are recorded."""
@@ -231,10 +220,12 @@ def candidate_approve(*, actor: User, scope: Scope, candidate: Candidate, now: d
         if not (candidate.attest_excellent and candidate.attest_no_discipline):
             raise NotEligible(_("学校尚未确认综合素质评价优秀和无违纪记录。"))
         level = candidate.level
+        upper = next_level(level)
+        if upper is not None and upper.nomination_closes_at and now >= upper.nomination_closes_at:
+            raise HonoursError(_("上一级推荐/申报已截止，不能再上报。"), code="nomination_closed", status=409)
         unit = unit_for(level=level, school=candidate.school)
         quota_take(level=level, unit=unit)
         LevelApproval.objects.create(candidate=candidate, level=level, unit=unit, approved_by=actor, at=now)
-        upper = next_level(level)
         from_status = candidate.status
         if upper is None:
             candidate.status = CandidateStatus.FINALIST
@@ -243,12 +234,19 @@ def candidate_approve(*, actor: User, scope: Scope, candidate: Candidate, now: d
         candidate.status_reason = ""
         candidate.save(update_fields=["level", "status", "status_reason"])
         _log(
-            candidate, actor=actor, now=now, action="approve", from_level=level, from_status=from_status, reason=reason
+            candidate,
+            actor=actor,
+            now=now,
+            action="approve",
+            from_level=level,
+            from_status=from_status,
+            reason=reason,
+            files=files,
         )
     return candidate
 
 
-def _set_status(*, actor, scope, candidate, now, status, action, reason, attachment=None) -> Candidate:
+def _set_status(*, actor, scope, candidate, now, status, action, reason, files=None) -> Candidate:
     with transaction.atomic():
         candidate = _locked(candidate)
         _check_reviewable(scope, candidate, now)
@@ -266,13 +264,16 @@ def _set_status(*, actor, scope, candidate, now, status, action, reason, attachm
             from_level=candidate.level,
             from_status=from_status,
             reason=candidate.status_reason,
-            attachment=attachment,
+            files=files,
         )
     return candidate
 
 
-def candidate_return(*, actor: User, scope: Scope, candidate: Candidate, reason: str, now: datetime) -> Candidate:
+def candidate_return(
+    *, actor: User, scope: Scope, candidate: Candidate, reason: str, now: datetime, files=None
+) -> Candidate:
     return _set_status(
+        files=files,
         actor=actor,
         scope=scope,
         candidate=candidate,
@@ -283,8 +284,11 @@ def candidate_return(*, actor: User, scope: Scope, candidate: Candidate, reason:
     )
 
 
-def candidate_reject(*, actor: User, scope: Scope, candidate: Candidate, reason: str, now: datetime) -> Candidate:
+def candidate_reject(
+    *, actor: User, scope: Scope, candidate: Candidate, reason: str, now: datetime, files=None
+) -> Candidate:
     return _set_status(
+        files=files,
         actor=actor,
         scope=scope,
         candidate=candidate,
@@ -296,7 +300,7 @@ def candidate_reject(*, actor: User, scope: Scope, candidate: Candidate, reason:
 
 
 def candidate_resubmit(
-    *, actor: User, scope: Scope, candidate: Candidate, now: datetime, reason: str = ""
+    *, actor: User, scope: Scope, candidate: Candidate, now: datetime, reason: str = "", files=None
 ) -> Candidate:
     """The school sends a returned candidate back to the level that returned it, with more material."""
     with transaction.atomic():
@@ -315,6 +319,7 @@ def candidate_resubmit(
             from_level=candidate.level,
             from_status="returned",
             reason=reason,
+            files=files,
         )
     return candidate
 

@@ -23,6 +23,7 @@ from accounts.models import Membership, User
 
 from ..chain import link_hash
 from ..errors import AlreadyVotedToday, DailyLimit, InvalidCode, NotEligible, VotingClosed
+from ..live import counts_changed
 from ..models import Campaign, Candidate, CandidateStatus, ChainHead, Vote, VoteCode, VoterDay
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -92,7 +93,8 @@ def voter_for_code(*, campaign: Campaign, code: str) -> Voter:
 
 def voting_open(campaign: Campaign, now: datetime) -> bool:
     return (
-        bool(campaign.vote_opens_at and campaign.vote_closes_at)
+        not campaign.draft
+        and bool(campaign.vote_opens_at and campaign.vote_closes_at)
         and campaign.vote_opens_at <= now < campaign.vote_closes_at
     )
 
@@ -158,4 +160,5 @@ def vote_cast(*, campaign: Campaign, candidate_id: int, voter: Voter, meta: Vote
         if voter.key.startswith("c"):
             VoteCode.objects.filter(pk=int(voter.key[1:]), first_used_at__isnull=True).update(first_used_at=now)
         left = counter.day_limit - VoterDay.objects.values_list("used", flat=True).get(pk=counter.pk)
+        counts_changed(campaign.pk)  # after commit; coalesced per campaign
     return left

@@ -2,16 +2,14 @@
 open, close, edit, delete and every way back), judging (rubric, assignment, scores, conflicts), awards
 (quotas, tiers, publication)."""
 
+from .assigning import assignment_add, assignment_reassign, round_assign_auto
 from .awards import awards_compute, awards_publish, round_advance
 from .entries import entry_save
 from .errors import JudgingError
 from .judging import (
-    assignment_add,
-    assignment_reassign,
     conflict_declare,
     contest_create,
     judge_pair_declare,
-    round_assign_auto,
     rubric_set,
     score_reopen,
     score_save,

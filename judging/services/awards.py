@@ -18,8 +18,8 @@ from accounts.models import User
 from .. import aggregation
 from ..models import TIER_ORDER, Award, Round, RoundEntry, RoundStatus, SubmissionContest
 from ..selectors import round_results
+from .common import _require_manager, log
 from .errors import JudgingError
-from .judging import _require_manager, log
 
 
 def _check_quota(top_n, top_percent):

@@ -1,5 +1,6 @@
-"""Students submit: one entry per student (or a team entry, joined by invitation: services/teams.py),
-every save kept as a version, locked at the deadline."""
+"""Entrants submit: one entry per person (or a team entry, joined by invitation: services/teams.py) or per
+unit (written by any of its staff), every save kept as a version with its submitter, locked at the
+deadline. Who may enter as what: judging/entrants.py."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Organization, User
 from core.textsafe import clean_text
 
+from .. import entrants, text
 from .. import files as file_checks
-from .. import text
-from ..models import KIND_FILE_TYPES, Entry, EntryVersion, FileStatus, SubmissionContest
-from ..selectors import student_is_eligible, student_school_and_district
+from ..models import KIND_FILE_TYPES, EntrantKind, Entry, EntryVersion, FileStatus, SubmissionContest
 from .errors import JudgingError
 from .teams import team_check_invitees, team_sync
 from .uploads import entry_file_expire
@@ -39,11 +39,24 @@ def _new_code(contest: SubmissionContest) -> str:
     raise JudgingError("code_exhausted", _("无法生成作品编号，请重试。"))
 
 
+def _unit_for(user: User, contest: SubmissionContest, unit: Organization | None) -> Organization:
+    units = entrants.staffed_units(user, contest)
+    if unit is not None:
+        if all(u.pk != unit.pk for u in units):
+            raise JudgingError("not_unit_staff", _("您不是该单位的工作人员，不能代表该单位提交作品。"), 403)
+        return unit
+    if len(units) != 1:
+        raise JudgingError("unit_required", _("您在多个单位任职，请选择代表哪个单位提交。"))
+    return units[0]
+
+
 @transaction.atomic
 def entry_save(
     *,
     contest: SubmissionContest,
-    student: User,
+    student: User | None = None,
+    entrant: User | None = None,
+    unit: Organization | None = None,
     title: str,
     body: str = "",
     upload: UploadedFile | None = None,
@@ -53,30 +66,41 @@ def entry_save(
     autosave: bool = False,
     now=None,
 ) -> tuple[Entry, EntryVersion]:
-    """Create or update the student's entry and record a version.
+    """Create or update the entrant's entry and record a version. `entrant` (or, as before, `student`) is
+    the person saving; for a unit contest `unit` picks which of their units the entry is for (needed only
+    when they work at several).
 
     An explicit save validates everything and adds a version (or turns the pending autosave into one);
     an autosave (essays only) keeps one rolling draft version that judges never see. An uploaded file
     gets only the cheap checks here (size, type by content, declared zip sizes); it is stored raw,
     marked processing and rebuilt by the task worker (`entry_file_process`), and judges see the
     version only once that has succeeded."""
+    student = entrant or student
     now = now or timezone.now()
     title, body = clean_text(title or ""), clean_text(body or "")  # free text: cleaned, not refused
     if now < contest.opens_at:
         raise JudgingError("not_open", _("本次比赛尚未开始提交。"))
     if contest.deadline_passed(now):
         raise JudgingError("deadline_passed", _("提交截止时间已过，作品已锁定，不能再修改。"), 409)
-    if not student_is_eligible(student, contest):
+    if not entrants.is_eligible(student, contest):
         raise JudgingError("not_eligible", _("您不在本次比赛的参赛范围内。"), 403)
 
-    entry_id = (
-        Entry.objects.filter(contest=contest)
-        .filter(Q(author=student) | Q(team_members=student))
-        .values_list("pk", flat=True)
-        .first()
-    )
+    kind = EntrantKind.UNIT if contest.for_units else entrants.person_kind(student, contest)
+    if contest.for_units:
+        unit = _unit_for(student, contest, unit)
+        entry_id = Entry.objects.filter(contest=contest, unit=unit).values_list("pk", flat=True).first()
+        if team_usernames and any(u.strip() for u in team_usernames):
+            raise JudgingError("teams_not_allowed", _("单位作品由本单位工作人员共同维护，无需填写团队成员。"))
+    else:
+        unit = None
+        entry_id = (
+            Entry.objects.filter(contest=contest)
+            .filter(Q(author=student) | Q(team_members=student))
+            .values_list("pk", flat=True)
+            .first()
+        )
     entry = Entry.objects.select_for_update().get(pk=entry_id) if entry_id else None
-    if entry is not None and entry.author_id != student.pk:
+    if entry is not None and not entrants.may_edit(student, entry):
         # team members may read the entry; only the author (team leader) saves it
         raise JudgingError("not_author", _("只有作者（队长）可以修改团队作品。"), 403)
 
@@ -141,18 +165,26 @@ def entry_save(
             raise JudgingError("file_required", _("请上传作品文件。"))
 
     invitees = (
-        None if autosave else team_check_invitees(contest=contest, author=student, usernames=team_usernames or [])
+        None
+        if autosave or unit is not None
+        else team_check_invitees(contest=contest, author=student, usernames=team_usernames or [])
     )
 
     if entry is None:
-        school, district = student_school_and_district(student)
+        school, district = entrants.unit_places(unit) if unit is not None else entrants.person_places(student, kind)
         try:
             with transaction.atomic():
                 entry = Entry.objects.create(
-                    contest=contest, code=_new_code(contest), author=student, school=school, district=district
+                    contest=contest,
+                    code=_new_code(contest),
+                    author=student,
+                    entrant_kind=kind,
+                    unit=unit,
+                    school=school,
+                    district=district,
                 )
         except IntegrityError as exc:
-            raise JudgingError("entry_exists", _("您已提交过作品，请刷新页面后修改。"), 409) from exc
+            raise JudgingError("entry_exists", _("您（或您的单位）已提交过作品，请刷新页面后修改。"), 409) from exc
     if not autosave:
         entry.pledge_accepted_at = entry.pledge_accepted_at or now
         entry.consent_public = bool(consent_public)

@@ -26,8 +26,9 @@ from ..models import (
     ScoreStatus,
     SubmissionContest,
 )
+from .assigning import _Constraints
+from .common import _require_manager, log
 from .errors import JudgingError
-from .judging import _Constraints, _require_manager, log
 
 EDITABLE_FIELDS = (
     "name",

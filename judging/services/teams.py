@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from ..entrants import person_kind
 from ..models import Entry, InvitationStatus, SubmissionContest, TeamInvitation
-from ..selectors import student_is_eligible
 from .errors import JudgingError
 
 
@@ -25,7 +25,7 @@ def _open_for_changes(contest: SubmissionContest, now) -> None:
 
 
 def team_check_invitees(*, contest: SubmissionContest, author: User, usernames: list[str]) -> list[User]:
-    """The students the team field names, or JudgingError. Unknown and ineligible usernames get the same
+    """The people (students, or adults for an adults' contest) the team field names, or JudgingError. Unknown and ineligible usernames get the same
     error, listing them exactly as typed."""
     usernames = list(dict.fromkeys(u.strip() for u in usernames if u and u.strip()))
     if not usernames:
@@ -37,7 +37,7 @@ def team_check_invitees(*, contest: SubmissionContest, author: User, usernames: 
     if len(usernames) + 1 > contest.max_team_size:
         raise JudgingError("team_too_large", _("团队最多 %(n)s 人（含作者）。") % {"n": contest.max_team_size})
     found = {u.username: u for u in User.objects.filter(username__in=usernames, is_active=True)}
-    invitable = {name: user for name, user in found.items() if student_is_eligible(user, contest)}
+    invitable = {name: user for name, user in found.items() if person_kind(user, contest) is not None}
     refused = [name for name in usernames if name not in invitable]
     if refused:
         raise JudgingError(

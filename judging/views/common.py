@@ -12,7 +12,8 @@ from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 from core.paging import page_query, paginate, search
 
-from .. import selectors
+from .. import entrants, selectors
+from ..entrants import ENTRANT_ROLES
 from ..files import CONTENT_TYPES, INLINE_TYPES
 from ..models import (
     SubmissionContest,
@@ -81,13 +82,13 @@ def _file_response(version, *, download_name: str, range_header: str = ""):
     return _secure_headers(response, download_name=download_name, version=version, inline=inline)
 
 
-@role_required(Role.STUDENT, Role.JUDGE, Role.ORGANISER)
+@role_required(*ENTRANT_ROLES, Role.JUDGE)
 def index(request):
     scope = request_scope(request)
     ctx = {}
-    if scope.has_role(Role.STUDENT):
-        contests = selectors.contests_for_student(request.user)
-        ctx["student_contests"] = [(c, selectors.entry_for_student(request.user, c)) for c in contests]
+    if scope.roles.intersection(ENTRANT_ROLES):
+        contests = entrants.contests_for_entrant(request.user)
+        ctx["student_contests"] = [(c, entrants.entry_for(request.user, c)) for c in contests]
         ctx["invited_contest_ids"] = {i.entry.contest_id for i in selectors.pending_invitations(student=request.user)}
     if scope.has_role(Role.JUDGE):
         ctx["queue"] = selectors.judge_queue_summary(request.user)

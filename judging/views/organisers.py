@@ -19,7 +19,9 @@ from .. import selectors, services
 from ..export import contest_workbook
 from ..forms import AdvanceForm, AwardTiersForm, ContestForm, CriterionFormSet, RoundForm
 from ..models import (
+    TIER_ORDER,
     Assignment,
+    AwardTier,
     Entry,
     JudgeConflict,
     JudgePairRule,
@@ -29,6 +31,7 @@ from ..models import (
     Score,
 )
 from ..services import JudgingError
+from ..statistics import entry_statistics, statistics_tables
 from .common import ORGANISER_ROLES, _managed_contest
 
 
@@ -70,7 +73,7 @@ def dashboard(request, pk):
                 "flagged": selectors.flagged_entries(rnd),
             }
         )
-    entries = contest.entries.select_related("author", "school", "district").prefetch_related(
+    entries = contest.entries.select_related("author", "unit", "school", "district").prefetch_related(
         "team_members", "versions"
     )
     return render(
@@ -82,8 +85,18 @@ def dashboard(request, pk):
             "round_data": round_data,
             "round_form": RoundForm(candidates=_judge_candidates(contest)),
             "logs": JudgingLog.objects.filter(contest=contest).select_related("actor")[:20],
+            **_statistics_context(contest),
         },
     )
+
+
+def _statistics_context(contest) -> dict:
+    stats = entry_statistics(contest)
+    return {
+        "stats": stats,
+        "stats_tables": statistics_tables(stats),
+        "tier_labels": [AwardTier(t).label for t in TIER_ORDER],
+    }
 
 
 @role_required(*ORGANISER_ROLES)

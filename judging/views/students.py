@@ -1,4 +1,4 @@
-"""Students: write, autosave and view their own entry."""
+"""Entrants (students, teachers, 五老 volunteers, a unit's staff): write, autosave and view their entry."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.models import Organization
 from accounts.permissions import role_required
 from core.textsafe import InvalidJson, loads_json
 
-from .. import selectors, services
+from .. import entrants, selectors, services
+from ..entrants import ENTRANT_ROLES
 from ..files import EXTENSIONS
 from ..models import (
     KIND_FILE_TYPES,
@@ -26,18 +27,32 @@ from ..services import JudgingError
 from .common import _file_response
 
 
-@role_required(Role.STUDENT)
+def _chosen_unit(request, contest) -> tuple[list[Organization], Organization | None]:
+    """The units the user may enter for, and the one picked (`unit` in the form or query; the only one)."""
+    if not contest.for_units:
+        return [], None
+    units = entrants.staffed_units(request.user, contest)
+    raw = request.POST.get("unit") or request.GET.get("unit") or ""
+    chosen = next((u for u in units if str(u.pk) == raw), None)
+    if chosen is None and len(units) == 1:
+        chosen = units[0]
+    return units, chosen
+
+
+@role_required(*ENTRANT_ROLES)
 def entry_edit(request, pk):
     contest = get_object_or_404(SubmissionContest, pk=pk)
-    if not selectors.student_is_eligible(request.user, contest):
+    if not entrants.is_eligible(request.user, contest):
         raise PermissionDenied
-    entry = selectors.entry_for_student(request.user, contest)
+    units, unit = _chosen_unit(request, contest)
+    entry = entrants.entry_for(request.user, contest, unit) if (unit or not contest.for_units) else None
     status = 200
     if request.method == "POST":
         try:
             entry, _version = services.entry_save(
                 contest=contest,
-                student=request.user,
+                entrant=request.user,
+                unit=unit,
                 title=request.POST.get("title", ""),
                 body=request.POST.get("body", ""),
                 upload=request.FILES.get("file"),
@@ -59,7 +74,8 @@ def entry_edit(request, pk):
                 )
             else:
                 messages.success(request, _("已提交（作品编号 %(code)s）。截止前可继续修改。") % {"code": entry.code})
-            return redirect("judging:entry_edit", pk=contest.pk)
+            url = redirect("judging:entry_edit", pk=contest.pk).url
+            return redirect(f"{url}?unit={entry.unit_id}" if entry.unit_id else url)
     latest = entry.versions.order_by("-number").first() if entry else None
     form_values = {
         "title": request.POST.get("title") if request.method == "POST" else (latest.title if latest else ""),
@@ -78,11 +94,14 @@ def entry_edit(request, pk):
         {
             "contest": contest,
             "entry": entry,
-            "versions": entry.versions.order_by("-number") if entry else [],
+            "versions": entry.versions.select_related("saved_by").order_by("-number") if entry else [],
             "values": form_values,
             "locked": contest.deadline_passed(),
             "not_open": timezone.now() < contest.opens_at,
-            "is_author": entry is None or entry.author_id == request.user.pk,
+            "is_author": entry is None or entrants.may_edit(request.user, entry),
+            "units": units,
+            "unit": unit,
+            "needs_unit": contest.for_units and unit is None,
             "submitted": entry.saved_version() if entry else None,
             "unsubmitted_draft": bool(
                 entry
@@ -116,7 +135,7 @@ _TEAM_ACTIONS = {
 
 
 @require_POST
-@role_required(Role.STUDENT)
+@role_required(*ENTRANT_ROLES)
 def team_action(request, pk, action):
     """Accept or decline an invitation to a team entry, or leave the team (before the deadline)."""
     contest = get_object_or_404(SubmissionContest, pk=pk)
@@ -137,9 +156,10 @@ def _accept_types(contest):
 
 
 @require_POST
-@role_required(Role.STUDENT)
+@role_required(*ENTRANT_ROLES)
 def entry_autosave(request, pk):
     contest = get_object_or_404(SubmissionContest, pk=pk)
+    _units, unit = _chosen_unit(request, contest)
     try:
         # free text: NUL and half-emoji are cleaned by the service, not refused (core.textsafe)
         payload = loads_json(request.body or b"{}", allow_unstorable=True)
@@ -152,7 +172,8 @@ def entry_autosave(request, pk):
     try:
         entry, version = services.entry_save(
             contest=contest,
-            student=request.user,
+            entrant=request.user,
+            unit=unit,
             title=str(payload.get("title", ""))[:200],
             body=str(payload.get("body", "")),
             autosave=True,
@@ -168,11 +189,12 @@ def entry_autosave(request, pk):
     )
 
 
-@role_required(Role.STUDENT)
+@role_required(*ENTRANT_ROLES)
 def entry_file_status(request, pk):
-    """The state of the student's latest upload, polled by the entry page while it is processing."""
+    """The state of the entrant's latest upload, polled by the entry page while it is processing."""
     contest = get_object_or_404(SubmissionContest, pk=pk)
-    entry = selectors.entry_for_student(request.user, contest)
+    _units, unit = _chosen_unit(request, contest)
+    entry = entrants.entry_for(request.user, contest, unit)
     version = entry.latest_saved_version() if entry else None
     if version is None:
         return JsonResponse({"code": "not_found", "message": _("还没有提交作品。")}, status=404)
@@ -182,12 +204,12 @@ def entry_file_status(request, pk):
     )  # fmt: skip
 
 
-@role_required(Role.STUDENT, Role.ORGANISER)
+@role_required(*ENTRANT_ROLES)
 def entry_file(request, pk):
-    """The author (or team member) and the contest's organisers download the stored file."""
+    """The author (or team member, or a staff member of the entering unit) and the contest's organisers
+    download the stored file."""
     entry = get_object_or_404(Entry.objects.select_related("contest__owner_org"), pk=pk)
-    is_member = entry.author_id == request.user.pk or entry.team_members.filter(pk=request.user.pk).exists()
-    if not (is_member or selectors.can_manage_contest(request.user, entry.contest)):
+    if not (entrants.may_read(request.user, entry) or selectors.can_manage_contest(request.user, entry.contest)):
         raise PermissionDenied
     return _file_response(
         entry.saved_version(), download_name=entry.code, range_header=request.headers.get("Range", "")

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reading",
     "stage",
     "honours",
+    "playlist",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Protected media through nginx: when set (production: "/_protected_media/"), permitted files are answered
+# with X-Accel-Redirect to this internal nginx location (deploy/nginx.conf) instead of streamed by Django.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "").strip()
+# Anonymous viewers (a throw-away cookie) counted per client address, video and day at most (playlist app)
+PLAYLIST_VIEWERS_PER_ADDRESS = int(os.environ.get("PLAYLIST_VIEWERS_PER_ADDRESS", "20"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -19,6 +19,7 @@ from core.events import send_on_commit
 from .. import conf, errors, selectors
 from ..models import CaseNote, DistressFlag, FlagState, PhraseCategory, Reflection, WarningPhrase
 from ..signals import distress_flagged
+from .escalation import initial_level
 
 _IGNORED = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -100,6 +101,8 @@ def _flag(*, reflection: Reflection, klass: Organization, categories: list[str],
         reflection=reflection,
         text=reflection.text,
         categories=categories,
+        level=initial_level(school),
+        level_since=now,
         created_at=now,
         updated_at=now,
     )
@@ -135,11 +138,11 @@ def _flag_for(scope: Scope, flag_id: int) -> DistressFlag:
 
 
 def flag_open(*, actor: User, flag_id: int, now: datetime | None = None) -> DistressFlag:
-    """A counsellor opening a new flag marks it seen."""
+    """Opening a new flag marks it seen (and stops its escalation clock) when the opener is the one
+    responsible: a counsellor in its chain, or the organiser at its level when that level has none."""
     scope = scope_for(actor)
     flag = _flag_for(scope, flag_id)
-    counsellor, _organiser = selectors.case_school_ids(scope)
-    if flag.state == FlagState.NEW and flag.school_id in counsellor:
+    if flag.state == FlagState.NEW and selectors.may_acknowledge(scope, flag):
         flag.state, flag.updated_at = FlagState.SEEN, now or timezone.now()
         flag.save(update_fields=["state", "updated_at"])
     return flag
@@ -147,8 +150,8 @@ def flag_open(*, actor: User, flag_id: int, now: datetime | None = None) -> Dist
 
 @transaction.atomic
 def flag_update(*, actor: User, flag_id: int, state: str, note: str, now: datetime | None = None) -> DistressFlag:
-    """Move the case (seen → contacted → closed, or back) and/or add a note. Counsellors and the school's
-    organiser only."""
+    """Move the case (seen → contacted → closed, or back) and/or add a note. Only the chain that sees the
+    flag (selectors.flags_visible)."""
     now = now or timezone.now()
     flag = _flag_for(scope_for(actor), flag_id)
     note = reflection_clean(note)[:2000]

@@ -17,11 +17,10 @@ from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 from results import charts
 
-from .. import selectors, services, stats
+from .. import monthly, selectors, services, stats
 from ..models import Reading, ReadingStatus, Series
-from ..xlsx import stats_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ..xlsx import XLSX_CONTENT_TYPE, stats_workbook
+from .monthly import trend_charts
 
 
 def _visible_readings(scope):
@@ -111,12 +110,7 @@ def stats_index(request):
     series_id = request.GET.get("series")
     trend_readings = [r for r in readings if str(r.series_id) == series_id] if series_id else readings[:12]
     trends = stats.reading_trends(trend_readings, scope)
-    chart = charts.horizontal_bars(
-        [(f"{r.month:%Y-%m}", row.participation_rate) for r, row in trends], title=_("各月参与率")
-    )
-    minutes_chart = charts.vertical_bars(
-        [(f"{r.month:%m月}", int(row.engaged_minutes)) for r, row in trends], title=_("各月投入阅读分钟")
-    )
+    months = monthly.month_trends(scope)
     series_list = {r.series for r in readings if r.series_id}
     return render(
         request,
@@ -124,8 +118,8 @@ def stats_index(request):
         {
             "readings": readings,
             "trends": trends,
-            "chart": chart,
-            "minutes_chart": minutes_chart,
+            "months": months,
+            **trend_charts(months),
             "series_list": sorted(series_list, key=lambda s: s.pk),
             "series_id": series_id,
         },
@@ -169,7 +163,7 @@ def stats_xlsx(request, pk: int):
     reading, result = _stats_or_404(request, pk)
     if result is None:
         return render(request, "errors/403.html", status=403)
-    response = HttpResponse(stats_workbook(result), content_type=XLSX)
+    response = HttpResponse(stats_workbook(result), content_type=XLSX_CONTENT_TYPE)
     name = f"{reading.title}-阅读统计.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"reading.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response

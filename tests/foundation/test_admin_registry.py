@@ -3,7 +3,17 @@
 from django.apps import apps
 from django.contrib import admin
 
-OUR_APPS = {"accounts", "questionbank", "competitions", "judging", "results", "leaderboards", "honours", "reading"}
+OUR_APPS = {
+    "accounts",
+    "questionbank",
+    "competitions",
+    "judging",
+    "results",
+    "leaderboards",
+    "honours",
+    "reading",
+    "playlist",
+}
 
 
 def test_every_project_model_is_in_the_admin_directly_or_as_an_inline():

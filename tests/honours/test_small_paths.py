@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.selectors import scope_for
+from honours.errors import HonoursError
 from honours.models import VoteFlag
 from honours.selectors import campaign_stage
 from honours.services import review
@@ -35,7 +36,7 @@ def test_stage_follows_dates_and_notices():
     assert campaign_stage(campaign, NOW + timedelta(days=27)) == "closed"
 
 
-def test_an_investigator_is_assigned_by_the_units_organiser_only():
+def test_an_investigator_is_assigned_by_the_units_organiser_only_and_never_from_the_candidates_school():
     from django.core.exceptions import PermissionDenied
 
     w = build_world()
@@ -47,10 +48,31 @@ def test_an_investigator_is_assigned_by_the_units_organiser_only():
     )
     objection = objection_lodge(notice=notice, candidate=cand, text="请核查", now=NOW)
     with pytest.raises(PermissionDenied):
-        objection_assign(scope=scope_for(w.school_orgs[1]), objection=objection, investigator=w.school_orgs[1])
-    objection_assign(scope=scope_for(w.school_orgs[0]), objection=objection, investigator=w.teachers[0])
+        objection_assign(
+            actor=w.school_orgs[1],
+            scope=scope_for(w.school_orgs[1]),
+            objection=objection,
+            investigator=w.district_orgs[0],
+            now=NOW,
+        )
+    with pytest.raises(HonoursError, match="不能与候选人同校"):
+        objection_assign(
+            actor=w.school_orgs[0],
+            scope=scope_for(w.school_orgs[0]),
+            objection=objection,
+            investigator=w.school_orgs[0],
+            now=NOW,
+        )
+    objection_assign(
+        actor=w.school_orgs[0],
+        scope=scope_for(w.school_orgs[0]),
+        objection=objection,
+        investigator=w.district_orgs[0],
+        now=NOW,
+    )
     objection.refresh_from_db()
-    assert objection.investigator == w.teachers[0]
+    assert objection.investigator == w.district_orgs[0]
+    assert cand.transitions.filter(action="investigate", actor=w.school_orgs[0]).exists()
 
 
 def test_anomaly_detection_runs_as_a_task(voting_world):

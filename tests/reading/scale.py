@@ -71,3 +71,48 @@ def build_city(n_students: int, *, prefix: str = "rscale") -> tuple[Organization
             for table in ("accounts_organization", "accounts_membership", "reading_progress"):
                 cur.execute(f"ANALYZE {table}")
     return city, reading
+
+
+def add_junior_reading(city: Organization, reading: Reading) -> Reading:
+    """A second reading in the same month for 初中 (the grade-7 classes, outside the first one's bands),
+    read by half of those students: the monthly statistics then cover all four classes of every school."""
+    junior = Reading.objects.create(
+        owner_org=city,
+        title="规模测试阅读·初中",
+        month=reading.month,
+        opens_on=reading.month,
+        body="<p>正文</p>",
+        topic=reading.topic,
+        status=ReadingStatus.PUBLISHED,
+        grade_bands=["junior"],
+    )
+    now = timezone.now()
+    members = Membership.objects.filter(
+        role=Role.STUDENT, org__kind=OrgKind.CLASS, org__grade=7, org__path__startswith=city.path
+    ).values_list("user_id", "org_id")
+    Progress.objects.bulk_create(
+        [
+            Progress(
+                reading=junior,
+                user_id=user_id,
+                class_org_id=org_id,
+                position=1,
+                max_position=1,
+                engaged_s=120,
+                saves=4,
+                started_at=now - timedelta(hours=1),
+                last_saved_at=now,
+                read_at=now,
+                quiz_attempts=1,
+                best_percent=80,
+                completed_at=now,
+            )
+            for i, (user_id, org_id) in enumerate(members)
+            if i % 2 == 0
+        ],
+        batch_size=5000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE reading_progress")
+    return junior

@@ -93,9 +93,9 @@ def test_cases_pages_only_for_the_schools_counsellor_and_organiser(client):
     add_phrases()
     tree = Tree()
     reading = this_month_reading(tree.city)
+    counsellor = make_counsellor(tree.school_a)
     services.reflection_save(user=tree.student_a, reading_id=reading.pk, text="没有希望", share_consent=False)
     flag = DistressFlag.objects.get()
-    counsellor = make_counsellor(tree.school_a)
     client.force_login(counsellor)
     assert "没有希望" in client.get(reverse("reading:case", args=[flag.pk])).content.decode()
     client.post(reverse("reading:case", args=[flag.pk]), {"state": "contacted", "note": "已约谈"})
@@ -107,17 +107,14 @@ def test_cases_pages_only_for_the_schools_counsellor_and_organiser(client):
     client.force_login(make_counsellor(tree.school_b))
     assert "张小明" not in client.get(reverse("reading:cases")).content.decode()
     assert client.get(reverse("reading:case", args=[flag.pk])).status_code == 403
-    for outsider in (
-        tree.teacher_a,
-        make_teacher(tree.school_a),
-        tree.organiser_a,
-        tree.city_organiser,
-        superuser,
-        tree.student_a,
-    ):
+    for outsider in (tree.teacher_a, make_teacher(tree.school_a), superuser, tree.student_a):
         client.force_login(outsider)
         assert client.get(reverse("reading:case", args=[flag.pk])).status_code == 403
         assert client.get(reverse("reading:cases")).status_code == 403
+    for up_the_chain in (tree.organiser_a, tree.city_organiser):  # only once a flag is escalated to them
+        client.force_login(up_the_chain)
+        assert client.get(reverse("reading:case", args=[flag.pk])).status_code == 403
+        assert "张小明" not in client.get(reverse("reading:cases")).content.decode()
         response = client.post(reverse("reading:case", args=[flag.pk]), {"state": "closed", "note": "x"})
         assert response.status_code == 403
     flag.refresh_from_db()
