@@ -39,6 +39,7 @@ from core.fastpath import FastPath, GroupCommit, Lru, Reply
 
 from .chain import link_hash
 from .errors import AlreadyVotedToday, DailyLimit
+from .live import publisher
 from .services.voting import CODE_LENGTH, VOTING_STATUSES, code_hash, ip_prefix_of, normalize_code, short_hash
 
 log = logging.getLogger(__name__)
@@ -203,6 +204,8 @@ class VoteFastPath(FastPath):
                 continue
             for i, left in zip(indexes, decided, strict=True):
                 results[i] = left
+            if any(isinstance(left, int) for left in decided):
+                publisher.notify(campaign_id)  # committed: live counts, as vote_cast's counts_changed
         return results
 
     async def _write(self, campaign_id: int, day, entries: list[Ballot]) -> list:

@@ -27,8 +27,10 @@ def _world():
     return campaign, [c.pk for c in cands], tokens, [code for _n, code in codes]
 
 
-async def test_votes_agree_with_the_endpoint_for_success_and_every_refusal():
+async def test_votes_agree_with_the_endpoint_for_success_and_every_refusal(monkeypatch):
     campaign, cands, tokens, codes = await sync_to_async(_world)()
+    announced = []
+    monkeypatch.setattr("honours.live.publisher.notify", announced.append)
     ninja = get_asgi_application()
     fast = VoteFastPath(ninja)
     url = f"/api/v1/honours/campaigns/{campaign.pk}/votes"
@@ -44,6 +46,7 @@ async def test_votes_agree_with_the_endpoint_for_success_and_every_refusal():
         # two voters in the same state, one through each path
         ok = await both({"candidate_id": cands[0]}, {"candidate_id": cands[0]}, "accepted", tokens=tokens)
         assert ok[:2] == (201, {"votes_left_today": 2})
+        assert announced == [campaign.pk, campaign.pk]  # live counts move after either path's commit
         await both({"candidate_id": cands[0]}, {"candidate_id": cands[0]}, "already voted", tokens=tokens)
         for cand in cands[1:3]:
             await both({"candidate_id": cand}, {"candidate_id": cand}, "accepted", tokens=tokens)
