@@ -13,10 +13,9 @@ from competitions.fastpath import AnswerFastPath
 from competitions.models import Attempt
 from competitions.services import attempt_start, attempt_submit
 from core.fastpath import token_hash
-from questionbank.models import QuestionType
 from reading import services as reading_services
 from reading.fastpath import ProgressFastPath
-from tests.competitions.factories import make_contest, make_question, make_topic
+from tests.competitions.test_fastpath import setup  # noqa: F401 - the answer path's own fixture
 from tests.factories import Tree, make_student
 from tests.reading.factories import make_reading
 
@@ -25,28 +24,19 @@ from .fastpath_asgi import POSTGRES_ASGI, assert_same, call, refuse
 pytestmark = POSTGRES_ASGI
 
 
-def _contest_world():
-    tree = Tree()
-    topic = make_topic()
-    revs = [
-        make_question(topic=topic, qtype=QuestionType.SINGLE),
-        make_question(topic=topic, qtype=QuestionType.FILL_BLANK, answer=[["甲"], ["乙"]]),
-    ]
-    other = make_question(topic=topic)
-    contest = make_contest(owner_org=tree.city, fixed=[(r, "1") for r in revs])
-    students = [
-        tree.student_a,
-        make_student(tree.class_a, username="stu_c"),
-        make_student(tree.class_a, username="stu_d"),
-    ]
-    attempts = [attempt_start(user=s, contest_id=contest.pk)[0] for s in students]
-    tokens = [token_issue(user=s) for s in students]
+def _contest_world(setup):  # noqa: F811
+    """The answer-path fixture's contest (single choice, fill-blank, true/false) with two more attempts
+    of students in the same state and an account that must change its password first."""
+    tree, first = setup["tree"], setup["attempt"]
+    more = [make_student(tree.class_a, username=f"stu_{c}") for c in "cd"]
+    attempts = [first] + [attempt_start(user=s, contest_id=first.contest_id)[0] for s in more]
+    tokens = [setup["token"]] + [token_issue(user=s) for s in more]
     forced = make_student(tree.class_a, username="stu_new", must_change_password=True)
-    return revs, other, attempts, tokens, token_issue(user=forced)
+    return setup["revs"], setup["other"], attempts, tokens, token_issue(user=forced)
 
 
-async def test_answer_saves_agree_with_the_endpoint_for_success_and_every_refusal():
-    revs, other, attempts, tokens, forced = await sync_to_async(_contest_world)()
+async def test_answer_saves_agree_with_the_endpoint_for_success_and_every_refusal(setup):  # noqa: F811
+    revs, other, attempts, tokens, forced = await sync_to_async(_contest_world)(setup)
     ninja, fast = get_asgi_application(), AnswerFastPath(refuse)
     a, token = attempts[0], tokens[0]
     url = f"/api/v1/attempts/{a.pk}/answers"
