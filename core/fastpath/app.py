@@ -3,7 +3,6 @@ JSON answers from the one error catalogue (core.errors), and handing a request t
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import NamedTuple
@@ -18,6 +17,9 @@ from .db import Pools, is_postgres
 from .tokens import TokenResolver, TokenUser
 
 log = logging.getLogger(__name__)
+
+
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))  # stateless: one for every reply
 
 
 class Reply(NamedTuple):
@@ -36,8 +38,7 @@ class Request(NamedTuple):
 def encode(reply: Reply | AppError) -> tuple[int, bytes]:
     if isinstance(reply, AppError):
         reply = Reply(reply.status, {"code": reply.code, "message": reply.message})
-    data = json.dumps(reply.body, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return reply.status, data.encode()
+    return reply.status, _ENCODER.encode(reply.body).encode()
 
 
 def bearer(scope) -> tuple[str | None, bool]:
