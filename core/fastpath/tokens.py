@@ -62,14 +62,6 @@ class TokenResolver:
             )
         return self._sql
 
-    def table(self, which: str) -> str:
-        """The db_table of "token" or "user", for writes that re-check the token in their own statement."""
-        if which == "user":
-            from django.contrib.auth import get_user_model
-
-            return get_user_model()._meta.db_table
-        return self._models[0]._meta.db_table
-
     async def user(self, raw: str) -> TokenUser | None:
         """The token's user (active, unexpired token), or None; cached, so callers whose write must not
         outlive a revocation re-check the token in that write (see competitions.fastpath)."""
