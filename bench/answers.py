@@ -20,176 +20,27 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PASSWORD = "Bench@2026"
-
-
-# --- a minimal keep-alive HTTP/1.1 client -------------------------------------------------------
-
-
-class Conn:
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
-        self.reader = self.writer = None
-
-    async def open(self):
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-
-    async def close(self):
-        if self.writer:
-            self.writer.close()
-
-    async def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None):
-        if self.writer is None:
-            await self.open()
-        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", f"Content-Length: {len(body)}"]
-        if body:
-            head.append("Content-Type: application/json")
-        for k, v in (headers or {}).items():
-            head.append(f"{k}: {v}")
-        self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-        status_line = await self.reader.readline()
-        if not status_line:
-            raise ConnectionError("server closed the connection")
-        status = int(status_line.split()[1])
-        length, chunked, close = None, False, False
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
-            name, value = name.strip().lower(), value.strip()
-            if name == "content-length":
-                length = int(value)
-            elif name == "transfer-encoding" and "chunked" in value.lower():
-                chunked = True
-            elif name == "connection" and value.lower() == "close":
-                close = True
-        if chunked:
-            parts = []
-            while True:
-                size = int((await self.reader.readline()).strip(), 16)
-                if size == 0:
-                    await self.reader.readline()
-                    break
-                parts.append(await self.reader.readexactly(size))
-                await self.reader.readline()
-            data = b"".join(parts)
-        elif length is not None:
-            data = await self.reader.readexactly(length)
-        else:
-            data = await self.reader.read()
-            close = True
-        if close:
-            await self.close()
-            self.writer = None
-        return status, data
-
-
-# --- server processes -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_daphne(app: str, env: dict) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode(errors="replace")[-3000:])
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("daphne did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-# --- setup in-process (Django ORM) ------------------------------------------------------------
-
-
-def ensure_postgres_database(url: str) -> None:
-    if not url.startswith(("postgres://", "postgresql://")):
-        return
-    import psycopg
-    from dj_database_url import parse
-
-    cfg = parse(url)
-    admin = psycopg.connect(
-        dbname="postgres",
-        user=cfg["USER"],
-        password=cfg["PASSWORD"] or None,
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-    )
-    admin.autocommit = True
-    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (cfg["NAME"],)).fetchone()
-    if not exists:
-        admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    admin.close()
+from harness import (
+    PASSWORD,
+    Conn,
+    ensure_postgres_database,
+    make_bench_contest,
+    seed_students,
+    start_daphne,
+    stop,
+)
 
 
 def prepare(students: int) -> tuple[int, list[str]]:
     import django
 
     django.setup()
-    from datetime import timedelta
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from competitions.models import Contest, ContestStatus, PaperRule
-
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as devnull:
-        call_command("seed_demo", students=students, password=PASSWORD, quiet_accounts=True, stdout=devnull)
-    # any demo contest drawn by rules serves as the template (the demo's titles change)
-    demo = Contest.objects.filter(rules__isnull=False).distinct().order_by("pk").first()
-    now = timezone.now()
-    bench = Contest.objects.create(
-        title=f"压测竞赛 {now:%Y%m%d-%H%M%S}",
-        owner_org=demo.owner_org,
-        kind=demo.kind,  # a practice may not draw questions a formal contest reserves
-        status=ContestStatus.PUBLISHED,
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(days=1),
-        time_limit_s=3 * 3600,
-        attempts_allowed=0,
-    )
-    for rule in demo.rules.all():
-        PaperRule.objects.create(
-            contest=bench, topic=rule.topic, qtype=rule.qtype, count=rule.count, points=rule.points, order=rule.order
-        )
-    usernames = [f"stu{i:05d}" for i in range(1, students + 1)]
-    return bench.pk, usernames
+    usernames = seed_students(students)
+    return make_bench_contest().pk, usernames
 
 
 def stored_answers(attempt_ids: list[int]) -> dict:
@@ -297,12 +148,121 @@ def summary(latencies: list[float], elapsed: float) -> dict:
     }
 
 
+# --- close burst: K students whose deadlines pass together keep saving ------------------------------
+
+
+def set_common_deadline(attempt_ids: list[int], seconds_from_now: float):
+    """Every attempt (and the contest) closes at the same instant; returns it as a wall-clock time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from competitions.models import Attempt, Contest
+
+    deadline = timezone.now() + timedelta(seconds=seconds_from_now)
+    Attempt.objects.filter(pk__in=attempt_ids).update(deadline=deadline)
+    Contest.objects.filter(attempts__pk__in=attempt_ids).update(closes_at=deadline + timedelta(seconds=1))
+    return deadline.timestamp()
+
+
+async def drive_through_close(port: int, sessions: list[dict], deadline: float, after_s: float):
+    """Closed loop per student until `after_s` past the common deadline. Each request is classified by
+    when it was sent and when its answer came (wall clock, same machine as the server)."""
+    rows: list[tuple[float, float, object]] = []  # (sent - deadline, latency, status or exception name)
+    acked: dict = {}
+
+    async def worker(index: int, session: dict):
+        rng = random.Random(index)
+        conn = Conn("127.0.0.1", port)
+        attempt = session["attempt"]
+        auth = {"Authorization": f"Bearer {session['token']}"}
+        n = 0
+        while time.time() < deadline + after_s:
+            q = rng.choice(attempt["questions"])
+            n += 1
+            answer = random_answer(q, rng, f"c{index}n{n}")
+            path = f"/api/v1/attempts/{attempt['id']}/answers/{q['id']}"
+            sent = time.time()
+            try:
+                status, _data = await asyncio.wait_for(
+                    conn.request("PUT", path, json.dumps({"answer": answer}).encode(), auth), 30
+                )
+            except (ConnectionError, asyncio.IncompleteReadError, OSError, TimeoutError) as exc:
+                rows.append((sent - deadline, time.time() - sent, type(exc).__name__))
+                conn = Conn("127.0.0.1", port)
+                continue
+            rows.append((sent - deadline, time.time() - sent, status))
+            if status == 200:
+                acked[(attempt["id"], q["id"])] = answer
+            elif status == 409:
+                await asyncio.sleep(0.2)  # the page shows "time is up"; a stubborn client keeps trying
+        await conn.close()
+
+    await asyncio.gather(*(worker(i, s) for i, s in enumerate(sessions)))
+    return rows, acked
+
+
+def close_burst(args, contest_id: int, usernames: list[str], env: dict) -> int:
+    from competitions.models import Attempt, AttemptState
+
+    proc, port = start_daphne("quizsite.asgi:application", env)
+    try:
+        sessions = asyncio.run(login_and_start(port, usernames, contest_id))
+        ids = [s["attempt"]["id"] for s in sessions]
+        deadline = set_common_deadline(ids, args.before)
+        print(
+            f"{len(sessions)} attempts share one deadline {args.before:.0f}s from now; saving until +{args.after:.0f}s"
+        )
+        rows, acked = asyncio.run(drive_through_close(port, sessions, deadline, args.after))
+    finally:
+        stop(proc)
+    answered = [r for r in rows if r[2] in (200, 409)]
+    failures: dict = {}
+    for r in rows:
+        if r[2] not in (200, 409):
+            failures[str(r[2])] = failures.get(str(r[2]), 0) + 1
+    late_200 = sum(1 for sent, _lat, st in rows if st == 200 and sent > 0.05)  # sent after the deadline yet saved
+    early_409 = sum(1 for sent, lat, st in rows if st == 409 and sent + lat < -0.05)  # refused before it
+    burst = [lat for sent, lat, _st in answered if -1.0 <= sent <= 5.0]
+    stored = stored_answers(ids)
+    lost = sum(1 for key, answer in acked.items() if stored.get(key) != answer)
+    still_active = Attempt.objects.filter(pk__in=ids, state=AttemptState.ACTIVE).count()
+    result = {
+        "students": len(ids),
+        "requests": len(rows),
+        "ok_200": sum(1 for r in rows if r[2] == 200),
+        "closed_409": sum(1 for r in rows if r[2] == 409),
+        "unanswered_or_other": failures,
+        "saved_after_deadline": late_200,
+        "refused_before_deadline": early_409,
+        "all": summary([r[1] for r in answered], 1.0),
+        "burst_window_-1s_+5s": summary(burst, 1.0),
+        "lost": lost,
+        "still_active_after": still_active,
+    }
+    for section in ("all", "burst_window_-1s_+5s"):
+        result[section].pop("rps", None)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    ok = not failures and not lost and not late_200 and not early_409
+    p99 = result["burst_window_-1s_+5s"]["p99_ms"]
+    print(f"close burst: every request answered, none lost: {'yes' if ok else 'NO'}; ", end="")
+    print(
+        f"p99 around the deadline {p99} ms (target < 1000 ms: {'met' if p99 is not None and p99 < 1000 else 'NOT met'})"
+    )
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--rounds", type=int, default=4, help="alternate app / bare measurements this many times")
+    parser.add_argument(
+        "--close-burst", action="store_true", help="K=--students whose deadlines pass together keep saving through it"
+    )
+    parser.add_argument("--before", type=float, default=10, help="close burst: seconds of saving before the deadline")
+    parser.add_argument("--after", type=float, default=5, help="close burst: seconds of saving after the deadline")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings.local")
@@ -312,6 +272,8 @@ def main() -> int:
     contest_id, usernames = prepare(args.students)
     env = dict(os.environ, PYTHONUNBUFFERED="1", LOG_LEVEL="ERROR")
     env.setdefault("DB_POOL_MAX", "10")
+    if args.close_burst:
+        return close_burst(args, contest_id, usernames, env)
 
     # Both servers stay up; the measurement alternates between them in rounds so that changes in
     # the machine's other load hit both sides alike.

@@ -4,6 +4,11 @@ questions (each: open → every player answers at once → close → results); a
 
     .venv/bin/python bench/live_quiz.py --players 500 --procs 4
     REDIS_URL=redis://127.0.0.1:6379/11 .venv/bin/python bench/live_quiz.py --players 500
+    REDIS_URL=… DATABASE_URL=postgres://… .venv/bin/python bench/live_quiz.py --players 5000 --servers 2
+
+--servers K starts K daphne processes (needs REDIS_URL) and spreads the players over them round-robin;
+the host sits on the first. The host's live count (`count` frames) is timed too: open → the count
+reaching every player.
 
 Figures: question delivered to all (host's send → last player's frame) p50/p99 vs the bare broadcast;
 answer → ack p50/p99 and unacknowledged answers; close → last results frame; the server's RSS per
@@ -148,28 +153,47 @@ def main():
     ap.add_argument("--players", type=int, default=500)
     ap.add_argument("--procs", type=int, default=4)
     ap.add_argument("--gap", type=float, default=2.0, help="seconds a question stays open")
+    ap.add_argument("--servers", type=int, default=1, help="daphne processes (more than one needs REDIS_URL)")
     args = ap.parse_args()
+    if args.servers > 1 and not os.environ.get("REDIS_URL"):
+        ap.error("--servers > 1 needs REDIS_URL (the processes share the game through Redis)")
     tmp = tempfile.mkdtemp(prefix="quizbench-")
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/db.sqlite3"
     game, host_token, tokens = setup(db_url, args.players)
-    port = free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "quizsite.settings.local", "DEBUG": "0"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    ports = [free_port() for _ in range(args.servers)]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for port in ports
+    ]
     import websockets
 
-    base = f"ws://127.0.0.1:{port}/ws/stage/games/{game.pin}/"
+    bases = [f"ws://127.0.0.1:{port}/ws/stage/games/{game.pin}/" for port in ports]
     try:
-        wait_port(port)
-        idle_kb = rss_kb(server.pid)
+        for port in ports:
+            wait_port(port)
+        idle_kb = sum(rss_kb(s.pid) for s in servers)
 
         async def drive():
-            marks = {"open": {}, "close": {}}
-            async with websockets.connect(f"{base}?role=host&token={host_token}", origin="http://127.0.0.1") as host:
+            marks = {"open": {}, "close": {}, "counted": {}}
+            url = f"{bases[0]}?role=host&token={host_token}"
+            async with websockets.connect(url, origin="http://127.0.0.1") as host:
+
+                async def counts():
+                    async for raw in host:
+                        msg = json.loads(raw)
+                        if msg.get("type") == "count" and msg["answered"] >= msg["players"]:
+                            marks["counted"].setdefault(msg["position"], time.time())
+
+                reader = asyncio.create_task(counts())
                 await asyncio.sleep(0.5)
-                marks["rss_kb"] = rss_kb(server.pid)
+                marks["rss_kb"] = sum(rss_kb(s.pid) for s in servers)
                 for q in range(QUESTIONS):
                     marks["open"][q] = time.time()
                     await host.send(json.dumps({"type": "next"}))
@@ -177,12 +201,15 @@ def main():
                     marks["close"][q] = time.time()
                     await host.send(json.dumps({"type": "close"}))
                     await asyncio.sleep(1.0)
+                reader.cancel()
             return marks
 
-        marks, data = run_round([f"{base}?player={t}" for t in tokens], args.procs, drive)
+        urls = [f"{bases[i % len(bases)]}?player={t}" for i, t in enumerate(tokens)]
+        marks, data = run_round(urls, args.procs, drive)
     finally:
-        server.terminate()
-        server.wait(10)
+        for server in servers:
+            server.terminate()
+            server.wait(10)
     bport = free_port()
     bare = mp.Process(target=bare_server, args=(bport,), daemon=True)
     bare.start()
@@ -216,7 +243,7 @@ def main():
     acks = [a for d in data for a in d["acks"]]
     answers = sum(d["answers"] for d in data)
     load = os.getloadavg()
-    print(f"players {len(tokens)} in {args.procs} client processes, {QUESTIONS} questions, "
+    print(f"players {len(tokens)} in {args.procs} client processes, {args.servers} server(s), {QUESTIONS} questions, "
           f"layer {'redis' if os.environ.get('REDIS_URL') else 'in-memory'}, db {db_url.split(':')[0]}, "
           f"load avg {load[0]:.2f} {load[1]:.2f}")  # fmt: skip
     print(f"question → last player  p50 {pct(q_lat, 50):7.1f} ms  p99 {pct(q_lat, 99):7.1f} ms  missing {q_miss}")
@@ -227,6 +254,11 @@ def main():
         )
     print(
         f"answer → ack            p50 {pct(acks, 50):7.1f} ms  p99 {pct(acks, 99):7.1f} ms  acked {len(acks)}/{answers}"
+    )
+    counted = [marks["counted"][q] - t0 for q, t0 in marks["open"].items() if q in marks["counted"]]
+    print(
+        f"open → host's count = all p50 {pct(counted, 50):7.1f} ms  p99 {pct(counted, 99):7.1f} ms  "
+        f"reached {len(counted)}/{QUESTIONS}"
     )
     print(f"close → last results    p50 {pct(r_lat, 50):7.1f} ms  p99 {pct(r_lat, 99):7.1f} ms  missing {r_miss}")
     per_conn = (marks["rss_kb"] - idle_kb) / max(1, len(tokens))

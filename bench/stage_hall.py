@@ -183,7 +183,7 @@ def main():
         wait_port(port)
         base = f"ws://127.0.0.1:{port}/ws/stage/events/{event.pk}/"
         urls = [f"{base}?role=host&token={host_token}", f"{base}?role=screen&display={event.display_token}"]
-        urls += [f"{base}?role=judge&link={link}" for link in links]
+        urls += [f"{base}?role=judge&link={link}&device=bench-{i}" for i, link in enumerate(links)]
         urls += [f"{base}?role=public"] * max(0, args.devices - len(urls))
         lat_all, lat_each, missing = asyncio.run(run_clients(urls, 0, args.actions, args.interval, bare=False))
     finally:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 from core.confirm import confirmation_page, is_confirmed
+from core.dbrouting import reads_from_replica
 from core.spreadsheet import safe_cell
 
 from . import errors, reports, roll_call, services
@@ -149,6 +150,7 @@ def contest_class_roll_call(request, pk: int, class_id: int):
 
 
 @role_required(Role.ORGANISER)
+@reads_from_replica
 def contest_analysis(request, pk: int):
     contest = managed_contest(request, pk)
     return render(
@@ -159,6 +161,7 @@ def contest_analysis(request, pk: int):
 
 
 @role_required(Role.ORGANISER, Role.TEACHER)
+@reads_from_replica
 def contest_export(request, pk: int):
     """Results of the classes in the caller's scope; organisers of the owner region also get the
     item analysis sheet."""

@@ -32,12 +32,13 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
+from core.transport import Write, process_sink, stuck_reader_seconds
+
 from . import source
 from .clock import SystemClock
 from .selectors import DEFAULT_LIMIT, board_pair, me_for, snapshot_payload
 from .store import redis_url
 from .subscription import listen
-from .transport import Write, choose_sink, stuck_reader_seconds
 
 log = logging.getLogger(__name__)
 
@@ -333,15 +334,6 @@ class Hub:
 
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_sink = None
-
-
-def process_sink():
-    """The frame sink of this process, chosen (and logged) once, when its first hub starts."""
-    global _sink
-    if _sink is None:
-        _sink = choose_sink()
-    return _sink
 
 
 def get_hub() -> Hub:

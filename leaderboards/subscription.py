@@ -8,6 +8,8 @@ import contextlib
 import json
 import logging
 
+from core.redisconf import async_client
+
 from .store import notify_channel, redis_url
 
 log = logging.getLogger(__name__)
@@ -16,11 +18,9 @@ log = logging.getLogger(__name__)
 async def listen(hub) -> None:
     """The process's one subscription. It stops by itself (listen_stop) when the last viewer left
     rather than by cancellation: redis-py can swallow a cancellation that lands while it connects."""
-    import redis.asyncio as aioredis
-
     backoff = 0.2
     while not hub.listen_stop:
-        client = aioredis.Redis.from_url(redis_url(), decode_responses=True)
+        client = async_client(redis_url(), decode_responses=True)  # after a failover: the new primary
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
             await pubsub.subscribe(notify_channel())

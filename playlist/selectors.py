@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Organization, Role, User
 from accounts.selectors import scope_for
+from judging.entrants import staffed_units
 from judging.models import (
     JUDGED_VERSION,
     KIND_FILE_TYPES,
@@ -150,22 +151,22 @@ def managed_playlists(user: User) -> QuerySet[Playlist]:
 
 
 def entry_unit(entry: Entry) -> Organization | None:
-    """The unit (school or station) an entry was made by as itself, for contests whose entrants are
-    units (issue 18); None for personal entries and before unit entries exist."""
-    return getattr(entry, "unit", None)
+    """The unit (school or station) an entry was made by as itself (contests whose entrants are units);
+    None for personal entries."""
+    return entry.unit if entry.unit_id else None
 
 
 def consent_role(user: User, entry: Entry) -> str | None:
     """In which capacity `user` may grant or withdraw consent for `entry`, or None."""
     if not user.is_authenticated:
         return None
+    unit = entry_unit(entry)
+    if unit is not None:  # a unit's entry speaks for the unit, whoever of its staff submitted it
+        staff = any(u.pk == unit.pk for u in staffed_units(user))
+        return ConsentRole.UNIT_STAFF if staff else None
     if entry.author_id == user.pk or entry.team_members.filter(pk=user.pk).exists():
         return ConsentRole.ENTRANT
     scope = scope_for(user)
-    unit = entry_unit(entry)
-    if unit is not None:
-        staff = any(m.role != Role.STUDENT and m.org_id and m.org.is_within(unit) for m in scope.memberships)
-        return ConsentRole.UNIT_STAFF if staff else None
     klass = student_class(entry.author)
     if klass is not None and scope.teaches(klass):
         return ConsentRole.TEACHER
@@ -180,9 +181,9 @@ def may_withdraw_for_entrant(user: User, entry: Entry) -> bool:
 
 
 def consentable_entries(user: User) -> QuerySet[Entry]:
-    """Video entries this user may decide consent for: their own, and their students'."""
+    """Video entries this user may decide consent for: their own, their units' and their students'."""
     scope = scope_for(user)
-    q = Q(author=user) | Q(team_members=user)
+    q = Q(author=user) | Q(team_members=user) | Q(unit__in=[u.pk for u in staffed_units(user)])
     for path in scope.taught_paths:
         q |= Q(author__memberships__role=Role.STUDENT, author__memberships__org__path__startswith=path)
     return (

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.ranges import serve_stored_file
 
 from . import showcase
 from .errors import ShowcaseError
@@ -49,7 +50,8 @@ def showcase_media(request, pk: int, item_id: int):
     version = item.version
     if version is None or not version.file or version.file_type not in CONTENT_TYPES:
         raise Http404
-    response = FileResponse(version.file.open("rb"), content_type=CONTENT_TYPES[version.file_type])
+    # Range requests (phones seek in videos; iOS refuses a video without them); nginx serves it in production
+    response = serve_stored_file(request, version.file, CONTENT_TYPES[version.file_type])
     disposition = "inline" if version.file_type in INLINE_TYPES else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{item.entry.code}.{version.file_type}"'
     response["X-Content-Type-Options"] = "nosniff"

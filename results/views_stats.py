@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import request_scope, role_required
+from core.dbrouting import reads_from_replica
 from core.paging import page_query, paginate, search
 
 from . import charts, selectors, sources, statistics
@@ -25,6 +26,7 @@ def _model(label: str):
 
 
 @role_required(Role.ORGANISER)
+@reads_from_replica
 def stats_index(request):
     scope = request_scope(request)
     groups = []
@@ -96,6 +98,7 @@ def _works_stats(request, kind: str, pk: int):
 
 
 @role_required(Role.ORGANISER)
+@reads_from_replica
 def stats_contest(request, kind: str, pk: int):
     works_contest, works = _works_stats(request, kind, pk)
     if works is False:
@@ -130,6 +133,7 @@ def stats_contest(request, kind: str, pk: int):
 
 
 @role_required(Role.ORGANISER)
+@reads_from_replica
 def stats_contest_xlsx(request, kind: str, pk: int):
     works_contest, works = _works_stats(request, kind, pk)
     if works is False:
@@ -170,6 +174,7 @@ def _trend_rows(request) -> tuple[int, list[dict]]:
 
 
 @role_required(Role.ORGANISER)
+@reads_from_replica
 def stats_trends(request):
     year, rows = _trend_rows(request)
     chart = charts.horizontal_bars(
@@ -194,6 +199,7 @@ def stats_trends(request):
 
 
 @role_required(Role.ORGANISER)
+@reads_from_replica
 def stats_trends_xlsx(request):
     year, rows = _trend_rows(request)
     response = HttpResponse(trends_workbook(rows, year), content_type=XLSX)

@@ -30,6 +30,7 @@ from core.errors import AppError
 
 from . import services, snapshot
 from .access import Actor, can_host, display_matches, seat_for_link, seat_for_user, team_for_link
+from .devices import DEVICE_TAKEN, NO_DEVICE, claim, device_from_scope, holds
 from .models import JudgeSeat, StageEvent, Team
 from .receivers import group_name
 
@@ -38,8 +39,9 @@ SESSION_TEAMS = "stage_team_links"  # session key: {event id: link token} set by
 FINAL_ACK_CODES = {"locked", "conflict_of_interest", "invalid_score", "stage_not_found", "stage_forbidden"}
 
 
-def authenticate(event_id: int, role: str, *, user, bearer, display, link, session_link):
-    """(status, seat_id, user): status "ok", "forbidden" or "missing"."""
+def authenticate(event_id: int, role: str, *, user, bearer, display, link, session_link, device=None):
+    """(status, seat_id, user): status "ok", "forbidden", "missing" or "device" (a judge or team link bound
+    to another device; the first device to open a link binds it, stage.devices)."""
     event = StageEvent.objects.filter(pk=event_id).first()
     if event is None:
         return "missing", None, None
@@ -55,8 +57,13 @@ def authenticate(event_id: int, role: str, *, user, bearer, display, link, sessi
         return ("ok" if can_host(user, event) else "forbidden"), None, user
     if role == "team":
         team = team_for_link(event, link) or team_for_link(event, session_link)
+        if team is not None and not claim(team, device, timezone.now()):
+            return "device", None, None
         return ("ok" if team else "forbidden"), team.pk if team else None, None
-    seat = seat_for_link(event, link) or seat_for_link(event, session_link) or seat_for_user(event, user)
+    by_link = seat_for_link(event, link) or seat_for_link(event, session_link)
+    if by_link is not None and not claim(by_link, device, timezone.now()):
+        return "device", None, None
+    seat = by_link or seat_for_user(event, user)
     if seat is None:
         return "forbidden", None, None
     return "ok", seat.pk, user
@@ -200,10 +207,11 @@ def _host_action(actor: Actor, event_id: int, message: dict, now) -> None:
         raise ValueError(action)
 
 
-def team_part(team_id: int, link: str | None) -> dict | None:
-    """The team device's own part; None once its link was revoked or reissued (the socket closes)."""
+def team_part(team_id: int, link: str | None, device: str | None = None) -> dict | None:
+    """The team device's own part; None once its link was revoked or reissued, or another device took it
+    after a reset (the socket closes)."""
     team = Team.objects.filter(pk=team_id).first()
-    if team is None or not link or team_for_link(team.event, link) is None:
+    if team is None or not link or team_for_link(team.event, link) is None or not holds(team, device):
         return None
     return {"team": team.number, "name": team.name, "school": team.school, "members": team.members}
 
@@ -269,6 +277,7 @@ class StageConsumer(AsyncWebsocketConsumer):
             session_link = (await sync_to_async(session.get)(key) or {}).get(str(self.event_id))
         self.display = (query.get("display") or [None])[0]
         self.link = (query.get("link") or [None])[0] or session_link
+        self.device = device_from_scope(self.scope, query)
         status, self.seat_id, self.user = await sync_to_async(authenticate)(
             self.event_id,
             self.role,
@@ -277,7 +286,15 @@ class StageConsumer(AsyncWebsocketConsumer):
             display=self.display,
             link=(query.get("link") or [None])[0],
             session_link=session_link,
+            device=self.device,
         )
+        if status == "device":  # say why in Chinese, then close for good
+            await self.accept()
+            reason = DEVICE_TAKEN[self.role] if self.device else NO_DEVICE
+            refusal = {"type": "refused", "code": "device_taken", "message": str(reason)}
+            await self.send(text_data=json.dumps(refusal, ensure_ascii=False))
+            await self.close(code=4403)
+            return
         if status != "ok":
             await self.close(code=4404 if status == "missing" else 4403)
             return
@@ -306,14 +323,14 @@ class StageConsumer(AsyncWebsocketConsumer):
         if self.role == "judge":
             performer = data["performer"]["id"] if data["performer"] else None
             mine = await sync_to_async(snapshot.judge_part)(
-                self.event_id, self.seat_id, performer, by_link=bool(self.link)
+                self.event_id, self.seat_id, performer, by_link=bool(self.link), device=self.device
             )
             if mine is None:
                 await self.close(code=4403)
                 return
             out.update(mine)
         if self.role == "team":
-            out["me"] = await sync_to_async(team_part)(self.seat_id, self.link)
+            out["me"] = await sync_to_async(team_part)(self.seat_id, self.link, self.device)
             if out["me"] is None:
                 await self.close(code=4403)
                 return

@@ -176,6 +176,7 @@ class JudgeSeat(models.Model):
     link_hash = models.CharField(max_length=64, blank=True, db_index=True)  # SHA-256 of the link token
     link_revoked_at = models.DateTimeField(null=True, blank=True)
     link_used_at = models.DateTimeField(null=True, blank=True)
+    link_device = models.CharField(max_length=64, blank=True)  # SHA-256 of the device that holds the link
 
     class Meta:
         verbose_name = _("评委席位")
@@ -234,6 +235,8 @@ class AuditAction(models.TextChoices):
     SCORE_ACTION = "score_action", _("计分")
     UNDO = "undo", _("撤销")
     TEAM_LINK = "team_link", _("生成队伍链接")
+    SEAT_UNBIND = "seat_unbind", _("解除评委设备绑定")
+    TEAM_UNBIND = "team_unbind", _("解除队伍设备绑定")
 
 
 class AuditEntry(models.Model):

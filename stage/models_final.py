@@ -17,6 +17,7 @@ class Team(models.Model):
     link_hash = models.CharField(max_length=64, blank=True, db_index=True)
     link_revoked_at = models.DateTimeField(null=True, blank=True)
     link_used_at = models.DateTimeField(null=True, blank=True)
+    link_device = models.CharField(max_length=64, blank=True)  # SHA-256 of the device that holds the link
 
     class Meta:
         verbose_name = _("参赛队")

@@ -6,8 +6,10 @@ host    an organiser who may host the game's event (session, Authorization: Bear
 screen  ?display=<the event's screen secret>
 Close codes: 4403 not allowed, 4404 no such game/player, 4409 taken over by another tab.
 
-To the client: `game` frames (stage.quiz_frames; players get their own `me`), `ack` for an answer
-({ok, position, code, message}), `done` for host steps. From the client: `answer {position, choice}`
+To the client: `game` frames (stage.quiz_frames; players get their own `me` — null while a question is
+open), `ack` for an answer ({ok, position, code, message}, sent once its group is written), `done` for
+host steps, `count` ({position, answered, players}: the open question's live answer count) to the host
+and the screen. From the client: `answer {position, choice}`
 (player), `next` / `close` (host), `resync`."""
 
 from __future__ import annotations
@@ -17,17 +19,32 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import connections
 from django.utils import timezone
 
 from accounts.tokens import token_user
 from core.errors import AppError
 
-from . import services
+from . import quiz_frames, services
 from .access import Actor, can_host, display_matches
 from .models import GamePhase, QuizGame, QuizPlayer
 from .quiz_hub import TAKEN_OVER, get_hub, publish, redis_url
+from .services.quiz_batch import PendingAnswer
 
 SESSION_PLAYERS = "stage_quiz_players"  # session key: {pin: player token}
+
+
+def off_thread(fn):
+    """A join or reconnect storm (a hall's Wi-Fi coming back) must not queue on Channels' one database
+    thread: these reads run in the pool and give their connection back."""
+
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return sync_to_async(call, thread_sensitive=False)
 
 
 def authenticate(pin: str, role: str, *, user, bearer, display, token):
@@ -58,6 +75,9 @@ def player_seen(player_id: int) -> tuple[int, object] | None:
 class GameConsumer(AsyncWebsocketConsumer):
     game_id: int
     player_id: int | None = None
+    fast = None
+    slow_since = None
+    delivered: dict
     registered = False
     version = 0
 
@@ -76,7 +96,7 @@ class GameConsumer(AsyncWebsocketConsumer):
         session = self.scope.get("session")
         if not token and session is not None:
             token = (await sync_to_async(session.get)(SESSION_PLAYERS) or {}).get(pin)
-        status, game_id, self.player_id, self.user = await sync_to_async(authenticate)(
+        status, game_id, self.player_id, self.user = await off_thread(authenticate)(
             pin,
             self.role,
             user=self.scope.get("user"),
@@ -91,12 +111,13 @@ class GameConsumer(AsyncWebsocketConsumer):
         self.delivered: dict[int, object] = {}  # question position -> when it reached this connection
         await self.accept()
         if self.player_id:
-            seen = await sync_to_async(player_seen)(self.player_id)
+            seen = await off_thread(player_seen)(self.player_id)
             if seen:
                 self.delivered[seen[0]] = seen[1]
             if redis_url():  # close this player's connection in other processes
-                await sync_to_async(publish)(game_id, "takeover", self.player_id, self.channel_name)
+                await off_thread(publish)(game_id, "takeover", self.player_id, self.channel_name)
         self.hub = get_hub()
+        self.fast = self.hub.sink.attach(self)  # the server's protocol, when the frame sink can write to it
         self.registered = True
         await self.hub.register(self)
 
@@ -109,9 +130,37 @@ class GameConsumer(AsyncWebsocketConsumer):
             return  # an older frame racing a newer broadcast
         self.version = version
         # the connection's own opening time of a question: when its frame was written here
-        if self.player_id and '"phase":"question"' in text[:200]:
-            self.delivered.setdefault(_position(text), timezone.now())
+        if self.player_id and '"phase":"question"' in text:
+            self.delivered.setdefault(quiz_frames.head_position(text), timezone.now())
         await self.send(text_data=text)
+
+    async def answer(self, message: dict, now) -> None:
+        """Timed now (its receive time), written with the other answers of its group, acknowledged after."""
+        position = message.get("position")
+        try:
+            item = PendingAnswer(
+                player_id=self.player_id,
+                position=position,
+                choice=message.get("choice"),
+                received=now,
+                delivered_at=self.delivered.get(int(position)),
+            )
+        except (TypeError, ValueError):
+            reply = {
+                "type": "ack",
+                "ok": False,
+                "position": position,
+                "code": "bad_request",
+                "message": "请求格式不正确。",
+            }
+        else:
+            result = await self.hub.answers.submit(item)
+            if isinstance(result, AppError):
+                reply = {"type": "ack", "ok": False, "position": position, "code": result.code}
+                reply["message"] = str(result.message)
+            else:
+                reply = {"type": "ack", "ok": True, "position": position}
+        await self.send(text_data=json.dumps(reply, ensure_ascii=False))
 
     async def taken_over(self) -> None:
         if self.registered:
@@ -136,34 +185,7 @@ class GameConsumer(AsyncWebsocketConsumer):
             return
         now = timezone.now()
         if kind == "answer" and self.player_id:
-            position = message.get("position")
-            try:
-                delivered = self.delivered.get(int(position))
-                await sync_to_async(services.quiz_answer)(
-                    player_id=self.player_id,
-                    position=position,
-                    choice=message.get("choice"),
-                    now=now,
-                    delivered_at=delivered,
-                )
-                reply = {"type": "ack", "ok": True, "position": position}
-            except AppError as exc:
-                reply = {
-                    "type": "ack",
-                    "ok": False,
-                    "position": position,
-                    "code": exc.code,
-                    "message": str(exc.message),
-                }
-            except (TypeError, ValueError):
-                reply = {
-                    "type": "ack",
-                    "ok": False,
-                    "position": position,
-                    "code": "bad_request",
-                    "message": "请求格式不正确。",
-                }
-            await self.send(text_data=json.dumps(reply, ensure_ascii=False))
+            await self.answer(message, now)
         elif kind in ("next", "close") and self.role == "host":
             try:
                 await sync_to_async(services.quiz_advance)(
@@ -179,9 +201,3 @@ class GameConsumer(AsyncWebsocketConsumer):
                     "ref": message.get("ref"),
                 }
             await self.send(text_data=json.dumps(reply, ensure_ascii=False))
-
-
-def _position(text: str) -> int:
-    start = text.index('"position":') + len('"position":')
-    end = text.index(",", start)
-    return int(text[start:end])

@@ -46,6 +46,8 @@ def build(game_id: int) -> tuple[int, str, dict[int, str]] | None:
             "points": q.points,
         }
         payload["opened_ms"] = int(game.opened_at.timestamp() * 1000) if game.opened_at else None
+        if game.phase == GamePhase.QUESTION:  # the live count at this moment; `count` frames follow
+            payload["answered"] = QuizAnswer.objects.filter(question=q).count()
         if game.phase in (GamePhase.RESULTS, GamePhase.FINISHED):
             answers = list(
                 QuizAnswer.objects.filter(question=q).values_list("player_id", "choice", "points", "correct")
@@ -85,3 +87,10 @@ def me_one(game_id: int, player_id: int) -> str:
         a = QuizAnswer.objects.filter(player=p, question__position=game.position).first()
         part["last"] = {"choice": a.choice, "points": a.points, "correct": a.correct} if a else None
     return dumps(part)
+
+
+def head_position(head: str) -> int:
+    """The question position a head was built for (without parsing the whole frame)."""
+    start = head.index('"position":') + len('"position":')
+    end = head.index(",", start)
+    return int(head[start:end])

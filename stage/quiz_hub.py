@@ -4,8 +4,16 @@ subscription — and each process then reads the game once, encodes it once, and
 all its local players with each player's few bytes of `me` spliced on. Not one channel-layer message per
 player: 5,000 players would be 5,000 Redis messages per question.
 
+Frames go out through the process's frame sink (core.transport, shared with the leaderboards): under
+daphne a frame is framed once and written straight to the sockets. While a question is open every
+connection gets the same frame (`"me":null`: a player's score cannot change before the question closes),
+so the question costs one encoding per process; results carry each player's own part.
+
 One connection per player: registering a player's new connection closes the old one (4409), here and —
-through the same Redis channel — in every other process."""
+through the same Redis channel — in every other process.
+
+Answers are written in groups (stage.quiz_answers); after each group the host and the screen get
+`{"type": "count", "position", "answered", "players"}`, the live answer count of the open question."""
 
 from __future__ import annotations
 
@@ -14,16 +22,23 @@ import contextlib
 import contextvars
 import json
 import logging
+import time
 import weakref
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
+
+from core.redisconf import async_client, sync_client
+from core.transport import Write, process_sink, stuck_reader_seconds
 
 from . import quiz_frames
+from .quiz_answers import AnswerBatcher
 
 log = logging.getLogger(__name__)
 TAKEN_OVER = 4409
+STUCK = 4408
 
 
 def channel() -> str:
@@ -49,8 +64,11 @@ def _build(game_id: int):
 
 
 class QuizHub:
-    def __init__(self, loop: asyncio.AbstractEventLoop):
+    def __init__(self, loop: asyncio.AbstractEventLoop, *, sink=None):
         self.loop = loop
+        self.sink = sink or process_sink()
+        self.answers = AnswerBatcher(loop, self.answers_committed)
+        self.counts: dict[int, tuple[int, int]] = {}  # game id -> (position, answered) last sent
         self.games: dict[int, set] = {}
         self.players: dict[int, object] = {}
         self.frames: dict[int, tuple] = {}  # game id -> (version, head, me map)
@@ -101,7 +119,12 @@ class QuizHub:
 
     # --- notifications ------------------------------------------------------------------------------
 
-    def notify(self, game_id: int, kind: str = "state", player_id: int | None = None, conn: str | None = None):
+    def notify(
+        self, game_id: int, kind: str = "state", player_id: int | None = None, conn: str | None = None, data=None
+    ):
+        if kind == "count":
+            self.send_count(game_id, data or {})
+            return
         if kind == "takeover":
             local = self.players.get(player_id)
             if local is not None and local.channel_name != conn:
@@ -128,18 +151,69 @@ class QuizHub:
                 if frames is None or game_id not in self.games:
                     return
                 self.frames[game_id] = frames
-                version, head, me = frames
-                for i, conn in enumerate(list(self.games.get(game_id, ()))):
-                    try:
-                        await conn.send_frame(head + me.get(conn.player_id, "null") + "}", version)
-                    except Exception:  # a socket closing mid-broadcast must not stop the others
-                        log.debug("quiz send failed", exc_info=True)
-                    if i % 500 == 499:
-                        await asyncio.sleep(0)
+                await self.broadcast(game_id, *frames)
                 if game_id not in self.dirty:
                     return
         finally:
             self.running.discard(game_id)
+
+    async def broadcast(self, game_id: int, version: int, head: str, me: dict) -> None:
+        # the phase key is the only unescaped `"phase":"question"` in a head (texts inside are JSON-escaped)
+        shared = head + "null}" if '"phase":"question"' in head else None
+        position = quiz_frames.head_position(head)
+        prepared: dict = {}
+        slow = False
+        for i, conn in enumerate(list(self.games.get(game_id, ()))):
+            if version < conn.version:
+                continue  # it already has a newer frame
+            frame = shared or head + me.get(conn.player_id, "null") + "}"
+            try:
+                outcome = self.sink.write(conn, frame, prepared)
+                if outcome is Write.ASGI:
+                    await conn.send_frame(frame, version)  # records the delivery itself
+                elif outcome is Write.SLOW:
+                    slow = self._slow_reader(conn) or slow  # skipped: it gets the latest frame once it drains
+                    continue
+                elif shared and conn.player_id:
+                    conn.delivered.setdefault(position, timezone.now())  # the question reached it now
+                conn.version, conn.slow_since = version, None
+            except Exception:  # a socket closing mid-broadcast must not stop the others
+                log.debug("quiz send failed", exc_info=True)
+            if i % 500 == 499:
+                await asyncio.sleep(0)  # let the server flush what is written so far
+        if slow:
+            self.loop.call_later(0.5, self.notify, game_id)
+
+    def _slow_reader(self, conn) -> bool:
+        """True to retry the game soon; a reader stuck past LEADERBOARD_STUCK_READER_S is closed (4408)
+        and its phone's reconnect brings it back with the current frame."""
+        now = time.monotonic()
+        if conn.slow_since is None:
+            conn.slow_since = now
+        if now - conn.slow_since > stuck_reader_seconds():
+            self.unregister(conn)
+            self._spawn(conn.close(code=STUCK))
+            return False
+        return True
+
+    # --- answers and the live count -------------------------------------------------------------------
+
+    def answers_committed(self, outcome) -> None:
+        if outcome.answered and redis_url():  # a PUBLISH blocks: not on the event loop
+            self._spawn(sync_to_async(_announce, thread_sensitive=False)(outcome.answered))
+        elif outcome.answered:
+            _announce(outcome.answered)
+
+    def send_count(self, game_id: int, data: dict) -> None:
+        key = (int(data.get("position", -1)), int(data.get("answered", 0)))
+        last = self.counts.get(game_id)
+        if last is not None and last[0] == key[0] and last[1] >= key[1]:
+            return  # an older count arriving late
+        self.counts[game_id] = key
+        text = json.dumps({"type": "count", **{k: data.get(k) for k in ("position", "answered", "players")}})
+        for conn in self.games.get(game_id, ()):
+            if conn.role in ("host", "screen"):
+                self._spawn(conn.send(text_data=text))
 
     # --- the one Redis subscription of this process ----------------------------------------------
 
@@ -148,11 +222,9 @@ class QuizHub:
             self.listener = self.loop.create_task(self._listen(), context=contextvars.Context())
 
     async def _listen(self) -> None:
-        import redis.asyncio as aioredis
-
         backoff = 0.2
         while self.games:
-            client = aioredis.Redis.from_url(redis_url(), decode_responses=True)
+            client = async_client(redis_url(), decode_responses=True)
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(channel())
@@ -165,7 +237,7 @@ class QuizHub:
                         continue
                     try:
                         data = json.loads(message["data"])
-                        self.notify(int(data["g"]), data.get("k", "state"), data.get("p"), data.get("c"))
+                        self.notify(int(data["g"]), data.get("k", "state"), data.get("p"), data.get("c"), data.get("d"))
                     except (ValueError, KeyError, TypeError):
                         log.warning("bad quiz notification %r", message.get("data"))
             except asyncio.CancelledError:
@@ -180,6 +252,13 @@ class QuizHub:
                     await client.aclose()
 
 
+def _announce(answered: dict) -> None:
+    for game_id, data in answered.items():
+        if data["phase"] != "question":  # counted after the close: push the results again
+            publish(game_id)
+        publish(game_id, "count", data=data)
+
+
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -191,11 +270,13 @@ def get_hub() -> QuizHub:
     return hub
 
 
-def publish(game_id: int, kind: str = "state", player_id: int | None = None, conn: str | None = None) -> None:
+def publish(
+    game_id: int, kind: str = "state", player_id: int | None = None, conn: str | None = None, data=None
+) -> None:
     """From any thread: one Redis PUBLISH (every process's hub), or every hub of this process."""
     if redis_url():
         client = _client(redis_url())
-        client.publish(channel(), json.dumps({"g": game_id, "k": kind, "p": player_id, "c": conn}))
+        client.publish(channel(), json.dumps({"g": game_id, "k": kind, "p": player_id, "c": conn, "d": data}))
         return
     try:
         running = asyncio.get_running_loop()
@@ -205,18 +286,16 @@ def publish(game_id: int, kind: str = "state", player_id: int | None = None, con
         if loop.is_closed():
             continue
         if loop is running:
-            hub.notify(game_id, kind, player_id, conn)
+            hub.notify(game_id, kind, player_id, conn, data)
         else:
-            loop.call_soon_threadsafe(hub.notify, game_id, kind, player_id, conn, context=contextvars.Context())
+            loop.call_soon_threadsafe(hub.notify, game_id, kind, player_id, conn, data, context=contextvars.Context())
 
 
 _clients: dict = {}
 
 
 def _client(url: str):
-    import redis
-
     client = _clients.get(url)
     if client is None:
-        client = _clients[url] = redis.Redis.from_url(url)
+        client = _clients[url] = sync_client(url)
     return client

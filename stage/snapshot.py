@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .aggregation import PerformerResult
+from .devices import holds
 from .models import Criterion, JudgeSeat, Performer, Score, StageEvent
 from .selectors import conflict_map, event_results, fmt, performer_result, seat_in_conflict
 from .timer import Timer, phase
@@ -95,11 +96,15 @@ def build(event_id: int, *, role: str, seat_id: int | None = None, now: datetime
     return data
 
 
-def judge_part(event_id: int, seat_id: int | None, performer_id: int | None, *, by_link: bool = False) -> dict | None:
+def judge_part(
+    event_id: int, seat_id: int | None, performer_id: int | None, *, by_link: bool = False, device: str | None = None
+) -> dict | None:
     """A judge's own part: their seat, their score for the current performer, the criteria. None when
-    the seat is gone or (for a judge who came by link) its link was revoked."""
+    the seat is gone or (for a judge who came by link) its link was revoked or is bound to another device."""
     seat = JudgeSeat.objects.filter(pk=seat_id, event_id=event_id).first() if seat_id else None
-    if seat is None or (by_link and (seat.link_revoked_at is not None or not seat.link_hash)):
+    if seat is None or (
+        by_link and (seat.link_revoked_at is not None or not seat.link_hash or not holds(seat, device))
+    ):
         return None
     current = Performer.objects.filter(pk=performer_id).first() if performer_id else None
     mine = Score.objects.filter(seat=seat, performer=current).first() if current else None

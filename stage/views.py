@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .access import can_host, display_matches, link_hash, seat_for_link, seat_for_user, team_for_link
+from .access import can_host, display_matches, seat_for_link, seat_for_user, team_for_link
 from .consumers import SESSION_LINKS, SESSION_TEAMS
+from .devices import DEVICE_COOKIE, DEVICE_TAKEN, claim, holds, new_device_id, remember_device
 from .errors import NotAllowed
-from .models import EventKind, EventStatus, JudgeSeat, StageEvent, Team
+from .models import EventKind, EventStatus, StageEvent
 from .selectors import TIERS, event_results
 from .verify import verify
 
@@ -65,7 +66,11 @@ def host_console(request, event_id: int):
         raise NotAllowed()
     seats = event.seats.all()
     if event.kind == EventKind.FINAL:
-        return render(request, "stage/final_host.html", {"event": event, "ws": WS_PATH.format(event.pk) + "?role=host"})
+        return render(
+            request,
+            "stage/final_host.html",
+            {"event": event, "ws": WS_PATH.format(event.pk) + "?role=host", "games": event.games.order_by("pk")},
+        )
     return render(
         request,
         "stage/host.html",
@@ -79,33 +84,44 @@ def host_console(request, event_id: int):
 
 
 def judge_link(request, event_id: int, token: str):
-    """The QR on a judge's seat card. The first device to open it keeps the seat; another device gets a
-    refusal until the host issues a new link."""
+    """The QR on a judge's seat card. The first device to open it (page or socket) keeps the seat; another
+    device gets a refusal until the organiser resets the binding or issues a new link."""
     event = _event(event_id)
     seat = seat_for_link(event, token)
     if seat is None:
         return render(
             request, "stage/judge_denied.html", {"event": event, "reason": _("该评委链接无效或已被吊销。")}, status=403
         )
-    links = request.session.get(SESSION_LINKS) or {}
-    if seat.link_used_at is not None and links.get(str(event.pk)) != token:
-        return render(
-            request,
-            "stage/judge_denied.html",
-            {"event": event, "reason": _("该评委链接已在另一台设备上使用。如需更换设备，请联系主持人重新生成链接。")},
-            status=403,
-        )
-    if seat.link_used_at is None:
-        JudgeSeat.objects.filter(pk=seat.pk, link_hash=link_hash(token)).update(link_used_at=timezone.now())
+    return _bind_link(request, event, seat, token, SESSION_LINKS, "judge", "stage:judge")
+
+
+def _bind_link(request, event, holder, token: str, session_key: str, kind: str, then: str):
+    device = request.COOKIES.get(DEVICE_COOKIE) or new_device_id()
+    if not claim(holder, device, timezone.now()):
+        return render(request, "stage/judge_denied.html", {"event": event, "reason": DEVICE_TAKEN[kind]}, status=403)
+    links = request.session.get(session_key) or {}
     links[str(event.pk)] = token
-    request.session[SESSION_LINKS] = links
-    return redirect("stage:judge", event_id=event.pk)
+    request.session[session_key] = links
+    response = redirect(then, event_id=event.pk)
+    remember_device(request, response, device)
+    return response
+
+
+def _device_refusal(request, event, holder, kind: str):
+    """A page opened from a session that holds the link, but on a device other than the bound one."""
+    if holder is not None and not holds(holder, request.COOKIES.get(DEVICE_COOKIE)):
+        return render(request, "stage/judge_denied.html", {"event": event, "reason": DEVICE_TAKEN[kind]}, status=403)
+    return None
 
 
 def judge_page(request, event_id: int):
     event = _event(event_id)
     token = (request.session.get(SESSION_LINKS) or {}).get(str(event.pk))
-    seat = seat_for_link(event, token) or seat_for_user(event, request.user)
+    by_link = seat_for_link(event, token)
+    refusal = _device_refusal(request, event, by_link, "judge")
+    if refusal is not None:
+        return refusal
+    seat = by_link or seat_for_user(event, request.user)
     if seat is None:
         if not request.user.is_authenticated:
             from django.contrib.auth.views import redirect_to_login
@@ -161,24 +177,15 @@ def team_link(request, event_id: int, token: str):
         return render(
             request, "stage/judge_denied.html", {"event": event, "reason": _("该队伍链接无效或已被吊销。")}, status=403
         )
-    links = request.session.get(SESSION_TEAMS) or {}
-    if team.link_used_at is not None and links.get(str(event.pk)) != token:
-        return render(
-            request,
-            "stage/judge_denied.html",
-            {"event": event, "reason": _("该队伍链接已在另一台设备上使用。如需更换设备，请联系主持人重新生成链接。")},
-            status=403,
-        )
-    if team.link_used_at is None:
-        Team.objects.filter(pk=team.pk, link_hash=link_hash(token)).update(link_used_at=timezone.now())
-    links[str(event.pk)] = token
-    request.session[SESSION_TEAMS] = links
-    return redirect("stage:team", event_id=event.pk)
+    return _bind_link(request, event, team, token, SESSION_TEAMS, "team", "stage:team")
 
 
 def team_page(request, event_id: int):
     event = _event(event_id)
     team = team_for_link(event, (request.session.get(SESSION_TEAMS) or {}).get(str(event.pk)))
+    refusal = _device_refusal(request, event, team, "team")
+    if refusal is not None:
+        return refusal
     if team is None:
         return render(
             request, "stage/judge_denied.html", {"event": event, "reason": _("请扫描本队的二维码进入。")}, status=403

@@ -3,8 +3,6 @@ results export, the judge-bias report and the audit log. Every page checks `can_
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -19,7 +17,8 @@ from . import services
 from .access import Actor, can_host
 from .errors import NotAllowed
 from .importing import performers_import
-from .models import JudgeSeat
+from .models import EventKind, JudgeSeat
+from .qr import qr_svg
 from .reports import bias_report, format_offset, results_xlsx
 from .views import _event
 
@@ -31,16 +30,6 @@ def _hosted(request, event_id: int):
     if not can_host(request.user, event):
         raise NotAllowed()
     return event, Actor(user=request.user)
-
-
-def _qr_svg(text: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
-    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    buf = io.BytesIO()
-    img.save(buf)
-    return buf.getvalue().decode()
 
 
 @login_required
@@ -78,12 +67,16 @@ def event_create(request):
 @login_required
 def manage(request, event_id: int):
     event, _actor = _hosted(request, event_id)
+    if event.kind == EventKind.FINAL:
+        from .views_final import manage as final_manage
+
+        return final_manage(request, event)
     new_links = request.session.pop(SESSION_NEW_LINKS, {}) if request.method == "GET" else {}
     seats = []
     for seat in event.seats.all():
         raw = new_links.get(str(seat.pk))
         url = request.build_absolute_uri(reverse("stage:judge_link", args=[event.pk, raw])) if raw else None
-        seats.append({"seat": seat, "link": url, "qr": _qr_svg(url) if url else None})
+        seats.append({"seat": seat, "link": url, "qr": qr_svg(url) if url else None})
     screen_url = (
         request.build_absolute_uri(reverse("stage:screen", args=[event.pk])) + "?display=" + event.display_token
     )
@@ -190,7 +183,7 @@ def manage_action(request, event_id: int, action: str):
             lambda: services.display_rotate(actor=actor, event=event, now=now),
             "大屏链接已更换，旧链接失效。",
         )
-    if action in ("link", "revoke"):
+    if action in ("link", "revoke", "unbind"):
         seat = JudgeSeat.objects.filter(event=event, pk=post.get("seat")).first()
         if seat is None:
             messages.error(request, "没有该席位。")
@@ -198,6 +191,13 @@ def manage_action(request, event_id: int, action: str):
         if action == "revoke":
             return _after(
                 request, event, lambda: services.seat_link_revoke(actor=actor, seat=seat, now=now), "链接已吊销。"
+            )
+        if action == "unbind":
+            return _after(
+                request,
+                event,
+                lambda: services.seat_device_reset(actor=actor, seat=seat, now=now),
+                f"已解除{seat}的设备绑定，下一台打开该链接的设备将取得席位。",
             )
         raw = services.seat_link_issue(actor=actor, seat=seat, now=now)
         links = request.session.get(SESSION_NEW_LINKS, {})

@@ -3,9 +3,12 @@ the game's big screen. Everything moving arrives over `ws/stage/games/<pin>/`.""
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from core.errors import AppError
 
@@ -13,6 +16,7 @@ from . import services
 from .access import can_host, display_matches
 from .errors import NotAllowed
 from .models import QuizGame
+from .qr import qr_svg
 from .quiz_consumer import SESSION_PLAYERS
 
 WS = "/ws/stage/games/{}/"
@@ -54,7 +58,21 @@ def game_host(request, pin: str):
     game = _game(pin)
     if not can_host(request.user, game.event):
         raise NotAllowed()
-    return render(request, "stage/quiz_host.html", {"game": game, "ws": WS.format(pin) + "?role=host"})
+    return render(
+        request,
+        "stage/quiz_host.html",
+        {"game": game, "ws": WS.format(pin) + "?role=host", "join_url": "/stage/play/?pin=" + pin},
+    )
+
+
+@require_GET
+@cache_control(max_age=300)
+def game_qr(request, pin: str):
+    """The join QR for the screen: an SVG made here (no CDN), of /stage/play/?pin=… on this host. The PIN
+    is shown on the screen anyway, so the image is public."""
+    game = _game(pin)
+    url = request.build_absolute_uri(reverse("stage:play")) + "?pin=" + game.pin
+    return HttpResponse(qr_svg(url), content_type="image/svg+xml")
 
 
 def game_screen(request, pin: str):

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import redis
 
+from core.redisconf import sync_client
+
 from .base import (
     AGG_N_RANGE,
     DISTRICT,
@@ -101,7 +103,7 @@ REBUILD_CHUNK = 5000
 
 @lru_cache(maxsize=8)
 def client_for(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
+    return sync_client(url, decode_responses=True, health_check_interval=30)  # REDIS_URL or Sentinel
 
 
 class RedisStore(BoardStore):

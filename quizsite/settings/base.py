@@ -6,6 +6,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from core.dbrouting import replica_from_env
+from core.redisconf import cache_options, channel_layer_host, sentinel_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -104,8 +107,8 @@ SQLITE_OPTIONS = {
 }
 
 
-def database_from_env() -> dict:
-    url = os.environ.get("DATABASE_URL", "").strip()
+def database_from_env(url: str | None = None) -> dict:
+    url = (os.environ.get("DATABASE_URL", "") if url is None else url).strip()
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": DEFAULT_SQLITE_PATH, "OPTIONS": dict(SQLITE_OPTIONS)}
     config = dj_database_url.parse(url, conn_max_age=0)
@@ -122,15 +125,23 @@ def database_from_env() -> dict:
 
 
 DATABASES = {"default": database_from_env()}
+# Statistics and exports may read from a streaming replica (core/dbrouting.py: staleness bound, fallback).
+if replica := replica_from_env(database_from_env):
+    DATABASES["replica"] = replica
+DATABASE_ROUTERS = ["core.dbrouting.ReplicaRouter"]
+REPLICA_MAX_LAG_S = float(os.environ.get("REPLICA_MAX_LAG_S", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- redis: channel layer and cache --------------------------------------
+# REDIS_SENTINELS=host:port,... + REDIS_SENTINEL_MASTER=name switch every Redis client (channel layer,
+# cache, leaderboard store and notifications, stage quiz hub) to Sentinel discovery (core/redisconf.py).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_SENTINEL = sentinel_config()
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [channel_layer_host(REDIS_URL, REDIS_SENTINEL)]},
         }
     }
     CACHES = {
@@ -138,6 +149,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "quizsite"),
+            "OPTIONS": cache_options(REDIS_SENTINEL),
         }
     }
 else:

@@ -1,7 +1,18 @@
 """Every write of the stage app. Views, consumers, commands and the demo call these."""
 
 from .final import action_undo, answer_mark, buzz_record, question_step, risk_choose, team_answer
-from .final_setup import final_create, question_add, question_reserve, round_add, team_add, team_link_issue
+from .final_setup import (
+    final_create,
+    question_add,
+    question_delete,
+    question_reserve,
+    round_add,
+    round_delete,
+    round_move,
+    team_add,
+    team_device_reset,
+    team_link_issue,
+)
 from .live import event_set_status, performer_go, scoring_open, timer_action
 from .quiz import kahoot_points, quiz_advance, quiz_answer, quiz_create, quiz_join, quiz_seen
 from .scoring import performer_lock, score_correct, score_submit, scores_reveal
@@ -15,6 +26,7 @@ from .setup import (
     performer_add,
     performers_from_awards,
     seat_add,
+    seat_device_reset,
     seat_link_issue,
     seat_link_revoke,
 )
@@ -31,12 +43,16 @@ __all__ = [
     "buzz_record",
     "final_create",
     "question_add",
+    "question_delete",
     "question_reserve",
     "question_step",
     "risk_choose",
     "round_add",
+    "round_delete",
+    "round_move",
     "team_add",
     "team_answer",
+    "team_device_reset",
     "team_link_issue",
     "CriterionSpec",
     "conflict_declare",
@@ -54,6 +70,7 @@ __all__ = [
     "scores_reveal",
     "scoring_open",
     "seat_add",
+    "seat_device_reset",
     "seat_link_issue",
     "seat_link_revoke",
     "timer_action",

@@ -37,7 +37,19 @@ def team_add(*, actor: Actor, event: StageEvent, number: int, name: str, school:
     check_host(actor, event)
     if event.kind != EventKind.FINAL:
         raise WrongState("只有知识竞赛决赛可以添加参赛队。")
-    return Team.objects.create(event=event, number=number, name=name, school=school, members=members)
+    name, school = " ".join(str(name).split()), " ".join(str(school).split())
+    members = "、".join(m for m in str(members).replace(",", "、").replace("，", "、").split("、") if m.strip())
+    if not name or not school:
+        raise InvalidQuestion("请填写队名和学校。")
+    if not 1 <= int(number) <= 99:
+        raise InvalidQuestion("队号须为 1–99。")
+    if len(name) > 50 or len(school) > 100 or len(members) > 200:
+        raise InvalidQuestion("队名、学校或队员名单过长。")
+    try:
+        with transaction.atomic():
+            return Team.objects.create(event=event, number=number, name=name, school=school, members=members)
+    except IntegrityError:
+        raise InvalidQuestion(f"队号 {number} 已被使用。") from None
 
 
 @transaction.atomic
@@ -45,11 +57,21 @@ def team_link_issue(*, actor: Actor, team: Team, now: datetime) -> str:
     """A new QR link for the team's device; the previous one stops working."""
     check_host(actor, team.event)
     raw = secrets.token_urlsafe(24)
-    team.link_hash, team.link_revoked_at, team.link_used_at = link_hash(raw), None, None
-    team.save(update_fields=["link_hash", "link_revoked_at", "link_used_at"])
+    team.link_hash, team.link_revoked_at, team.link_used_at, team.link_device = link_hash(raw), None, None, ""
+    team.save(update_fields=["link_hash", "link_revoked_at", "link_used_at", "link_device"])
     audit(event=team.event, action=AuditAction.TEAM_LINK, actor=actor, now=now, team=team.number)
     changed(team.event)
     return raw
+
+
+@transaction.atomic
+def team_device_reset(*, actor: Actor, team: Team, now: datetime) -> None:
+    """Free the team's link from its bound device (logged); the next device to open it takes it."""
+    check_host(actor, team.event)
+    team.link_device, team.link_used_at = "", None
+    team.save(update_fields=["link_device", "link_used_at"])
+    audit(event=team.event, action=AuditAction.TEAM_UNBIND, actor=actor, now=now, team=team.number)
+    changed(team.event)
 
 
 @transaction.atomic
@@ -68,7 +90,15 @@ def round_add(
     check_host(actor, event)
     if kind not in RoundKind.values:
         raise InvalidQuestion("未知的轮次类型。")
-    position = event.rounds.count()
+    title = " ".join(str(title).split()) or RoundKind(kind).label
+    if len(title) > 50:
+        raise InvalidQuestion("轮次名称不能超过 50 个字。")
+    if not (0 <= points <= 1000 and 5 <= answer_s <= 600 and 1 <= buzz_window_s <= 120 and 0 <= penalty <= 1000):
+        raise InvalidQuestion("分值 0–1000，答题时间 5–600 秒，抢答时限 1–120 秒，扣分 0–1000。")
+    if kind == RoundKind.RISK and (not risk_choices or any(not 1 <= int(c) <= 1000 for c in risk_choices)):
+        raise InvalidQuestion("风险题须至少有一个分值，每个分值为 1–1000。")
+    last = event.rounds.order_by("-position").values_list("position", flat=True).first()
+    position = 0 if last is None else last + 1
     return Round.objects.create(
         event=event,
         position=position,
@@ -78,8 +108,53 @@ def round_add(
         answer_s=answer_s,
         buzz_window_s=buzz_window_s,
         penalty=penalty,
-        risk_choices=list(risk_choices) if kind == RoundKind.RISK else [],
+        risk_choices=sorted({int(c) for c in risk_choices}) if kind == RoundKind.RISK else [],
     )
+
+
+def _untouched(round_: Round) -> None:
+    if round_.questions.filter(shown_at__isnull=False).exists() or round_.event.current_question_id in set(
+        round_.questions.values_list("pk", flat=True)
+    ):
+        raise WrongState("该轮已有题目上过台，不能再调整。")
+
+
+@transaction.atomic
+def round_move(*, actor: Actor, round_: Round, up: bool) -> None:
+    """Swap the round with its neighbour in the running order."""
+    check_host(actor, round_.event)
+    rounds = list(round_.event.rounds.select_for_update().order_by("position", "id"))
+    i = next(i for i, r in enumerate(rounds) if r.pk == round_.pk)
+    j = i - 1 if up else i + 1
+    if not 0 <= j < len(rounds):
+        return
+    rounds[i], rounds[j] = rounds[j], rounds[i]
+    for position, r in enumerate(rounds):
+        if r.position != position:
+            Round.objects.filter(pk=r.pk).update(position=position)
+    changed(round_.event)
+
+
+@transaction.atomic
+def round_delete(*, actor: Actor, round_: Round, now: datetime) -> None:
+    """Remove a round and its questions (reserved bank questions are released) before any went on stage."""
+    check_host(actor, round_.event)
+    _untouched(round_)
+    audit(event=round_.event, action=AuditAction.QUESTION, actor=actor, now=now, deleted_round=round_.title)
+    round_.delete()
+    changed(round_.event)
+
+
+@transaction.atomic
+def question_delete(*, actor: Actor, question: FinalQuestion, now: datetime) -> None:
+    """Remove a question that has not been on stage (a reserved bank question is released)."""
+    event = question.round.event
+    check_host(actor, event)
+    if question.shown_at is not None or event.current_question_id == question.pk:
+        raise WrongState("该题已上过台，不能删除。")
+    audit(event=event, action=AuditAction.QUESTION, actor=actor, now=now, deleted_question=question.pk)
+    question.delete()
+    changed(event)
 
 
 def _check_team_for_round(round_: Round, team: Team | None) -> None:

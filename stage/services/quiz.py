@@ -17,7 +17,7 @@ from django.db.models import F
 from core.events import send_on_commit
 
 from ..access import Actor, check_host
-from ..errors import AlreadyDone, BadNickname, InvalidQuestion, NicknameTaken, NoSuchGame, NotOpen, TooLate, WrongState
+from ..errors import BadNickname, InvalidQuestion, NicknameTaken, NoSuchGame, WrongState
 from ..models import GamePhase, QuizAnswer, QuizGame, QuizPlayer, QuizQuestion, StageEvent
 from ..signals import quiz_changed
 
@@ -163,35 +163,11 @@ def opened_for(game: QuizGame, player: QuizPlayer, delivered_at: datetime | None
     return start
 
 
-@transaction.atomic
 def quiz_answer(*, player_id: int, position, choice, now: datetime, delivered_at: datetime | None = None) -> QuizAnswer:
-    player = QuizPlayer.objects.select_related("game").filter(pk=player_id).first()
-    if player is None:
-        raise NoSuchGame()
-    game = player.game
-    if game.phase != GamePhase.QUESTION or str(position) != str(game.position):
-        raise NotOpen()
-    q = QuizQuestion.objects.get(game=game, position=game.position)
-    if choice not in {o["key"] for o in q.options}:
-        raise InvalidQuestion("请选择一个选项。")
-    elapsed = int((now - opened_for(game, player, delivered_at)).total_seconds() * 1000)
-    if elapsed > q.time_s * 1000:
-        raise TooLate()
-    correct = choice == q.answer
-    points = kahoot_points(points=q.points, elapsed_ms=elapsed, time_ms=q.time_s * 1000) if correct else 0
-    try:
-        with transaction.atomic():
-            answer = QuizAnswer.objects.create(
-                player=player,
-                question=q,
-                choice=choice,
-                elapsed_ms=max(elapsed, 0),
-                correct=correct,
-                points=points,
-                at=now,
-            )
-    except IntegrityError:
-        raise AlreadyDone("本题已作答。") from None
-    if points:
-        QuizPlayer.objects.filter(pk=player.pk).update(score=F("score") + points)
-    return answer
+    """One answer, by the same rules and code as the sockets' groups (services.quiz_batch)."""
+    from .quiz_batch import PendingAnswer, quiz_answers_commit
+
+    result = quiz_answers_commit([PendingAnswer(player_id, position, choice, now, delivered_at)]).results[0]
+    if isinstance(result, Exception):
+        raise result
+    return result

@@ -194,8 +194,8 @@ def seat_link_issue(*, actor: Actor, seat: JudgeSeat, now: datetime) -> str:
     """A new link token for the seat (shown once, as a QR); the previous link stops working."""
     check_host(actor, seat.event)
     raw = secrets.token_urlsafe(24)
-    seat.link_hash, seat.link_revoked_at, seat.link_used_at = link_hash(raw), None, None
-    seat.save(update_fields=["link_hash", "link_revoked_at", "link_used_at"])
+    seat.link_hash, seat.link_revoked_at, seat.link_used_at, seat.link_device = link_hash(raw), None, None, ""
+    seat.save(update_fields=["link_hash", "link_revoked_at", "link_used_at", "link_device"])
     audit(event=seat.event, action=AuditAction.SEAT_LINK, actor=actor, now=now, seat_number=seat.number)
     return raw
 
@@ -207,6 +207,18 @@ def seat_link_revoke(*, actor: Actor, seat: JudgeSeat, now: datetime) -> None:
     seat.save(update_fields=["link_revoked_at"])
     audit(event=seat.event, action=AuditAction.SEAT_REVOKE, actor=actor, now=now, seat_number=seat.number)
     changed(seat.event)  # connected devices of that seat re-check and are closed
+
+
+@transaction.atomic
+def seat_device_reset(*, actor: Actor, seat: JudgeSeat, now: datetime) -> None:
+    """Free the seat's link from the device it is bound to (a judge's phone died): the next device to open
+    the same link takes the seat. Logged; devices still connected re-check and the old one is closed once
+    another device has claimed the link."""
+    check_host(actor, seat.event)
+    seat.link_device, seat.link_used_at = "", None
+    seat.save(update_fields=["link_device", "link_used_at"])
+    audit(event=seat.event, action=AuditAction.SEAT_UNBIND, actor=actor, now=now, seat_number=seat.number)
+    changed(seat.event)
 
 
 @transaction.atomic

@@ -8,7 +8,10 @@
   var el = StageLive.el;
   var live = new StageLive(root.getAttribute("data-ws"), {
     onState: render,
-    onMessage: function (m) { if (m.type === "done") $("feedback").textContent = m.ok ? "✔ 已提交" : "✘ " + m.message; },
+    onMessage: function (m) {
+      if (m.type === "done") $("feedback").textContent = m.ok ? "✔ 已提交" : "✘ " + m.message;
+      if (m.type === "refused") $("feedback").textContent = "✘ " + m.message;
+    },
     onStatus: StageFinal.status
   });
   StageFinal.tick(live);

@@ -12,6 +12,7 @@
   var LABELS = { submitted: "已评分", pending: "待评分", conflict: "回避" };
   var shownFor = null;   // performer id whose fields are on screen
   var dirty = false;     // the judge is typing: do not overwrite fields from the server
+  var refused = false;   // the server refused this device
 
   function loadQueue() {
     try { return JSON.parse(window.localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
@@ -27,6 +28,7 @@
     onState: function (s) { render(s); flush(); },
     onMessage: onMessage,
     onStatus: function (s) {
+      if (refused) return;  // the server said why (another device holds this link): keep its words
       $("conn").textContent = s === "live" ? "已连接" : s === "closed" ? "连接已关闭，请联系工作人员" : "网络断开，正在重连…";
       root.setAttribute("data-conn", s);
     }
@@ -41,6 +43,12 @@
   }
 
   function onMessage(m) {
+    if (m.type === "refused") {
+      refused = true;
+      $("conn").textContent = m.message;
+      root.setAttribute("data-conn", "closed");
+      return;
+    }
     if (m.type === "ack") {
       var q = loadQueue();
       if (m.ok || m.final) {

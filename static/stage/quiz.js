@@ -19,12 +19,26 @@
 
   function onMessage(m) {
     if (m.type === "game") { game = m; render(m); return; }
+    if (m.type === "count") { showCount(m); return; }
     if (m.type === "ack") { $("feedback").textContent = m.ok ? "✔ 已提交，等待公布" : "✘ " + m.message; return; }
     if (m.type === "done") { $("feedback").textContent = m.ok ? "✔" : "✘ " + m.message; }
   }
 
+  // host and screen: "answered / joined" for the open question, pushed after each written group of answers
+  function showCount(m) {
+    var box = $("answered");
+    if (!box || !game || game.phase !== "question" || m.position !== game.position) return;
+    box.textContent = "已作答 " + m.answered + " / " + m.players;
+    box.hidden = false;
+  }
+
   function render(g) {
     if ($("players")) $("players").textContent = g.players;
+    var count = $("answered");
+    if (count) {
+      count.hidden = g.phase !== "question";
+      if (g.phase === "question" && typeof g.answered === "number") count.textContent = "已作答 " + g.answered + " / " + g.players;
+    }
     var q = g.question;
     $("stem").textContent = g.phase === "lobby" ? "等待主持人开始…" : q ? (q.position + 1) + "/" + g.count + " " + q.stem : "";
     if (g.me) { $("my-score").textContent = g.me.score; $("my-rank").textContent = g.me.rank; }

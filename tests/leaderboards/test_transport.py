@@ -5,16 +5,16 @@ import logging
 import pytest
 from django.utils import timezone
 
-from leaderboards import transport
+from core import transport
+from core.transport import AsgiSink, DaphneSink, Write, choose_sink
 from leaderboards.hub import Group, Hub
-from leaderboards.transport import AsgiSink, DaphneSink, Write, choose_sink
 from tests.leaderboards.clock import ManualClock
 
 TESTED = {"daphne": "4.2.3", "autobahn": "26.10.2", "twisted": "26.10.0"}
 
 
 def test_daphne_sink_is_chosen_only_for_the_tested_versions(caplog):
-    caplog.set_level(logging.INFO, logger="leaderboards.transport")
+    caplog.set_level(logging.INFO, logger="core.transport")
     assert isinstance(choose_sink(TESTED), DaphneSink)
     assert "leaderboard sink: daphne" in caplog.text
     caplog.clear()

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from playlist.errors import ConsentError
 from playlist.models import ConsentAction, ConsentRecord, ConsentRole, VideoConsent
-from playlist.selectors import consent_role
+from playlist.selectors import consent_role, consentable_entries
 from playlist.services import consent_grant, consent_withdraw
 from tests.factories import make_teacher
 
@@ -55,6 +55,9 @@ def test_unit_staff_speak_for_a_unit_entry(world):
     staff = make_teacher(t.school_b, username="staff_b")
     assert consent_role(staff, entry) == ConsentRole.UNIT_STAFF
     assert consent_role(t.teacher_a, entry) is None
+    entry.save(update_fields=["unit"])
+    assert entry in consentable_entries(staff)  # the consent page lists the unit's entries to its staff
+    assert consent_role(entry.author, entry) is None  # a unit entry is the unit's, not its first submitter's
 
 
 def test_organiser_records_a_withdrawal_but_never_a_grant(client, world):

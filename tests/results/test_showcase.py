@@ -123,5 +123,9 @@ def test_video_work_is_served_only_while_shown(client, setup):
     assert response.status_code == 200
     assert response["Content-Type"] == "video/mp4"
     assert response["X-Content-Type-Options"] == "nosniff"
+    ranged = client.get(url, headers={"range": "bytes=4-11"})  # phones seek: iOS plays only with ranges
+    assert ranged.status_code == 206
+    assert ranged["Content-Range"] == "bytes 4-11/44"
+    assert b"".join(ranged.streaming_content) == b"ftypmp42"
     showcase_withdraw(actor=t.city_organiser, scope=scope_for(t.city_organiser), item=item)
     assert client.get(url).status_code == 404

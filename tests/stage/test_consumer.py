@@ -27,8 +27,10 @@ def ws_app(settings):
     return browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
 
 
-async def connect(app, event, role, query="", *, token=None, origin=ORIGIN):
+async def connect(app, event, role, query="", *, token=None, origin=ORIGIN, cookie=None):
     headers = [origin] if origin else []
+    if cookie:
+        headers.append((b"cookie", f"stage_device={cookie}".encode()))
     if token:
         headers.append((b"authorization", f"Bearer {token}".encode()))
     comm = WebsocketCommunicator(app, f"/ws/stage/events/{event.pk}/?role={role}{query}", headers=headers)
@@ -59,7 +61,7 @@ async def test_each_role_needs_its_own_credential(ws_app):
         ("host", "", host_token, True),
         ("judge", "", host_token, False),
         ("judge", "", judge_token, True),
-        ("judge", f"&link={link}", None, True),
+        ("judge", f"&link={link}&device=phone-1", None, True),
         ("judge", "&link=nope", None, False),
         ("public", "", None, True),
     ]
@@ -139,7 +141,7 @@ async def test_rotating_the_screen_secret_and_revoking_a_link_close_old_devices(
     st = await db(Stage)(judges=2)
     link = await db(services.seat_link_issue)(actor=st.host, seat=st.seats[1], now=timezone.now())
     screen, ok, _ = await connect(ws_app, st.event, "screen", f"&display={st.event.display_token}")
-    judge, ok2, _ = await connect(ws_app, st.event, "judge", f"&link={link}")
+    judge, ok2, _ = await connect(ws_app, st.event, "judge", f"&link={link}&device=phone-1")
     assert ok and ok2
     await screen.receive_json_from(timeout=5)
     await judge.receive_json_from(timeout=5)

@@ -86,9 +86,14 @@ def test_host_two_team_devices_screen_and_a_player_phone(live_daphne, chromium_b
         phone.wait_for_selector("#conn:text('已连接')")
         host.goto(f"{base}/stage/games/{g.pin}/host/")
         host.wait_for_selector("#players:text('1')")
+        screen.goto(f"{base}/stage/games/{g.pin}/screen/?display={f.event.display_token}")
+        screen.wait_for_function("document.querySelector('img.pin-qr').naturalWidth > 0")  # the join QR
         host.keyboard.press("n")
+        host.wait_for_selector("#answered:text('已作答 0 / 1')")
         phone.locator(".quiz-option").first.click()
         phone.wait_for_selector("#feedback:has-text('已提交')")
+        host.wait_for_selector("#answered:text('已作答 1 / 1')")  # the live count, pushed after the write
+        screen.wait_for_selector("#answered:text('已作答 1 / 1')")
         host.keyboard.press("c")
         phone.wait_for_selector("#correct:has-text('答对')")
         assert int(phone.locator("#my-score").text_content()) > 900

@@ -24,7 +24,7 @@ async def test_team_device_buzzes_over_the_socket_and_cannot_act_as_host_or_anot
     assert not ok and code == 4403
     host, ok, _ = await connect(ws_app, f.event, "host", token=host_token)
     assert ok
-    team1, ok, _ = await connect(ws_app, f.event, "team", f"&link={links[0]}")
+    team1, ok, _ = await connect(ws_app, f.event, "team", f"&link={links[0]}&device=team-1")
     assert ok
     first = await until(team1, lambda m: m["type"] == "state")
     assert first["me"]["team"] == 1 and first["final"]["question"] is None

@@ -1,4 +1,5 @@
-"""How the hub hands a board frame to a socket: the one place that knows a server's internals.
+"""How a fan-out hub hands a frame to a socket: the one place that knows a server's internals. Shared by
+the leaderboards hub and the stage hall quiz (core, so both layers can use it).
 
 Two sinks; one is chosen per process when its first hub starts (`choose_sink`), and logged:
 - `DaphneSink` frames a board once per broadcast with autobahn's `prepareMessage` and writes the bytes
@@ -168,3 +169,15 @@ def choose_sink(versions: dict[str, str | None] | None = None):
         return AsgiSink()
     log.info("leaderboard sink: daphne (%s)", ", ".join(f"{k} {v}" for k, v in versions.items()))
     return DaphneSink()
+
+
+_sink = None
+
+
+def process_sink():
+    """The frame sink of this process, chosen (and logged) once, when its first hub starts; every hub of
+    the process (leaderboards, the hall quiz) shares it."""
+    global _sink
+    if _sink is None:
+        _sink = choose_sink()
+    return _sink

@@ -1,0 +1,141 @@
+"""Hall-quiz answers written in groups (group commit). Thousands of phones answer within seconds; one
+transaction and one INSERT per answer on Channels' single database thread would queue them behind each
+other. The hub's batcher (stage.quiz_answers) collects what arrives while the previous group is being
+written and hands it here, on a pool thread: one transaction per group, the players, the questions and
+the existing answers read once, one INSERT, one UPDATE of the scores.
+
+The rules are `quiz_answer`'s (one answer per player and question; points by speed with the time taken
+from when the question reached the player's connection; an answer received after T is refused). An
+answer received while the question was open counts even if the host closed it before the group was
+written; its results are then pushed again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
+
+from ..errors import AlreadyDone, InvalidQuestion, NoSuchGame, NotOpen, TooLate
+from ..models import GamePhase, QuizAnswer, QuizGame, QuizPlayer, QuizQuestion
+from .quiz import kahoot_points, opened_for
+
+SCORE_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PendingAnswer:
+    player_id: int
+    position: object  # as the phone sent it; checked here
+    choice: object
+    received: datetime  # when the socket received it: the answer's time, however long it waited
+    delivered_at: datetime | None  # when the question reached this connection
+
+
+@dataclass
+class BatchOutcome:
+    results: list  # per answer, in order: a QuizAnswer (accepted) or an AppError (refused, with reason)
+    answered: dict[int, dict]  # game id -> {"position", "answered", "players", "phase"} after this group
+
+
+def _check(item: PendingAnswer, player, game, question):
+    """The refusal for one answer, or (elapsed ms, correct, points)."""
+    if player is None or game is None:
+        return NoSuchGame()
+    if str(item.position) != str(game.position) or question is None:
+        return NotOpen()
+    open_now = game.phase == GamePhase.QUESTION
+    closed_after = game.closed_at is not None and game.opened_at is not None and item.received <= game.closed_at
+    if not (open_now or closed_after) or game.opened_at is None or item.received < game.opened_at:
+        return NotOpen()
+    if not isinstance(item.choice, str) or item.choice not in {o["key"] for o in question.options}:
+        return InvalidQuestion("请选择一个选项。")
+    elapsed = int((item.received - opened_for(game, player, item.delivered_at)).total_seconds() * 1000)
+    if elapsed > question.time_s * 1000:
+        return TooLate()
+    correct = item.choice == question.answer
+    points = kahoot_points(points=question.points, elapsed_ms=elapsed, time_ms=question.time_s * 1000) if correct else 0
+    return max(elapsed, 0), correct, points
+
+
+def quiz_answers_commit(items: list[PendingAnswer]) -> BatchOutcome:
+    """Write a group in one transaction, then count each question's answers after the commit: of two
+    processes committing at once, the later one's count then includes the other's answers."""
+    results, questions, games = _write(items)
+    answered = {}
+    for game_id, q in questions.items():
+        if any(isinstance(r, QuizAnswer) and r.question_id == q.pk for r in results):
+            answered[game_id] = {
+                "position": q.position,
+                "answered": QuizAnswer.objects.filter(question=q).count(),
+                "players": QuizPlayer.objects.filter(game_id=game_id).count(),
+                "phase": games[game_id].phase,
+            }
+    return BatchOutcome(results=results, answered=answered)
+
+
+@transaction.atomic
+def _write(items: list[PendingAnswer]):
+    players = {p.pk: p for p in QuizPlayer.objects.filter(pk__in={i.player_id for i in items})}
+    games = {g.pk: g for g in QuizGame.objects.filter(pk__in={p.game_id for p in players.values()})}
+    questions = {
+        q.game_id: q
+        for q in QuizQuestion.objects.filter(game_id__in=games).filter(
+            position__in={g.position for g in games.values() if g.position >= 0}
+        )
+        if q.position == games[q.game_id].position
+    }
+    done = set(
+        QuizAnswer.objects.filter(question__in=questions.values(), player_id__in=players).values_list(
+            "player_id", "question_id"
+        )
+    )
+    results: list = []
+    rows: list[QuizAnswer] = []
+    for item in items:
+        player = players.get(item.player_id)
+        game = games.get(player.game_id) if player else None
+        question = questions.get(game.pk) if game else None
+        verdict = _check(item, player, game, question)
+        if isinstance(verdict, Exception):
+            results.append(verdict)
+            continue
+        if (player.pk, question.pk) in done:
+            results.append(AlreadyDone("本题已作答。"))
+            continue
+        done.add((player.pk, question.pk))  # a second answer of the same player in this group
+        elapsed, correct, points = verdict
+        row = QuizAnswer(
+            player=player,
+            question=question,
+            choice=item.choice,
+            elapsed_ms=elapsed,
+            correct=correct,
+            points=points,
+            at=item.received,
+        )
+        rows.append(row)
+        results.append(row)
+    # another process may have written one of these players' answers meanwhile: the unique constraint
+    # keeps the first, and the rows we did not write are told so
+    QuizAnswer.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        written = set(
+            QuizAnswer.objects.filter(
+                question_id__in={r.question_id for r in rows}, player_id__in={r.player_id for r in rows}
+            ).values_list("player_id", "question_id", "at", "choice")
+        )
+        for i, res in enumerate(results):
+            if isinstance(res, QuizAnswer) and (res.player_id, res.question_id, res.at, res.choice) not in written:
+                results[i] = AlreadyDone("本题已作答。")
+    _add_scores([r for r in results if isinstance(r, QuizAnswer) and r.points])
+    return results, questions, games
+
+
+def _add_scores(accepted: list[QuizAnswer]) -> None:
+    """One UPDATE per chunk: score = score + CASE id WHEN … THEN points END."""
+    for start in range(0, len(accepted), SCORE_CHUNK):
+        chunk = accepted[start : start + SCORE_CHUNK]
+        delta = Case(*[When(pk=a.player_id, then=Value(a.points)) for a in chunk], output_field=IntegerField())
+        QuizPlayer.objects.filter(pk__in=[a.player_id for a in chunk]).update(score=F("score") + delta)
