@@ -209,13 +209,20 @@ def attempt_for_user(*, user: User, attempt_id: int, now: datetime | None = None
     return attempt
 
 
-def answer_check_shape(*, item: AttemptItem, answer) -> None:
-    revision = item.revision
-    options = [{"key": LETTERS[i]} for i in range(len(item.option_order))]
+def answer_shape_check(*, qtype: str, option_count: int, blank_count: int, answer) -> None:
+    """MalformedAnswer unless `answer` fits the question (also the answer fast path's check)."""
+    options = [{"key": LETTERS[i]} for i in range(option_count)]
     try:
-        validate_answer_shape(qtype=revision.qtype, options=options, blank_count=revision.blank_count, answer=answer)
+        validate_answer_shape(qtype=qtype, options=options, blank_count=blank_count, answer=answer)
     except ShapeError as exc:
         raise errors.MalformedAnswer(str(exc)) from exc
+
+
+def answer_check_shape(*, item: AttemptItem, answer) -> None:
+    revision = item.revision
+    answer_shape_check(
+        qtype=revision.qtype, option_count=len(item.option_order), blank_count=revision.blank_count, answer=answer
+    )
 
 
 def answer_save(*, user: User, attempt_id: int, question_id: int, answer, now: datetime | None = None) -> int:
