@@ -40,7 +40,8 @@ from core.fastpath import FastPath, GroupCommit, Lru, Reply
 from .chain import link_hash
 from .errors import AlreadyVotedToday, DailyLimit
 from .live import publisher
-from .services.voting import CODE_LENGTH, VOTING_STATUSES, code_hash, ip_prefix_of, normalize_code, short_hash
+from .services.voting import CODE_LENGTH, code_hash, ip_prefix_of, normalize_code, short_hash
+from .voting_set import VOTING_STATUSES
 
 log = logging.getLogger(__name__)
 VOTE_PATH = re.compile(r"^/api/v1/honours/campaigns/(\d{1,18})/votes$")

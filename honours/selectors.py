@@ -11,7 +11,7 @@ from accounts.selectors import Scope
 
 from .models import Campaign, CampaignLevel, Candidate, CandidateStatus, LevelApproval, Notice, Vote, VoteFlag
 from .services.quotas import ORG_KIND_OF_LEVEL
-from .services.voting import voting_candidates, voting_open
+from .voting_set import voting_candidates, voting_open
 
 
 def campaign_stage(campaign: Campaign, now: datetime) -> str:

@@ -20,7 +20,7 @@ from django.db.models import Count
 from judging.aggregation import q2, trimmed_mean
 
 from .models import Campaign, CountDisplay, Formula, PanelScore, Vote, VoteFlag, VoteFlagState
-from .services.voting import voting_candidates
+from .voting_set import voting_candidates
 
 NOT_COUNTED = (VoteFlagState.QUARANTINED, VoteFlagState.INVALIDATED)
 

@@ -1,5 +1,7 @@
 """Judging proper: rubrics, rounds, panels, conflicts, assignments, scores, awards and the audit log
-(re-exported from judging.models)."""
+(re-exported from judging.models).
+Entries and contests are named by string (Django's lazy references), so this module does not import
+judging.models back."""
 
 from decimal import Decimal
 
@@ -11,11 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 
-from .models import Entry, SubmissionContest
-
 
 class Rubric(models.Model):
-    contest = models.OneToOneField(SubmissionContest, on_delete=models.CASCADE, related_name="rubric")
+    contest = models.OneToOneField("SubmissionContest", on_delete=models.CASCADE, related_name="rubric")
     frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
 
     class Meta:
@@ -60,7 +60,7 @@ class RoundStatus(models.TextChoices):
 
 
 class Round(models.Model):
-    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="rounds")
+    contest = models.ForeignKey("SubmissionContest", on_delete=models.CASCADE, related_name="rounds")
     order = models.PositiveSmallIntegerField(_("轮次"), default=1)
     name = models.CharField(_("名称"), max_length=50)
     level = models.CharField(_("级别"), max_length=16, choices=RoundLevel.choices, default=RoundLevel.CITY)
@@ -97,7 +97,7 @@ class RoundEntry(models.Model):
     """An entry taking part in a round; `advanced` marks it as moved on to the next round."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_entries")
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="round_entries")
+    entry = models.ForeignKey("Entry", on_delete=models.CASCADE, related_name="round_entries")
     flagged = models.BooleanField(_("评分分歧"), default=False)
     flag_note = models.CharField(max_length=200, blank=True)
     advanced = models.BooleanField(_("晋级"), default=False)
@@ -110,9 +110,9 @@ class JudgeConflict(models.Model):
     """A declared conflict of interest: the judge never judges this entry, or any entry from this org
     (school or district subtree)."""
 
-    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="conflicts")
+    contest = models.ForeignKey("SubmissionContest", on_delete=models.CASCADE, related_name="conflicts")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    entry = models.ForeignKey("Entry", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     reason = models.CharField(_("原因"), max_length=200, blank=True)
 
@@ -124,7 +124,7 @@ class JudgeConflict(models.Model):
 class JudgePairRule(models.Model):
     """Two judges who must never share an entry (e.g. same school, same family)."""
 
-    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="judge_pairs")
+    contest = models.ForeignKey("SubmissionContest", on_delete=models.CASCADE, related_name="judge_pairs")
     judge_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     judge_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
@@ -137,7 +137,7 @@ class AssignmentSource(models.TextChoices):
 
 class Assignment(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
+    entry = models.ForeignKey("Entry", on_delete=models.CASCADE, related_name="assignments")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="judging_assignments")
     source = models.CharField(max_length=8, choices=AssignmentSource.choices, default=AssignmentSource.AUTO)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -192,8 +192,8 @@ class Award(models.Model):
     """One entry's award. Rows with published_at=None are the organiser's draft; publication stamps
     every row of the contest at once and they are frozen afterwards."""
 
-    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="awards")
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="awards")
+    contest = models.ForeignKey("SubmissionContest", on_delete=models.CASCADE, related_name="awards")
+    entry = models.ForeignKey("Entry", on_delete=models.PROTECT, related_name="awards")
     tier = models.CharField(_("奖项"), max_length=16, choices=AwardTier.choices)
     rank = models.PositiveIntegerField(_("名次"))
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2)
@@ -225,7 +225,7 @@ JUDGING_LOG_LABELS = {
 class JudgingLog(models.Model):
     """Audit trail: reopened scores (with reason), manual reassignments, publication."""
 
-    contest = models.ForeignKey(SubmissionContest, on_delete=models.CASCADE, related_name="logs")
+    contest = models.ForeignKey("SubmissionContest", on_delete=models.CASCADE, related_name="logs")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=32)
     detail = models.JSONField(default=dict, blank=True)

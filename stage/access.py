@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.http import Http404
+
 from accounts.models import Role
 from accounts.selectors import scope_for
 
@@ -35,6 +37,21 @@ def can_host(user, event: StageEvent) -> bool:
         return False
     scope = scope_for(user)
     return scope.is_admin or (scope.has_role(Role.ORGANISER) and scope.manages(event.owner_org))
+
+
+def event_or_404(event_id: int) -> StageEvent:
+    event = StageEvent.objects.select_related("owner_org").filter(pk=event_id).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def hosted_event(user, event_id: int) -> tuple[StageEvent, Actor]:
+    """The event a host or organiser page acts on, refused unless `user` may host it."""
+    event = event_or_404(event_id)
+    if not can_host(user, event):
+        raise NotAllowed()
+    return event, Actor(user=user)
 
 
 def seat_for_user(event: StageEvent, user) -> JudgeSeat | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .access import can_host, display_matches, seat_for_link, seat_for_user, team_for_link
+from .access import can_host, display_matches, event_or_404, seat_for_link, seat_for_user, team_for_link
 from .consumers import SESSION_LINKS, SESSION_TEAMS
 from .devices import DEVICE_COOKIE, DEVICE_TAKEN, claim, holds, new_device_id, remember_device
 from .errors import NotAllowed
@@ -18,13 +18,6 @@ from .selectors import TIERS, event_results
 from .verify import verify
 
 WS_PATH = "/ws/stage/events/{}/"
-
-
-def _event(event_id: int) -> StageEvent:
-    event = StageEvent.objects.select_related("owner_org").filter(pk=event_id).first()
-    if event is None:
-        raise Http404
-    return event
 
 
 def event_list(request):
@@ -36,7 +29,7 @@ def event_list(request):
 def event_public(request, event_id: int):
     """Programme, rules, draw commitment and results. Results shown are those revealed on stage; once
     the event has finished, the official (locked) results with awards."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     finished = event.status == EventStatus.FINISHED
     results = event_results(event, only="locked" if finished else "revealed")
     return render(
@@ -57,7 +50,7 @@ def event_public(request, event_id: int):
 
 
 def host_console(request, event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
 
@@ -86,7 +79,7 @@ def host_console(request, event_id: int):
 def judge_link(request, event_id: int, token: str):
     """The QR on a judge's seat card. The first device to open it (page or socket) keeps the seat; another
     device gets a refusal until the organiser resets the binding or issues a new link."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     seat = seat_for_link(event, token)
     if seat is None:
         return render(
@@ -115,7 +108,7 @@ def _device_refusal(request, event, holder, kind: str):
 
 
 def judge_page(request, event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     token = (request.session.get(SESSION_LINKS) or {}).get(str(event.pk))
     by_link = seat_for_link(event, token)
     refusal = _device_refusal(request, event, by_link, "judge")
@@ -139,7 +132,7 @@ def judge_page(request, event_id: int):
 
 @require_GET
 def screen(request, event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     display = request.GET.get("display", "")
     if not display_matches(event, display):
         raise Http404
@@ -158,7 +151,7 @@ def screen(request, event_id: int):
 def draw_verify(request, event_id: int):
     """Anyone recomputes the running order from the revealed seed and the public input (or tries their
     own values: the page shows what order those would give)."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     seed = request.GET.get("seed") or None
     public_input = request.GET.get("input") or None
     result = verify(event, seed=seed, public_input=public_input) if (event.drawn_at or seed) else None
@@ -171,7 +164,7 @@ def draw_verify(request, event_id: int):
 
 def team_link(request, event_id: int, token: str):
     """The QR on a team's table card: like a judge link, the first device keeps it."""
-    event = _event(event_id)
+    event = event_or_404(event_id)
     team = team_for_link(event, token)
     if team is None:
         return render(
@@ -181,7 +174,7 @@ def team_link(request, event_id: int, token: str):
 
 
 def team_page(request, event_id: int):
-    event = _event(event_id)
+    event = event_or_404(event_id)
     team = team_for_link(event, (request.session.get(SESSION_TEAMS) or {}).get(str(event.pk)))
     refusal = _device_refusal(request, event, team, "team")
     if refusal is not None:

@@ -16,13 +16,12 @@ from core.errors import AppError
 from questionbank.models import Question
 
 from . import services
-from .access import Actor
+from .access import Actor, hosted_event
 from .errors import NotAllowed, StageError
 from .forms_final import DayQuestionForm, FinalForm, QuizGameForm, RoundForm, TeamForm
 from .models import FinalQuestion, Round, Team
 from .qr import qr_svg
 from .selectors_setup import bank_candidates, final_setup
-from .views_manage import _hosted
 
 SESSION_TEAM_LINKS = "stage_new_team_links"
 
@@ -118,7 +117,7 @@ def _team(event, number) -> Team | None:
 @login_required
 @require_POST
 def final_action(request, event_id: int, action: str):
-    event, actor = _hosted(request, event_id)
+    event, actor = hosted_event(request.user, event_id)
     now, post = timezone.now(), request.POST
     if action == "team":
         form = TeamForm(post)

@@ -14,22 +14,15 @@ from django.views.decorators.http import require_POST
 from core.errors import AppError
 
 from . import services
-from .access import Actor, can_host
+from .access import Actor, hosted_event
 from .errors import NotAllowed
 from .importing import performers_import
 from .models import EventKind, JudgeSeat
 from .qr import qr_svg
 from .reports import bias_report, format_offset, results_xlsx
-from .views import _event
+from .views_final import manage as final_manage
 
 SESSION_NEW_LINKS = "stage_new_links"
-
-
-def _hosted(request, event_id: int):
-    event = _event(event_id)
-    if not can_host(request.user, event):
-        raise NotAllowed()
-    return event, Actor(user=request.user)
 
 
 @login_required
@@ -66,10 +59,8 @@ def event_create(request):
 
 @login_required
 def manage(request, event_id: int):
-    event, _actor = _hosted(request, event_id)
+    event, _actor = hosted_event(request.user, event_id)
     if event.kind == EventKind.FINAL:
-        from .views_final import manage as final_manage
-
         return final_manage(request, event)
     new_links = request.session.pop(SESSION_NEW_LINKS, {}) if request.method == "GET" else {}
     seats = []
@@ -119,7 +110,7 @@ def _after(request, event, fn, ok_message: str):
 @login_required
 @require_POST
 def manage_action(request, event_id: int, action: str):
-    event, actor = _hosted(request, event_id)
+    event, actor = hosted_event(request.user, event_id)
     now = timezone.now()
     post = request.POST
     if action == "import":
@@ -276,7 +267,7 @@ def _awards_from_form(actor, event, post, now):
 
 @login_required
 def export_xlsx(request, event_id: int):
-    event, _actor = _hosted(request, event_id)
+    event, _actor = hosted_event(request.user, event_id)
     response = HttpResponse(
         results_xlsx(event), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -286,7 +277,7 @@ def export_xlsx(request, event_id: int):
 
 @login_required
 def bias(request, event_id: int):
-    event, _actor = _hosted(request, event_id)
+    event, _actor = hosted_event(request.user, event_id)
     report = [
         (category, [{"j": j, "offset": format_offset(j.mean_offset)} for j in judges])
         for category, judges in bias_report(event)
@@ -296,6 +287,6 @@ def bias(request, event_id: int):
 
 @login_required
 def audit_log(request, event_id: int):
-    event, _actor = _hosted(request, event_id)
+    event, _actor = hosted_event(request.user, event_id)
     entries = event.audit.select_related("actor", "seat", "performer").order_by("-at", "-id")[:1000]
     return render(request, "stage/audit.html", {"event": event, "entries": entries})

@@ -24,11 +24,11 @@ from accounts.models import Membership, User
 from ..chain import link_hash
 from ..errors import AlreadyVotedToday, DailyLimit, InvalidCode, NotEligible, VotingClosed
 from ..live import counts_changed
-from ..models import Campaign, Candidate, CandidateStatus, ChainHead, Vote, VoteCode, VoterDay
+from ..models import Campaign, ChainHead, Vote, VoteCode, VoterDay
+from ..voting_set import voting_candidates, voting_open
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
-VOTING_STATUSES = (CandidateStatus.PENDING, CandidateStatus.FINALIST)
 
 
 @dataclass(frozen=True)
@@ -89,18 +89,6 @@ def voter_for_code(*, campaign: Campaign, code: str) -> Voter:
     if row is None:
         raise InvalidCode()
     return Voter(key=f"c{row.pk}", code_batch_id=row.batch_id)
-
-
-def voting_open(campaign: Campaign, now: datetime) -> bool:
-    return (
-        not campaign.draft
-        and bool(campaign.vote_opens_at and campaign.vote_closes_at)
-        and campaign.vote_opens_at <= now < campaign.vote_closes_at
-    )
-
-
-def voting_candidates(campaign: Campaign):
-    return Candidate.objects.filter(campaign=campaign, level__kind=campaign.voting_level, status__in=VOTING_STATUSES)
 
 
 def _head(campaign_id: int) -> ChainHead:

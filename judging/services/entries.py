@@ -22,7 +22,7 @@ from .. import files as file_checks
 from ..models import KIND_FILE_TYPES, EntrantKind, Entry, EntryVersion, FileStatus, SubmissionContest
 from .errors import JudgingError
 from .teams import team_check_invitees, team_sync
-from .uploads import entry_file_expire
+from .uploads import entry_file_expire, process_entry_file
 
 PROCESSING_TIMEOUT = timedelta(minutes=10)  # far beyond a 50 MB rebuild; a worker killed mid-task never finishes
 MAX_BODY_CHARS = 100_000  # far above any essay limit; stops pasted junk from filling the database
@@ -223,8 +223,6 @@ def entry_save(
     if process:
         # Enqueued inside the transaction: with the database queue the task row commits (or rolls
         # back) together with the version, so no upload is left unprocessed or processed twice.
-        from ..tasks import process_entry_file
-
         process_entry_file.enqueue(version_id=version.pk)
         version.refresh_from_db()
     return entry, version

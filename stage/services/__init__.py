@@ -14,7 +14,8 @@ from .final_setup import (
     team_link_issue,
 )
 from .live import event_set_status, performer_go, scoring_open, timer_action
-from .quiz import kahoot_points, quiz_advance, quiz_answer, quiz_create, quiz_join, quiz_seen
+from .quiz import quiz_advance, quiz_answer, quiz_create, quiz_join, quiz_seen
+from .quiz_points import kahoot_points
 from .scoring import performer_lock, score_correct, score_submit, scores_reveal
 from .setup import (
     CriterionSpec,

@@ -20,14 +20,9 @@ from ..access import Actor, check_host
 from ..errors import BadNickname, InvalidQuestion, NicknameTaken, NoSuchGame, WrongState
 from ..models import GamePhase, QuizAnswer, QuizGame, QuizPlayer, QuizQuestion, StageEvent
 from ..signals import quiz_changed
+from .quiz_batch import PendingAnswer, quiz_answers_commit
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "disallowed_words.txt"
-
-
-def kahoot_points(*, points: int, elapsed_ms: int, time_ms: int) -> int:
-    """round(P × (1 − t/(2T))) with half up, in integers: (P·(2T − t)·2 + 2T) // (4T)."""
-    t = min(max(elapsed_ms, 0), time_ms)
-    return (points * (2 * time_ms - t) * 2 + 2 * time_ms) // (4 * time_ms)
 
 
 def _norm(text: str) -> str:
@@ -153,20 +148,8 @@ def quiz_seen(*, player_id: int, position: int, now: datetime) -> None:
     QuizPlayer.objects.filter(pk=player_id).exclude(seen_position=position).update(seen_position=position, seen_at=now)
 
 
-def opened_for(game: QuizGame, player: QuizPlayer, delivered_at: datetime | None) -> datetime:
-    """When the question opened for this player's connection: not before it opened on the server; the
-    connection's delivery time if later; never later than the first delivery to any of the player's
-    connections (a reconnect does not restart the clock)."""
-    start = max(game.opened_at, delivered_at or game.opened_at)
-    if player.seen_position == game.position and player.seen_at is not None:
-        start = max(game.opened_at, min(start, player.seen_at))
-    return start
-
-
 def quiz_answer(*, player_id: int, position, choice, now: datetime, delivered_at: datetime | None = None) -> QuizAnswer:
     """One answer, by the same rules and code as the sockets' groups (services.quiz_batch)."""
-    from .quiz_batch import PendingAnswer, quiz_answers_commit
-
     result = quiz_answers_commit([PendingAnswer(player_id, position, choice, now, delivered_at)]).results[0]
     if isinstance(result, Exception):
         raise result

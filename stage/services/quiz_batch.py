@@ -19,7 +19,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 
 from ..errors import AlreadyDone, InvalidQuestion, NoSuchGame, NotOpen, TooLate
 from ..models import GamePhase, QuizAnswer, QuizGame, QuizPlayer, QuizQuestion
-from .quiz import kahoot_points, opened_for
+from .quiz_points import kahoot_points, opened_for
 
 SCORE_CHUNK = 500
 

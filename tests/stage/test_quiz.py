@@ -7,7 +7,7 @@ from stage import services
 from stage.errors import AlreadyDone, BadNickname, NicknameTaken, NotAllowed, TooLate
 from stage.models import QuizPlayer
 from stage.quiz_frames import build
-from stage.services.quiz import kahoot_points
+from stage.services.quiz_points import kahoot_points
 
 from .final_factories import Final, at
 
