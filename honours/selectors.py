@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.selectors import Scope
+from accounts.selectors import Scope, under_paths_q
 
 from .models import Campaign, CampaignLevel, Candidate, CandidateStatus, LevelApproval, Notice, Vote, VoteFlag
 from .services.quotas import ORG_KIND_OF_LEVEL
@@ -42,9 +42,7 @@ def candidates_for_level(scope: Scope, level: CampaignLevel):
     if not paths:
         return qs.none()
     kinds = ORG_KIND_OF_LEVEL[level.kind]
-    q = Q()
-    for p in paths:
-        q |= Q(school__path__startswith=p)
+    q = under_paths_q(paths, "school")
     # a manager below the level's unit (e.g. a school organiser at district level) sees nothing there
     covered = any(o.kind in kinds or o.depth < min_depth(kinds) for o in scope.managed_orgs())
     return qs.filter(q) if covered else qs.none()

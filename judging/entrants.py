@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.db.models import Q
 
 from accounts.models import Membership, Organization, OrgKind, Role, User
-from accounts.selectors import org_district, org_school
+from accounts.selectors import org_district, org_school, student_class
 
 from .models import EntrantKind, Entry, SubmissionContest
-from .selectors import student_class, student_is_eligible, student_school_and_district
+from .selectors import student_is_eligible, student_school_and_district
 
 # the roles that make a person an entrant of each adult kind
 PERSON_ROLES = {

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgKind, Role, User
-from accounts.selectors import org_district, org_school, scope_for
+from accounts.selectors import org_district, org_school, scope_for, student_class, under_paths_q
 
 from . import aggregation
 from .models import (
@@ -40,18 +40,16 @@ def managed_contests(user: User) -> QuerySet[SubmissionContest]:
     scope = scope_for(user)
     if scope.is_admin:
         return SubmissionContest.objects.all()
-    paths = scope.managed_paths
-    if not paths:
-        return SubmissionContest.objects.none()
-    q = Q()
-    for path in paths:
-        q |= Q(owner_org__path__startswith=path)
-    return SubmissionContest.objects.filter(q)
+    return SubmissionContest.objects.filter(under_paths_q(scope.managed_paths, "owner_org"))
 
 
-def student_class(user: User) -> Organization | None:
-    m = Membership.objects.filter(user=user, role=Role.STUDENT).select_related("org").first()
-    return m.org if m else None
+def entries_under_q(paths, field: str = "") -> Q:
+    """Entries (reached by `field`, e.g. "entry"; "" for Entry itself) inside the region of any of
+    `paths`: their school's, or for an entry without a school (a district's own unit) their district's."""
+    pre = f"{field}__" if field else ""
+    return under_paths_q(paths, f"{pre}school") | (
+        Q(**{f"{pre}school__isnull": True}) & under_paths_q(paths, f"{pre}district")
+    )
 
 
 def student_is_eligible(user: User, contest: SubmissionContest) -> bool:

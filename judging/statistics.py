@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgKind
 
 from .models import TIER_ORDER, Award, Entry, EntryVersion, SubmissionContest
+from .selectors import entries_under_q
 
 
 @dataclass
@@ -47,10 +48,7 @@ def entry_statistics(contest: SubmissionContest, *, within: list[str] | None = N
     submitted = EntryVersion.objects.filter(entry=OuterRef("pk"), is_autosave=False)
     qs = Entry.objects.filter(contest=contest).filter(Exists(submitted))
     if within is not None:
-        q = Q(pk__in=[])
-        for path in within:
-            q |= Q(school__path__startswith=path) | Q(school__isnull=True, district__path__startswith=path)
-        qs = qs.filter(q)
+        qs = qs.filter(entries_under_q(within))
     entries = list(qs.select_related("district", "school").order_by("district__name", "code"))
     awards = Award.objects.filter(contest=contest, published_at__isnull=False, entry__in=[e.pk for e in entries])
     tiers = dict(awards.values_list("entry_id", "tier"))

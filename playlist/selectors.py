@@ -7,7 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Organization, Role, User
-from accounts.selectors import scope_for
+from accounts.selectors import scope_for, student_class, under_paths_q
 from judging.entrants import staffed_units
 from judging.models import (
     JUDGED_VERSION,
@@ -18,7 +18,6 @@ from judging.models import (
     Entry,
     EntryVersion,
 )
-from judging.selectors import student_class
 
 from .models import ConsentRole, Playlist, PlaylistItem
 
@@ -184,8 +183,8 @@ def consentable_entries(user: User) -> QuerySet[Entry]:
     """Video entries this user may decide consent for: their own, their units' and their students'."""
     scope = scope_for(user)
     q = Q(author=user) | Q(team_members=user) | Q(unit__in=[u.pk for u in staffed_units(user)])
-    for path in scope.taught_paths:
-        q |= Q(author__memberships__role=Role.STUDENT, author__memberships__org__path__startswith=path)
+    if scope.taught_paths:
+        q |= Q(author__memberships__role=Role.STUDENT) & under_paths_q(scope.taught_paths, "author__memberships__org")
     return (
         Entry.objects.filter(contest__kind=ContestKind.VIDEO)
         .filter(q)

@@ -20,7 +20,7 @@ def self_review_allowed(user: User) -> bool:
         Q(role__in=[Role.TEACHER, Role.ORGANISER], can_review_questions=True) | Q(role=Role.ADMIN)
     )
     orgs = [m.org for m in reviewing.select_related("org")]
-    if user.is_superuser and not orgs:
+    if not orgs and is_site_admin(user):
         orgs = list(Organization.objects.filter(parent__isnull=True))
     ancestor_ids = {pk for org in orgs for pk in org.ancestor_ids()}
     policies = {

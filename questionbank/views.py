@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import is_site_admin
+
 from .errors import DuplicateQuestion, ImportFileError, QuestionActionDenied, SelfReviewRefused, TopicInvalid
 from .forms import ImportForm, QuestionForm, ReviewForm, SearchForm, TopicForm
 from .importers.writers import export_json, export_xlsx, template_xlsx
@@ -269,7 +271,7 @@ def import_upload(request):
 
 def _own_job(request, pk) -> ImportJob:
     job = get_object_or_404(ImportJob, pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+    if job.created_by_id != request.user.pk and not is_site_admin(request.user):
         raise PermissionDenied
     return job
 

@@ -86,15 +86,9 @@ def manage(request, event_id: int):
 
 
 def _essay_contests(user):
-    from accounts.models import Role
-    from accounts.selectors import scope_for
-    from judging.models import SubmissionContest
+    from judging.selectors import managed_contests
 
-    scope = scope_for(user)
-    contests = SubmissionContest.objects.all()
-    if not scope.is_admin:
-        contests = contests.filter(scope.orgs_q("owner_org", roles=(Role.ORGANISER,)))
-    return contests.order_by("-pk")[:30]
+    return managed_contests(user).order_by("-pk")[:30]
 
 
 def _after(request, event, fn, ok_message: str):
@@ -248,15 +242,15 @@ def _conflict_from_form(actor, event, post, now):
 
 
 def _awards_from_form(actor, event, post, now):
-    from accounts.selectors import scope_for
     from judging.models import SubmissionContest
+    from judging.selectors import can_manage_contest
 
     from .errors import StageError
 
     contest = SubmissionContest.objects.filter(pk=post.get("contest") or 0).first()
     if contest is None:
         raise StageError("请选择征文比赛。")
-    if not scope_for(actor.user).manages(contest.owner_org):
+    if not can_manage_contest(actor.user, contest):
         raise NotAllowed()
     added = services.performers_from_awards(
         actor=actor, event=event, contest=contest, category=post.get("category", ""), now=now

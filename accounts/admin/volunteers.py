@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from ..models import Role, VolunteerProfile
-from ..selectors import scope_for
+from ..selectors import scope_for, under_paths_q
 
 
 @admin.register(VolunteerProfile)
@@ -19,7 +19,5 @@ class VolunteerProfileAdmin(admin.ModelAdmin):
         scope = scope_for(request.user)
         if scope.is_admin:
             return qs
-        q = Q(pk__in=[])
-        for path in scope.managed_paths:
-            q |= Q(user__memberships__role=Role.VOLUNTEER, user__memberships__org__path__startswith=path)
+        q = Q(user__memberships__role=Role.VOLUNTEER) & under_paths_q(scope.managed_paths, "user__memberships__org")
         return qs.filter(q).distinct()

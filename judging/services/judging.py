@@ -30,6 +30,7 @@ from ..models import (
     ScoreStatus,
     SubmissionContest,
 )
+from ..selectors import entries_under_q
 from .assigning import assignment_add
 from .common import _require_manager, log
 from .errors import JudgingError
@@ -247,9 +248,7 @@ def conflict_declare(
     if entry is not None:
         clashing = clashing.filter(entry=entry)
     else:
-        clashing = clashing.filter(entry__school__path__startswith=org.path) | clashing.filter(
-            entry__school__isnull=True, entry__district__path__startswith=org.path
-        )
+        clashing = clashing.filter(entries_under_q([org.path], "entry"))
     codes = sorted({a.entry.code for a in clashing.select_related("entry")})
     log(contest, actor, "conflict_declare", judge=judge_id, entry=entry_code, org=org.pk if org else None)
     return conflict, codes
