@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from ninja.security.http import HttpAuthBase
 from ninja.utils import check_csrf
 
-from core.errors import ApiError
+from core.errors import ApiError, PasswordChangeRequired
 
 from .tokens import token_issue, token_user
 
@@ -37,7 +37,7 @@ class BearerOrSession(HttpAuthBase):
             if request.method not in SAFE_METHODS and check_csrf(request) is not None:
                 raise ApiError("csrf_failed", "CSRF 校验失败，请刷新页面后重试。", 403)
         if user.must_change_password:
-            raise ApiError("password_change_required", "首次登录请先修改密码。", 403)
+            raise PasswordChangeRequired()
         request.user = user
         return user
 
