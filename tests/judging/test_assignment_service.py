@@ -123,3 +123,14 @@ def test_an_entry_with_only_an_autosaved_draft_is_not_judged():
         w.entries[1].pk,
         w.entries[2].pk,
     }
+
+
+def test_a_conflict_with_a_district_names_the_assigned_entries_from_inside_it():
+    w = World(schools=4, judges=2, k=2)
+    w.open_and_assign()
+    judge = w.judges[0]
+    _conflict, codes = services.conflict_declare(
+        actor=w.organiser, contest=w.contest, judge_id=judge.pk, org=w.tree.district_a, reason="原任职区"
+    )
+    inside = sorted(e.code for e in w.entries if e.district_id == w.tree.district_a.pk)
+    assert len(inside) == 2 and codes == inside
