@@ -14,6 +14,17 @@
   var state = document.getElementById("progress-state");
   var lastInput = Date.now(), lastTick = Date.now(), pending = 0, busy = false;
   var read = article.dataset.read === "1";
+  var resume = document.getElementById("resume");
+  if (resume) {
+    // back to the saved position: the inverse of position() below
+    resume.addEventListener("click", function () {
+      var p = parseFloat(article.dataset.position) || 0;
+      var rect = article.getBoundingClientRect();
+      var top = rect.top + window.scrollY + p * rect.height - window.innerHeight;
+      window.scrollTo({ top: Math.max(0, top), behavior: "instant" });
+      resume.hidden = true;
+    });
+  }
 
   function active() {
     return document.visibilityState === "visible" && Date.now() - lastInput < idle;
@@ -46,17 +57,17 @@
     }).then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
       .then(function (res) {
         busy = false;
-        if (!res.ok) { if (state) state.textContent = res.data.message || "进度保存失败"; return; }
+        if (!res.ok) { if (state) state.textContent = res.data.message || article.dataset.msgFailed; return; }
         pending = Math.max(0, pending - sent);
         if (res.data.read && !read) {
           read = true;
           if (state) {
-            state.textContent = "已读完！";
+            state.textContent = article.dataset.msgRead;
             var a = document.createElement("a");
             a.href = window.location.pathname + "?t=" + Date.now() + "#quiz";
             a.className = "button primary";
             a.id = "start-quiz";
-            a.textContent = "开始测验";
+            a.textContent = article.dataset.msgStartQuiz;
             state.appendChild(document.createTextNode(" "));
             state.appendChild(a);
           }
