@@ -22,7 +22,7 @@
       var rect = article.getBoundingClientRect();
       var top = rect.top + window.scrollY + p * rect.height - window.innerHeight;
       window.scrollTo({ top: Math.max(0, top), behavior: "instant" });
-      resume.hidden = true;
+      resume.hidden = resume.parentNode.hidden = true;  // .button sets display, so hide its paragraph too
     });
   }
 
@@ -37,6 +37,11 @@
   ["scroll", "touchstart", "keydown", "pointerdown", "wheel"].forEach(function (ev) {
     window.addEventListener(ev, function () { lastInput = Date.now(); }, { passive: true });
   });
+  // until the reader moves, report the saved place: opening the page and leaving at once must not
+  // overwrite where they stopped with the top of the text
+  var saved = parseFloat(article.dataset.position), moved = false;
+  window.addEventListener("scroll", function () { moved = true; }, { passive: true });
+  function reported() { return moved || isNaN(saved) ? position() : saved; }
   setInterval(function () {
     var now = Date.now();
     if (active()) pending += Math.min(now - lastTick, 2000) / 1000; // a suspended timer never counts double
@@ -51,7 +56,7 @@
       method: "POST",
       headers: token ? { "Content-Type": "application/json", "Authorization": "Bearer " + token }
                      : { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ position: Math.round(position() * 1000) / 1000, engaged_s: Math.round(sent * 10) / 10 }),
+      body: JSON.stringify({ position: Math.round(reported() * 1000) / 1000, engaged_s: Math.round(sent * 10) / 10 }),
       credentials: "same-origin",
       keepalive: !!keepalive
     }).then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
