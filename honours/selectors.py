@@ -9,7 +9,17 @@ from django.utils import timezone
 
 from accounts.selectors import Scope
 
-from .models import Campaign, CampaignLevel, Candidate, CandidateStatus, LevelApproval, Notice, Vote, VoteFlag
+from .models import (
+    Campaign,
+    CampaignLevel,
+    Candidate,
+    CandidateStatus,
+    LevelApproval,
+    Notice,
+    Vote,
+    VoteFlag,
+    VoteFlagState,
+)
 from .services.quotas import ORG_KIND_OF_LEVEL
 from .services.voting import voting_candidates, voting_open
 
@@ -124,3 +134,17 @@ def honours_statistics(campaign: Campaign) -> dict:
         "votes_per_day": per_day,
         "flags": {r["state"]: r["n"] for r in invalid},
     }
+
+
+def flag_report(campaign: Campaign) -> list[dict]:
+    """The committee's anomaly report: per rule, how many flagged votes are quarantined, invalidated or
+    released (a vote picked out by two rules counts under both)."""
+    from .services.anomalies import RULE_LABELS
+
+    counts = {rule: dict.fromkeys(VoteFlagState.values, 0) for rule in RULE_LABELS}
+    rows = VoteFlag.objects.filter(campaign=campaign).values("rules", "state").annotate(n=Count("id")).order_by()
+    for r in rows:
+        for rule in r["rules"] or []:
+            if rule in counts:
+                counts[rule][r["state"]] += r["n"]
+    return [{"rule": rule, "label": label, **counts[rule]} for rule, label in RULE_LABELS.items()]
