@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.selectors import Scope
+from judging.aggregation import trimmed_mean
 
 from .models import (
     Campaign,
@@ -17,6 +18,7 @@ from .models import (
     LevelApproval,
     LevelKind,
     Notice,
+    PanelScore,
     Vote,
     VoteFlag,
     VoteFlagState,
@@ -173,3 +175,10 @@ def flag_report(campaign: Campaign) -> list[dict]:
             if rule in counts:
                 counts[rule][r["state"]] += r["n"]
     return [{"rule": rule, "label": label, **counts[rule]} for rule, label in RULE_LABELS.items()]
+
+
+def panel_summary(candidate: Candidate) -> dict:
+    """The panel at the candidate's current level: how many members scored and their trimmed mean
+    (judging.aggregation, the rule the standings use)."""
+    totals = list(PanelScore.objects.filter(candidate=candidate, level=candidate.level).values_list("total", flat=True))
+    return {"n": len(totals), "mean": trimmed_mean(totals)}

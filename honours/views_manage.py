@@ -181,6 +181,7 @@ def candidate_detail(request, campaign_id: int, candidate_id: int):
             "endorsements": cand.endorsements.all(),
             "files": cand.files.all(),
             "rubric": list(enumerate(campaign.rubric or [])),
+            "panel": selectors.panel_summary(cand) if reviewer and campaign.rubric else None,
         },
     )
 
