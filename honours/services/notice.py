@@ -221,8 +221,10 @@ def objection_decide(
                 candidate.status = CandidateStatus.WITHDRAWN
                 candidate.status_reason = reason_text
                 candidate.save(update_fields=["status", "status_reason"])
-                if LevelApproval.objects.filter(candidate=candidate, level=level).exists():
-                    quota_give_back(level=level, candidate=candidate)
+                # the places it took at the notice's level and at any level it reached since are free again
+                approved = LevelApproval.objects.filter(candidate=candidate, level__order__gte=level.order)
+                for approval in approved.select_related("level"):
+                    quota_give_back(level=approval.level, candidate=candidate)
                 transition = Transition.objects.create(
                     candidate=candidate,
                     actor=actor,

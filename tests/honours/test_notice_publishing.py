@@ -79,3 +79,22 @@ def test_committee_publishes_notices_on_the_page_after_confirming(client):
     client.post(url, {"level_id": city.pk, "final": "1", "working_days": "5", "confirmed": "1"})
     assert Notice.objects.filter(level=city, final=True).exists()
     assert client.get(f"/honours/{campaign.pk}/notice/final/").status_code == 200
+
+
+def test_an_upheld_objection_frees_the_places_taken_since_at_higher_levels_too():
+    from honours.models import Quota
+    from honours.services.notice import objection_decide, objection_lodge
+
+    w = build_world()
+    campaign = make_campaign(w)
+    cand = _approved_at_school(w, campaign)
+    boss = w.city_org
+    notice = notice_publish(actor=boss, scope=scope_for(boss), level=campaign.levels.get(kind="school"), now=NOW)
+    review.candidate_approve(actor=boss, scope=scope_for(boss), candidate=cand, now=NOW)  # district → city
+    assert Quota.objects.get(level__kind="district", unit=w.districts[0]).used == 1
+    objection = objection_lodge(notice=notice, candidate=cand, text="材料不实", now=NOW)
+    objection_decide(
+        actor=boss, scope=scope_for(boss), objection=objection, upheld=True, findings="", reason="材料不实", now=NOW
+    )
+    assert Quota.objects.get(level__kind="school", unit=w.schools[0]).used == 0
+    assert Quota.objects.get(level__kind="district", unit=w.districts[0]).used == 0
