@@ -16,7 +16,7 @@ from accounts.models import Organization
 from .. import draw
 from ..access import Actor, check_host, link_hash
 from ..errors import DrawError, NoSuchThing, StageError
-from ..models import AuditAction, Category, Criterion, JudgeSeat, Performer, StageEvent, new_secret
+from ..models import AuditAction, AuditEntry, Category, Criterion, JudgeSeat, Performer, StageEvent, new_secret
 from .common import audit, changed, locked_event
 
 
@@ -107,6 +107,20 @@ def performer_add(
             )
     except IntegrityError:
         raise StageError(_("报名号“%(code)s”重复。") % {"code": code}) from None
+
+
+@transaction.atomic
+def performer_remove(*, actor: Actor, performer: Performer) -> None:
+    """Take a performer off the roster (withdrawn, or entered twice) while it is still open: once the
+    commitment is published the roster is frozen. A performer named in the audit log (a declared
+    conflict) stays: that record must keep pointing at them."""
+    event = performer.event
+    check_host(actor, event)
+    _check_roster_open(event)
+    if AuditEntry.objects.filter(performer=performer).exists():
+        raise StageError(_("该选手已有登记记录（如回避申报），不能删除。"))
+    performer.delete()
+    changed(event)
 
 
 def _org_named(unit: str) -> Organization | None:
