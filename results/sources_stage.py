@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from stage.certificates import certified_performers
 
 from .errors import CertificateError
+from .issuing import Eligible
 from .models import CertificateKind, CertificateTemplate, HolderKind
-from .services import Eligible
 
 
 def eligible_stage(template: CertificateTemplate, event) -> list[Eligible]:
