@@ -134,22 +134,25 @@ def _org_named(unit: str) -> Organization | None:
 
 @transaction.atomic
 def performers_from_awards(*, actor: Actor, event: StageEvent, contest, category: str, now: datetime) -> int:
-    """Take an essay contest's published winners as performers (name, school, work title)."""
+    """Take an essay contest's published winners as performers (name, school, work title). A unit's entry
+    goes on stage as the unit (its name and tree node, no account): whoever of its staff first submitted it
+    is not the performer, and its certificate names the unit (stage.certificates)."""
     from judging.selectors import published_awards
 
     added = 0
     for award in published_awards(contest):
         entry = award.entry
         version = entry.saved_version()
+        place = entry.unit if entry.unit_id else entry.school
         performer_add(
             actor=actor,
             event=event,
             category=category,
-            name=entry.author.display_name,
-            unit=entry.school.name if entry.school_id else "",
-            unit_org=entry.school,
+            name=entry.unit.name[:50] if entry.unit_id else entry.author.display_name,
+            unit=place.name if place is not None else "",
+            unit_org=place,
             speech_title=version.title if version else "",
-            user=entry.author,
+            user=None if entry.unit_id else entry.author,
             now=now,
         )
         added += 1
