@@ -12,4 +12,3 @@ class AccountsConfig(AppConfig):
         from .tokens import revoke_page_token_on_logout
 
         user_logged_out.connect(revoke_page_token_on_logout, dispatch_uid="accounts.revoke_page_token")
-        from . import admin_volunteers  # noqa: F401 (registers the volunteers' admin)

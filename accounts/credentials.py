@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import AppError
 
-from .models import InitialPassword, Membership, Organization, OrgKind, Role, User
-from .selectors import Scope, scope_for
+from .models import InitialPassword, Organization, OrgKind, Role, User
+from .selectors import Scope, scope_for, student_class
 
 # digits only, so a 7-year-old can type it on a phone keypad; 6 digits with the login lockout is plenty
 # for a password that only opens the forced first-login change
@@ -96,10 +96,10 @@ def class_students(klass: Organization):
 @transaction.atomic
 def student_password_reset(*, actor: User, student: User) -> str:
     """Give `student` a new easy initial password (returned) that must be changed at next login."""
-    membership = Membership.objects.select_related("org").filter(user=student, role=Role.STUDENT).first()
-    if membership is None:
+    klass = student_class(student)
+    if klass is None:
         raise ClassAccessDenied(_("只能重置学生的密码。"))
-    class_check(user=actor, klass=membership.org)
+    class_check(user=actor, klass=klass)
     password = easy_password()
     student.password = make_password(password)
     student.must_change_password = True

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from .models import EnrolmentSnapshot, GradeBand, Membership, OrgKind, Role, grade_band_for
+from .selectors import under_paths_q
+
+
+def audience_roots(contest) -> list:
+    """The organisations a contest (any kind with `owner_org`, optionally `audience_orgs`) is open to:
+    its audience nodes if it has any, else its owner's region."""
+    audience = getattr(contest, "audience_orgs", None)
+    roots = list(audience.all()) if audience is not None else []
+    return roots or [contest.owner_org]
 
 
 def audience_paths(contest) -> list[str]:
-    """Org paths of the contest's audience: its audience nodes if it has any, else its owner's region."""
-    audience = getattr(contest, "audience_orgs", None)
-    paths = [o.path for o in audience.all()] if audience is not None else []
-    return paths or [contest.owner_org.path]
+    """Org paths of the contest's audience (see audience_roots)."""
+    return [root.path for root in audience_roots(contest)]
 
 
 def _grades(bands: list[str]) -> list[int]:
@@ -30,10 +37,7 @@ def _grades(bands: list[str]) -> list[int]:
 def enrolled_by_class(paths: list[str], bands: list[str]) -> dict[int, int]:
     """class id → students of today's roster under `paths`, in the grade bands (all when empty). One query.
     The denominator of every 参与率: contests (through `enrolment_by_class`) and readings alike."""
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(org__path__startswith=path)
-    qs = Membership.objects.filter(q, role=Role.STUDENT, org__kind=OrgKind.CLASS)
+    qs = Membership.objects.filter(under_paths_q(paths, "org"), role=Role.STUDENT, org__kind=OrgKind.CLASS)
     if bands:
         qs = qs.filter(org__grade__in=_grades(bands))
     # one student membership per user (a database constraint), so counting rows counts students

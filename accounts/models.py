@@ -16,6 +16,10 @@ class OrgKind(models.TextChoices):
     CLASS = "class", _("班级")
 
 
+# the kinds a class belongs to as "its school" (a station teaches classes like a school does)
+SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
+
+
 # which kinds may sit directly under which
 ALLOWED_PARENT_KINDS = {
     OrgKind.CITY: set(),
@@ -82,6 +86,11 @@ def grade_band_for(grade: int | None) -> str | None:
     return None
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids on a materialised path ("/1/4/9/" → [1, 4, 9]), the node itself last."""
+    return [int(part) for part in (path or "").strip("/").split("/") if part]
+
+
 class Organization(models.Model):
     """One node of the tree. `path` is a materialised path ("/1/4/17/") so a subtree is one indexed
     prefix query; it is maintained on save and never edited by hand."""
@@ -141,7 +150,7 @@ class Organization(models.Model):
                     Organization.objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
 
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return path_ids(self.path)
 
     def ancestors(self):
         return Organization.objects.filter(pk__in=self.ancestor_ids()).order_by("depth")

@@ -6,7 +6,26 @@ from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from .models import Membership, Organization, OrgKind, Role, User
+from .models import SCHOOL_KINDS, Membership, Organization, OrgKind, Role, User, path_ids
+
+
+def under_paths_q(paths, field: str = "", *, column: str = "path") -> Q:
+    """Rows whose organisation (reached by `field`, e.g. "memberships__org"; "" for Organization itself)
+    lies under any of the materialised `paths`: the one region filter. `column` names a denormalised
+    path column instead (Certificate.org_path: field "", column "org_path"). Matches nothing for no paths."""
+    key = f"{field}__{column}__startswith" if field else f"{column}__startswith"
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{key: path})
+    return q
+
+
+def student_class(user: User) -> Organization | None:
+    """The class a student belongs to (a student has one student membership, a database constraint)."""
+    if not user.is_authenticated:
+        return None
+    membership = Membership.objects.filter(user=user, role=Role.STUDENT).select_related("org").first()
+    return membership.org if membership else None
 
 
 class Scope:
@@ -43,6 +62,7 @@ class Scope:
 
     @cached_property
     def student_class(self) -> Organization | None:
+        """The same class as the module's student_class(), from the memberships already loaded."""
         for m in self.memberships:
             if m.role == Role.STUDENT:
                 return m.org
@@ -79,16 +99,9 @@ class Scope:
     def orgs_q(self, field: str = "", *, roles: tuple[str, ...] = (Role.ORGANISER, Role.TEACHER)) -> Q:
         """A Q filtering rows whose organisation (reached by `field`, e.g. "memberships__org") lies in
         scope. An empty Q-that-matches-nothing when the user has no scope."""
-        prefix = f"{field}__" if field else ""
         if self.is_admin:
             return Q()
-        paths = self.org_paths(*roles)
-        if not paths:
-            return Q(pk__in=[])
-        q = Q()
-        for path in paths:
-            q |= Q(**{f"{prefix}path__startswith": path})
-        return q
+        return under_paths_q(self.org_paths(*roles), field)
 
     def visible_orgs(self, *, roles: tuple[str, ...] = (Role.ORGANISER, Role.TEACHER)) -> QuerySet[Organization]:
         return Organization.objects.filter(self.orgs_q(roles=roles))
@@ -103,20 +116,17 @@ class Scope:
         paths = self.org_paths(Role.ORGANISER, Role.TEACHER)
         if not paths:
             return User.objects.none()
-        q = Q()
-        for path in paths:
-            q |= Q(memberships__org__path__startswith=path)
-        return User.objects.filter(Q(memberships__role=Role.STUDENT) & q).distinct()
+        return User.objects.filter(
+            Q(memberships__role=Role.STUDENT) & under_paths_q(paths, "memberships__org")
+        ).distinct()
 
     def importable_schools(self) -> QuerySet[Organization]:
         """Schools/stations into which this user may import a roster: organisers' subtrees, and
         schools a teacher is attached to (directly or through one of their classes)."""
-        school_kinds = [OrgKind.SCHOOL, OrgKind.STATION]
+        school_kinds = SCHOOL_KINDS
         if self.is_admin:
             return Organization.objects.filter(kind__in=school_kinds)
-        q = Q(pk__in=[])
-        for path in self.managed_paths:
-            q |= Q(path__startswith=path)
+        q = under_paths_q(self.managed_paths)
         teacher_orgs = [m.org for m in self.memberships if m.role == Role.TEACHER and m.org_id]
         for org in teacher_orgs:
             if org.kind in school_kinds:
@@ -137,17 +147,48 @@ def org_district(org: Organization) -> Organization | None:
 
 
 def org_school(org: Organization) -> Organization | None:
-    if org.kind in (OrgKind.SCHOOL, OrgKind.STATION):
+    if org.kind in SCHOOL_KINDS:
         return org
-    return Organization.objects.filter(pk__in=org.ancestor_ids(), kind__in=[OrgKind.SCHOOL, OrgKind.STATION]).first()
+    return Organization.objects.filter(pk__in=org.ancestor_ids(), kind__in=SCHOOL_KINDS).first()
 
 
 def classes_taught_by(user: User) -> QuerySet[Organization]:
     scope = scope_for(user)
-    paths = scope.taught_paths
-    if not paths:
-        return Organization.objects.none()
-    q = Q()
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return Organization.objects.filter(q, kind=OrgKind.CLASS).select_related("parent")
+    return Organization.objects.filter(under_paths_q(scope.taught_paths), kind=OrgKind.CLASS).select_related("parent")
+
+
+def is_site_admin(user: User) -> bool:
+    """Superusers and holders of the admin role: the one admin check (Scope.is_admin is the same rule
+    over memberships already loaded)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+class OrgIndex:
+    """School and district of many classes at once, from their materialised paths, with one query for
+    the lot (org_school / org_district answer for one organisation)."""
+
+    def __init__(self, org_ids: set[int] | None = None):
+        qs = Organization.objects.filter(kind__in=[*SCHOOL_KINDS, OrgKind.DISTRICT])
+        if org_ids is not None:
+            qs = qs.filter(pk__in=org_ids)
+        self.orgs = {o["id"]: (o["kind"], o["name"]) for o in qs.values("id", "kind", "name")}
+
+    @classmethod
+    def for_paths(cls, paths: list[str]) -> OrgIndex:
+        ids = {pk for path in paths for pk in path_ids(path)}
+        return cls(ids)
+
+    def school_and_district(self, path: str | None) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+        school = district = None
+        for pk in path_ids(path):
+            found = self.orgs.get(pk)
+            if found is None:
+                continue
+            kind, name = found
+            if kind in SCHOOL_KINDS:
+                school = (pk, name)
+            elif kind == OrgKind.DISTRICT:
+                district = (pk, name)
+        return school, district

@@ -141,7 +141,21 @@ class Student(PageUser):
 
     @task
     def contest_morning(self):
+        # One journey per simulated student: Locust reruns a task that raised, which would take the next
+        # student's name and, once the list is empty, spin; so any failure ends this user instead.
+        if not PLAN.students:
+            raise StopUser()
         username = PLAN.students.popleft()
+        try:
+            self.journey(username)
+        except StopUser:
+            raise
+        except Exception as exc:  # noqa: BLE001 - counted and reported, never retried
+            PLAN.done["journey_failed"] = PLAN.done.get("journey_failed", 0) + 1
+            fire(self.environment, "journey failed", "ERR", time.perf_counter(), exc)
+        raise StopUser()
+
+    def journey(self, username: str) -> None:
         rng = random.Random(username)
         self.login(username)
         self.client.get(f"/contests/{PLAN.contest_id}/", name="contest page")

@@ -145,3 +145,16 @@ def to_original_keys(answer, option_order: list):
 
 def to_display_keys(keys, option_order: list) -> list[str]:
     return sorted(LETTERS[option_order.index(k)] for k in keys if k in option_order)
+
+
+def available_counts(*, topic_id: int, qtype: str, difficulty: str, grade_bands: list[str]) -> dict:
+    """Published questions a rule could draw from, per grade band of the audience (all bands if none):
+    the smallest is what the rule can safely ask for."""
+    bands = [b for b in grade_bands if b in GradeBand.values] or list(GradeBand.values)
+    per_band = {
+        b: published_revisions(topic_ids=[topic_id], qtype=qtype or None, difficulty=difficulty or None, grade_band=b)
+        .order_by()
+        .count()
+        for b in bands
+    }
+    return {"per_band": {str(GradeBand(b).label): n for b, n in per_band.items()}, "min": min(per_band.values())}

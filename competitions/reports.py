@@ -9,12 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
-
-from accounts.enrolment import enrolment_by_class
+from accounts.enrolment import audience_paths, enrolment_by_class
 from accounts.models import Organization, OrgKind, User
-from accounts.selectors import scope_for
+from accounts.selectors import scope_for, under_paths_q
 
+from . import rates
 from .models import AttemptItem, Contest
 from .selectors import counted_attempts
 
@@ -29,11 +28,7 @@ LEVEL_KINDS = {
 def results_classes(*, contest: Contest, user: User) -> list[Organization]:
     """Classes in the contest's audience that this user may see results for."""
     scope = scope_for(user)
-    roots = list(contest.audience_orgs.all()) or [contest.owner_org]
-    audience_q = Q()
-    for root in roots:
-        audience_q |= Q(path__startswith=root.path)
-    classes = Organization.objects.filter(audience_q, kind=OrgKind.CLASS)
+    classes = Organization.objects.filter(under_paths_q(audience_paths(contest)), kind=OrgKind.CLASS)
     if not scope.is_admin:
         classes = classes.filter(scope.orgs_q())
     bands = contest.grade_bands
@@ -50,9 +45,10 @@ class ResultRow:
     excellent: int = 0
     histogram: list = field(default_factory=lambda: [0] * HISTOGRAM_BINS)
 
+    # the page and the export show the rates to four places, and 0% where there is nobody to divide by
     @property
     def participation_rate(self) -> float:
-        return round(self.participants / self.enrolled, 4) if self.enrolled else 0.0
+        return round(rates.participation_rate(self.participants, self.enrolled) or 0.0, 4)
 
     @property
     def average_score(self) -> float:
@@ -60,7 +56,7 @@ class ResultRow:
 
     @property
     def excellence_rate(self) -> float:
-        return round(self.excellent / self.participants, 4) if self.participants else 0.0
+        return round(rates.excellence_rate(self.excellent, self.participants) or 0.0, 4)
 
     @property
     def histogram_max(self) -> int:
@@ -69,7 +65,8 @@ class ResultRow:
 
 def results_by_org(*, contest: Contest, user: User, level: str = "school") -> tuple[list[ResultRow], ResultRow]:
     """Rows per district / school / class in view, and the total row. participants = students with a
-    counting attempt; enrolled = 在册学生 of the audience classes (accounts.enrolment: frozen at closing); 优秀 = score ≥ excellence% of the max."""
+    counting attempt; enrolled = 在册学生 of the audience classes (accounts.enrolment: frozen at closing); the
+    rates are competitions.rates'."""
     classes = results_classes(contest=contest, user=user)
     class_ids = [c.pk for c in classes]
     kinds = LEVEL_KINDS.get(level, LEVEL_KINDS["school"])
@@ -98,7 +95,7 @@ def results_by_org(*, contest: Contest, user: User, level: str = "school") -> tu
         if row:
             row.enrolled += n
         total.enrolled += n
-    threshold = Decimal(contest.excellence_percent) / 100
+    excellence = rates.excellence_percent_of(contest)
     for class_id, score, max_score in (
         counted_attempts(contest).filter(class_org_id__in=class_ids).values_list("class_org_id", "score", "max_score")
     ):
@@ -110,7 +107,7 @@ def results_by_org(*, contest: Contest, user: User, level: str = "school") -> tu
             row.participants += 1
             row.score_sum += score
             row.histogram[bin_index] += 1
-            if max_score and score >= max_score * threshold:
+            if rates.is_excellent(score, max_score, excellence):
                 row.excellent += 1
     ordered = sorted(rows.values(), key=lambda r: (-r.average_score, r.name))
     return ordered, total

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.enrolment import audience_roots
 from accounts.models import Organization, Role, User
-from accounts.selectors import scope_for
+from accounts.selectors import scope_for, student_class  # noqa: F401 (student_class re-exported)
 from questionbank.secrecy import reservations, reserved_until
 
 from .models import Attempt, AttemptState, Contest, ContestStatus, ReviewPolicy, ScorePolicy
@@ -18,11 +19,11 @@ from .secrecy import contest_holder
 # --- who may take part -------------------------------------------------------------------------
 
 
-def student_class(user: User) -> Organization | None:
-    if not user.is_authenticated:
-        return None
-    membership = user.memberships.filter(role=Role.STUDENT).select_related("org").first()
-    return membership.org if membership else None
+def audience_reaches_q(ancestor_ids) -> Q:
+    """Contests whose audience (accounts.enrolment.audience_roots: the audience nodes, else the owner's
+    region) contains a node with these ancestor ids (the node itself included): the same rule as
+    student_eligibility, in SQL."""
+    return Q(audience_orgs__in=ancestor_ids) | Q(audience_orgs__isnull=True, owner_org__in=ancestor_ids)
 
 
 def student_eligibility(*, contest: Contest, klass: Organization | None) -> str | None:
@@ -31,7 +32,7 @@ def student_eligibility(*, contest: Contest, klass: Organization | None) -> str 
         return "只有学生账号可以参加竞赛。"
     if contest.grade_bands and klass.grade_band not in contest.grade_bands:
         return "本竞赛不面向您所在的学段。"
-    roots = list(contest.audience_orgs.all()) or [contest.owner_org]
+    roots = audience_roots(contest)
     if not any(klass.path.startswith(root.path) for root in roots):
         return "您所在的学校不在本竞赛的参赛范围内。"
     return None
@@ -45,7 +46,7 @@ def contests_for_student(user: User) -> list[Contest]:
     ancestors = klass.ancestor_ids()
     qs = (
         Contest.objects.filter(status=ContestStatus.PUBLISHED)
-        .filter(Q(audience_orgs__in=ancestors) | Q(audience_orgs__isnull=True, owner_org__in=ancestors))
+        .filter(audience_reaches_q(ancestors))
         .distinct()
         .order_by("-opens_at", "-id")
     )
@@ -80,16 +81,7 @@ def contests_home_for_student(user: User, now: datetime | None = None) -> list[d
 
 
 def contests_managed_by(user: User) -> QuerySet[Contest]:
-    scope = scope_for(user)
-    if scope.is_admin:
-        return Contest.objects.all()
-    paths = scope.managed_paths
-    if not paths:
-        return Contest.objects.none()
-    q = Q()
-    for path in paths:
-        q |= Q(owner_org__path__startswith=path)
-    return Contest.objects.filter(q)
+    return Contest.objects.filter(scope_for(user).orgs_q("owner_org", roles=(Role.ORGANISER,)))
 
 
 def contests_for_teacher(user: User) -> list[Contest]:
@@ -103,7 +95,7 @@ def contests_for_teacher(user: User) -> list[Contest]:
         return []
     qs = (
         Contest.objects.filter(status=ContestStatus.PUBLISHED)
-        .filter(Q(audience_orgs__in=ancestor_ids) | Q(audience_orgs__isnull=True, owner_org__in=ancestor_ids))
+        .filter(audience_reaches_q(ancestor_ids))
         .distinct()
         .order_by("-opens_at", "-id")
     )

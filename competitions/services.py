@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 
 from accounts.models import User
 from accounts.selectors import scope_for
+from core.events import call_on_commit, send_on_commit
 from questionbank.answers import MalformedAnswer as ShapeError
 from questionbank.answers import score_fraction, validate_answer_shape
 
@@ -91,7 +93,7 @@ def contest_update_published(*, actor: User, form) -> Contest:
     contest_check_manage(actor=actor, contest=contest)
     with transaction.atomic():
         contest = form.save()
-        transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+        send_on_commit(contest_changed, sender=Contest, contest_id=contest.pk)
     return contest
 
 
@@ -104,7 +106,7 @@ def contest_publish(*, actor: User, contest: Contest) -> Contest:
         raise errors.PaperUnsatisfiable("无法发布：" + "；".join(problems))
     contest.status = ContestStatus.PUBLISHED
     contest.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    send_on_commit(contest_changed, sender=Contest, contest_id=contest.pk)
     return contest
 
 
@@ -114,7 +116,7 @@ def contest_unpublish(*, actor: User, contest: Contest) -> Contest:
         raise errors.ContestInvalid("已有学生答题，不能撤回发布。")
     contest.status = ContestStatus.DRAFT
     contest.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    send_on_commit(contest_changed, sender=Contest, contest_id=contest.pk)
     return contest
 
 
@@ -122,7 +124,7 @@ def contest_rotate_display_token(*, actor: User, contest: Contest) -> str:
     contest_check_manage(actor=actor, contest=contest)
     contest.display_token = new_display_token()
     contest.save(update_fields=["display_token", "updated_at"])
-    transaction.on_commit(lambda: contest_changed.send(sender=Contest, contest_id=contest.pk))
+    send_on_commit(contest_changed, sender=Contest, contest_id=contest.pk)
     return contest.display_token
 
 
@@ -192,9 +194,7 @@ def attempt_start(*, user: User, contest_id: int, now: datetime | None = None) -
         if existing is None:
             raise
         return existing, False
-    from .tasks import schedule_deadline_finalisation
-
-    transaction.on_commit(lambda: schedule_deadline_finalisation(attempt=attempt))
+    call_on_commit(lambda: schedule_deadline_finalisation(attempt=attempt))
     return attempt, True
 
 
@@ -209,13 +209,20 @@ def attempt_for_user(*, user: User, attempt_id: int, now: datetime | None = None
     return attempt
 
 
-def answer_check_shape(*, item: AttemptItem, answer) -> None:
-    revision = item.revision
-    options = [{"key": LETTERS[i]} for i in range(len(item.option_order))]
+def answer_shape_check(*, qtype: str, option_count: int, blank_count: int, answer) -> None:
+    """MalformedAnswer unless `answer` fits the question (also the answer fast path's check)."""
+    options = [{"key": LETTERS[i]} for i in range(option_count)]
     try:
-        validate_answer_shape(qtype=revision.qtype, options=options, blank_count=revision.blank_count, answer=answer)
+        validate_answer_shape(qtype=qtype, options=options, blank_count=blank_count, answer=answer)
     except ShapeError as exc:
         raise errors.MalformedAnswer(str(exc)) from exc
+
+
+def answer_check_shape(*, item: AttemptItem, answer) -> None:
+    revision = item.revision
+    answer_shape_check(
+        qtype=revision.qtype, option_count=len(item.option_order), blank_count=revision.blank_count, answer=answer
+    )
 
 
 def answer_save(*, user: User, attempt_id: int, question_id: int, answer, now: datetime | None = None) -> int:
@@ -292,9 +299,8 @@ def attempt_finalize(*, attempt_id: int, reason: str, now: datetime | None = Non
         attempt.time_used_s = max(0, int((finished_at - attempt.started_at).total_seconds()))
         attempt.save(update_fields=["state", "finished_at", "finish_reason", "score", "time_used_s"])
         attempt_recount(contest=contest, user_id=attempt.user_id)
-        contest_id, user_id, pk = contest.pk, attempt.user_id, attempt.pk
-        transaction.on_commit(
-            lambda: attempt_scored.send(sender=Attempt, contest_id=contest_id, attempt_id=pk, user_id=user_id)
+        send_on_commit(
+            attempt_scored, sender=Attempt, contest_id=contest.pk, attempt_id=attempt.pk, user_id=attempt.user_id
         )
     attempt.contest = contest
     attempt.counts = Attempt.objects.filter(pk=attempt.pk).values_list("counts", flat=True).get()
@@ -336,3 +342,31 @@ def contests_snapshot_enrolment(*, now=None, days: int = 30) -> int:
     now = now or timezone.now()
     recent = Contest.objects.filter(closes_at__lte=now, closes_at__gte=now - timedelta(days=days))
     return enrolment_snapshot_closed(recent.select_related("owner_org").prefetch_related("audience_orgs"), now=now)
+
+
+# --- background work (django-tasks). Defined next to the services they run so services never import
+# `tasks` back; competitions/tasks.py re-exports them under the path the worker and queued rows use.
+
+
+@task()
+def finalize_expired_attempts() -> int:
+    count = attempts_finalize_expired()
+    contests_snapshot_enrolment()
+    return count
+
+
+@task()
+def finalize_attempt_at_deadline(attempt_id: int) -> bool:
+    attempt = Attempt.objects.filter(pk=attempt_id, state=AttemptState.ACTIVE).first()
+    if attempt is None or timezone.now() < attempt.deadline:
+        return False  # already finalised, or woken early (the sweep covers it)
+    attempt_finalize(attempt_id=attempt.pk, reason=FinishReason.TIMEOUT)
+    return True
+
+
+def schedule_deadline_finalisation(*, attempt: Attempt) -> bool:
+    """Enqueue the deadline task if the configured backend can defer; the sweep covers the rest."""
+    if not finalize_attempt_at_deadline.get_backend().supports_defer:
+        return False
+    finalize_attempt_at_deadline.using(run_after=attempt.deadline + timedelta(seconds=1)).enqueue(attempt_id=attempt.pk)
+    return True

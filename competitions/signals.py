@@ -1,5 +1,5 @@
 """Domain events of the contest engine. Sent only after the transaction commits
-(`transaction.on_commit`), so receivers (live leaderboards, statistics) never see rolled-back data."""
+(core.events.send_on_commit), so receivers (live leaderboards, statistics) never see rolled-back data."""
 
 from django.dispatch import Signal
 

@@ -39,3 +39,27 @@ class Forbidden(AppError):
 
 class Conflict(AppError):
     code, status, default_message = "conflict", 409, _("操作与当前状态冲突。")
+
+
+# --- the API edge: the ninja handlers (quizsite/api.py) and the raw fast paths (core/fastpath) answer with these
+
+
+class Unauthorized(AppError):
+    code, status, default_message = "unauthorized", 401, _("请先登录或提供有效的令牌。")
+
+
+class PasswordChangeRequired(AppError):
+    code, status, default_message = "password_change_required", 403, _("首次登录请先修改密码。")
+
+
+class PayloadTooLarge(AppError):
+    code, status, default_message = "payload_too_large", 413, _("请求体过大。")
+
+
+class InvalidRequest(AppError):
+    """A body of the wrong shape; `where` names the first offending field, as ninja's validation says."""
+
+    code, status, default_message = "invalid_request", 422, _("请求格式不正确：请求体")
+
+    def __init__(self, where: str = ""):
+        super().__init__(_("请求格式不正确：%(where)s") % {"where": where} if where else None)

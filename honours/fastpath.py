@@ -18,173 +18,133 @@ every non-accepted outcome still use):
   classes. Anything else — outside the window, an unknown candidate, an unknown token or code,
   session requests (CSRF) — is handed to the Django app with the same body, so those answers are
   exactly the API's.
-The responses carry `x-honours-path: fast` so tests (and operators) can see this path is in use."""
+The frame (routing, tokens, group commit, replies, hand-over) is core/fastpath; this module is the
+route, the vote rules under the lock and their SQL. The responses carry `x-honours-path: fast` so tests (and operators) can see this path is in use."""
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
+import functools
 import json
 import logging
 import re
-import time
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
+from datetime import datetime
+from typing import NamedTuple
 
-from django.db import connections
 from django.utils import timezone
 
 from core.clientip import scope_client_ip
 from core.errors import AppError
+from core.fastpath import FastPath, GroupCommit, Lru, Reply
 
 from .chain import link_hash
 from .errors import AlreadyVotedToday, DailyLimit
-from .services.voting import CODE_LENGTH, code_hash, ip_prefix_of, normalize_code, short_hash
+from .live import publisher
+from .services.voting import CODE_LENGTH, VOTING_STATUSES, code_hash, ip_prefix_of, normalize_code, short_hash
 
 log = logging.getLogger(__name__)
 VOTE_PATH = re.compile(r"^/api/v1/honours/campaigns/(\d{1,18})/votes$")
 MAX_BODY = 4096
-TTL_S = 30.0
 MAX_BATCH = 1000
 
 
-class _Lru(OrderedDict):
-    def __init__(self, size: int = 100_000):
-        super().__init__()
-        self.size = size
-
-    def put(self, key, value):
-        self[key] = value
-        self.move_to_end(key)
-        if len(self) > self.size:
-            self.popitem(last=False)
+class Voter(NamedTuple):
+    key: str
+    code_batch_id: int | None
+    account_age_s: int | None
 
 
-def _replay(body: bytes, receive):
-    """Hand the already-read body to the next app; after it, the real channel (Django listens on it for
-    the client's disconnect, so answering "disconnected" at once would cancel its response)."""
-    sent = False
-
-    async def replay():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
+class Ballot(NamedTuple):
+    campaign_id: int
+    candidate_id: int
+    voter: Voter
+    ip_prefix: str
+    ua_hash: str
+    session_hash: str
+    cast_at: datetime
 
 
-class VoteFastPath:
-    def __init__(self, app):
-        self.app = app
-        self._enabled: bool | None = None
-        self._pools: dict = {}
-        self.tokens = _Lru()
-        self.codes = _Lru()
-        self._pending: list = []
-        self._flushing = False
+class Statements(NamedTuple):
+    code: str
+    head: str
+    candidates: str
+    voted: str
+    counters: str
+    insert_votes: str
+    upsert_counters: str
+    move_head: str
+    codes_used: str
 
-    def enabled(self) -> bool:
-        if self._enabled is None:
-            self._enabled = connections["default"].vendor == "postgresql"
-            log.info("honours vote path: %s", "fast (group commit)" if self._enabled else "Django")
-        return self._enabled
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and scope["method"] == "POST" and self.enabled():
-            match = VOTE_PATH.match(scope["path"])
-            if match:
-                body = await self._read(receive)
-                if body is None:
-                    return await self.app(scope, _replay(b"", receive), send)
-                left = None
-                try:
-                    left = await self.handle(scope, int(match[1]), body)
-                except Exception:  # noqa: BLE001 - whatever went wrong, the full path answers properly
-                    log.exception("vote fast path failed; handing the request to Django")
-                if left is None:
-                    return await self.app(scope, _replay(body, receive), send)
-                if isinstance(left, AppError):
-                    status = left.status
-                    data = json.dumps({"code": left.code, "message": left.message}, ensure_ascii=False).encode()
-                else:
-                    status = 201
-                    data = json.dumps({"votes_left_today": left}).encode()
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": status,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(data)).encode()),
-                            (b"cache-control", b"no-store"),
-                            (b"x-honours-path", b"fast"),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": data})
-                return
-        await self.app(scope, receive, send)
+@functools.cache
+def statements() -> Statements:
+    from .models import Campaign, CampaignLevel, Candidate, ChainHead, Vote, VoteCode, VoterDay
 
-    @staticmethod
-    async def _read(receive) -> bytes | None:
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_BODY:
-                return None
-            chunks.append(chunk)
-            if not message.get("more_body"):
-                return b"".join(chunks)
+    t = {
+        m.__name__: m._meta.db_table for m in (Campaign, CampaignLevel, Candidate, ChainHead, Vote, VoteCode, VoterDay)
+    }
+    # noqa below: table names come from the models, never from a request
+    return Statements(
+        code=f'SELECT vc.id, vc.batch_id FROM "{t["VoteCode"]}" vc WHERE vc.campaign_id = %s AND vc.code_hash = %s',  # noqa: S608
+        head=(
+            "SELECT h.seq, h.hash, c.vote_opens_at, c.vote_closes_at, c.votes_per_day, c.voting_level "  # noqa: S608
+            f'FROM "{t["ChainHead"]}" h JOIN "{t["Campaign"]}" c ON c.id = h.campaign_id '
+            "WHERE h.campaign_id = %s FOR UPDATE OF h"
+        ),
+        candidates=(
+            f'SELECT c.id FROM "{t["Candidate"]}" c JOIN "{t["CampaignLevel"]}" l ON l.id = c.level_id '  # noqa: S608
+            "WHERE c.campaign_id = %s AND c.id = ANY(%s) AND c.status = ANY(%s) AND l.kind = %s"
+        ),
+        voted=(
+            f'SELECT v.voter_key, v.candidate_id FROM "{t["Vote"]}" v '  # noqa: S608
+            "WHERE v.campaign_id = %s AND v.day = %s AND v.voter_key = ANY(%s)"
+        ),
+        counters=(
+            f'SELECT d.voter_key, d.used, d.day_limit FROM "{t["VoterDay"]}" d '  # noqa: S608
+            "WHERE d.campaign_id = %s AND d.day = %s AND d.voter_key = ANY(%s)"
+        ),
+        insert_votes=(
+            f'INSERT INTO "{t["Vote"]}" (campaign_id, day, candidate_id, seq, voter_key, code_batch_id, cast_at, '  # noqa: S608
+            "ip_prefix, ua_hash, session_hash, account_age_s, prev_hash, hash) "
+            "SELECT %s, %s, * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::timestamptz[], "
+            "%s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[])"
+        ),
+        upsert_counters=(
+            f'INSERT INTO "{t["VoterDay"]}" (campaign_id, voter_key, day, used, day_limit) '  # noqa: S608
+            "SELECT %s, k, %s, u, l FROM unnest(%s::text[], %s::int[], %s::int[]) AS x(k, u, l) "
+            "ON CONFLICT (campaign_id, voter_key, day) DO UPDATE SET used = EXCLUDED.used"
+        ),
+        move_head=f'UPDATE "{t["ChainHead"]}" SET seq = %s, hash = %s WHERE campaign_id = %s',  # noqa: S608
+        codes_used=(
+            f'UPDATE "{t["VoteCode"]}" SET first_used_at = %s WHERE id = ANY(%s) AND first_used_at IS NULL'  # noqa: S608
+        ),
+    )
 
-    async def pool(self):
-        loop = asyncio.get_running_loop()
-        pool = self._pools.get(loop)
-        if pool is None:
-            from psycopg_pool import AsyncConnectionPool
 
-            s = connections["default"].settings_dict
-            info = {
-                "dbname": s["NAME"],
-                "user": s.get("USER") or "",
-                "password": s.get("PASSWORD") or "",
-                "host": s.get("HOST") or "",
-                "port": str(s.get("PORT") or ""),
-            }
-            conninfo = " ".join(f"{k}='{v}'" for k, v in info.items() if v)
-            pool = AsyncConnectionPool(conninfo, min_size=2, max_size=8, kwargs={"autocommit": True}, open=False)
-            await pool.open()
-            self._pools[loop] = pool
-        return pool
+class VoteFastPath(FastPath):
+    method = "POST"
+    path = VOTE_PATH
+    max_body = MAX_BODY
+    needs_bearer = False  # a family code in the body votes without an account
+    oversize_to_django = True
+    extra_headers = ((b"x-honours-path", b"fast"),)
+
+    def __init__(self, app, **kw):
+        super().__init__(app, **kw)
+        self.codes = Lru()
+        self.votes = GroupCommit(self._write_batch, max_batch=MAX_BATCH, name="votes")
 
     # --- who is voting ------------------------------------------------------------------------------
 
-    async def voter_for_token(self, raw: str, now):
-        key = hashlib.sha256(raw.encode()).hexdigest()
-        hit = self.tokens.get(key)
-        if hit is None or time.monotonic() - hit[0] > TTL_S:
-            pool = await self.pool()
-            async with pool.connection() as conn:
-                cur = await conn.execute(
-                    "SELECT u.id, u.date_joined FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id "
-                    "WHERE t.key_hash = %s AND t.expires_at > now() AND u.is_active AND NOT u.must_change_password "
-                    "AND EXISTS (SELECT 1 FROM accounts_membership m WHERE m.user_id = u.id AND m.org_id IS NOT NULL)",
-                    (key,),
-                )
-                row = await cur.fetchone()
-            hit = (time.monotonic(), row)
-            self.tokens.put(key, hit)
-        row = hit[1]
-        if row is None:
+    async def voter_for_token(self, raw: str, now) -> Voter | None:
+        """voter_for_user's rule: an active account on the roster; others are answered by Django."""
+        who = await self.tokens.user(raw)
+        if who is None or who.must_change_password or not who.on_roster:
             return None
-        age = int((now - row[1]).total_seconds()) if row[1] else None
-        return (f"u{row[0]}", None, age)
+        age = int((now - who.date_joined).total_seconds()) if who.date_joined else None
+        return Voter(f"u{who.user_id}", None, age)
 
-    async def voter_for_code(self, campaign_id: int, raw: str):
+    async def voter_for_code(self, campaign_id: int, raw: str) -> Voter | None:
         normal = normalize_code(raw)
         if len(normal) != CODE_LENGTH:
             return None
@@ -193,109 +153,92 @@ class VoteFastPath:
         if hit is None:
             pool = await self.pool()
             async with pool.connection() as conn:
-                cur = await conn.execute(
-                    "SELECT id, batch_id FROM honours_votecode WHERE campaign_id = %s AND code_hash = %s",
-                    (campaign_id, digest),
-                )
+                cur = await conn.execute(statements().code, (campaign_id, digest))
                 row = await cur.fetchone()
             if row is None:
                 return None  # not cached: a code may be issued later
             hit = row
             self.codes.put((campaign_id, digest), hit)
-        return (f"c{hit[0]}", hit[1], None)
+        return Voter(f"c{hit[0]}", hit[1], None)
 
-    async def handle(self, scope, campaign_id: int, body: bytes) -> int | AppError | None:
-        """votes_left_today once committed, a refusal decided under the lock, or None to let Django answer."""
-        headers = dict(scope["headers"])
+    async def handle(self, request) -> Reply | None:
+        """201 once committed, a refusal decided under the lock, or None to let Django answer."""
+        campaign_id = int(request.match[1])
         try:
-            payload = json.loads(body)
+            payload = json.loads(request.body)
             candidate_id = int(payload["candidate_id"])
         except (ValueError, KeyError, TypeError):
             return None
         if not isinstance(payload, dict) or not isinstance(payload["candidate_id"], int):
             return None
         now = timezone.now()
-        auth = headers.get(b"authorization", b"").decode("latin-1")
-        scheme, _sp, raw = auth.partition(" ")
-        if auth:
-            if scheme.lower() != "bearer" or not raw.strip():
+        if request.has_auth:
+            if request.token is None:
                 return None
-            voter = await self.voter_for_token(raw.strip(), now)
+            voter = await self.voter_for_token(request.token, now)
         elif isinstance(payload.get("code"), str):
             voter = await self.voter_for_code(campaign_id, payload["code"])
         else:
             return None  # session voters: Django checks CSRF
         if voter is None:
             return None
-        meta = (ip_prefix_of(scope_client_ip(scope)), short_hash(headers.get(b"user-agent", b"").decode("latin-1")), "")
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self._pending.append((campaign_id, candidate_id, voter, meta, now, future))
-        if not self._flushing:
-            self._flushing = True
-            loop.create_task(self._flush())
-        return await future
+        agent = dict(request.scope["headers"]).get(b"user-agent", b"").decode("latin-1")
+        ip = ip_prefix_of(scope_client_ip(request.scope))
+        left = await self.votes.submit(Ballot(campaign_id, candidate_id, voter, ip, short_hash(agent), "", now))
+        if left is None or isinstance(left, AppError):
+            return left
+        return Reply(201, {"votes_left_today": left})
 
     # --- group commit -------------------------------------------------------------------------------
 
-    async def _flush(self):
-        try:
-            while self._pending:
-                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-                groups = defaultdict(list)
-                for entry in batch:
-                    groups[(entry[0], timezone.localdate(entry[4]))].append(entry)
-                for (campaign_id, day), entries in groups.items():
-                    try:
-                        results = await self._write(campaign_id, day, entries)
-                    except Exception:  # noqa: BLE001 - every waiter falls back to the full path
-                        log.exception("vote group commit failed")
-                        results = [None] * len(entries)
-                    for entry, left in zip(entries, results, strict=True):
-                        if not entry[5].done():
-                            entry[5].set_result(left)
-        finally:
-            self._flushing = False
+    async def _write_batch(self, batch: list[Ballot]) -> list:
+        groups = defaultdict(list)
+        for index, ballot in enumerate(batch):
+            groups[(ballot.campaign_id, timezone.localdate(ballot.cast_at))].append(index)
+        results: list = [None] * len(batch)
+        for (campaign_id, day), indexes in groups.items():
+            try:
+                decided = await self._write(campaign_id, day, [batch[i] for i in indexes])
+            except Exception:  # noqa: BLE001 - every waiter of this group falls back to the full path
+                log.exception("vote group commit failed")
+                continue
+            for i, left in zip(indexes, decided, strict=True):
+                results[i] = left
+            if any(isinstance(left, int) for left in decided):
+                publisher.notify(campaign_id)  # committed: live counts, as vote_cast's counts_changed
+        return results
 
-    async def _write(self, campaign_id: int, day, entries: list) -> list:
+    async def _write(self, campaign_id: int, day, entries: list[Ballot]) -> list:
+        """vote_cast for a group of one campaign and day, under the chain-head lock: the window, the
+        candidates, the voters' votes today and their day counters re-read, each ballot decided in
+        arrival order, the accepted ones written chained."""
+        sql = statements()
         pool = await self.pool()
         async with pool.connection() as conn, conn.transaction():
-            cur = await conn.execute(
-                "SELECT h.seq, h.hash, c.vote_opens_at, c.vote_closes_at, c.votes_per_day, c.voting_level "
-                "FROM honours_chainhead h JOIN honours_campaign c ON c.id = h.campaign_id "
-                "WHERE h.campaign_id = %s FOR UPDATE OF h",
-                (campaign_id,),
-            )
+            cur = await conn.execute(sql.head, (campaign_id,))
             head = await cur.fetchone()
             if head is None:
                 return [None] * len(entries)
             seq, prev, opens, closes, per_day, voting_level = head
+            candidates = list({b.candidate_id for b in entries})
             cur = await conn.execute(
-                "SELECT c.id FROM honours_candidate c JOIN honours_campaignlevel l ON l.id = c.level_id "
-                "WHERE c.campaign_id = %s AND c.id = ANY(%s) AND c.status IN ('pending', 'finalist') AND l.kind = %s",
-                (campaign_id, list({e[1] for e in entries}), voting_level),
+                sql.candidates, (campaign_id, candidates, [s.value for s in VOTING_STATUSES], voting_level)
             )
             valid = {r[0] for r in await cur.fetchall()}
-            keys = list({e[2][0] for e in entries})
-            cur = await conn.execute(
-                "SELECT voter_key, candidate_id FROM honours_vote WHERE campaign_id = %s AND day = %s AND voter_key = ANY(%s)",
-                (campaign_id, day, keys),
-            )
+            keys = list({b.voter.key for b in entries})
+            cur = await conn.execute(sql.voted, (campaign_id, day, keys))
             voted = {(k, c) for k, c in await cur.fetchall()}
-            cur = await conn.execute(
-                "SELECT voter_key, used, day_limit FROM honours_voterday "
-                "WHERE campaign_id = %s AND day = %s AND voter_key = ANY(%s)",
-                (campaign_id, day, keys),
-            )
+            cur = await conn.execute(sql.counters, (campaign_id, day, keys))
             counters = {k: [u, lim] for k, u, lim in await cur.fetchall()}
             results, rows = [], []
-            for _cid, cand, (key, batch_id, age), (ip, ua, sess), now, _f in entries:
+            for b in entries:
+                key = b.voter.key
                 counter = counters.setdefault(key, [0, per_day])
-                if not (opens and closes and opens <= now < closes) or cand not in valid:
+                if not (opens and closes and opens <= b.cast_at < closes) or b.candidate_id not in valid:
                     results.append(None)
                     continue
                 # decided under the chain-head lock, exactly as vote_cast decides them
-                if (key, cand) in voted:
+                if (key, b.candidate_id) in voted:
                     results.append(AlreadyVotedToday())
                     continue
                 if counter[0] >= counter[1]:
@@ -306,44 +249,32 @@ class VoteFastPath:
                     prev_hash=prev,
                     seq=seq,
                     campaign_id=campaign_id,
-                    candidate_id=cand,
+                    candidate_id=b.candidate_id,
                     voter_key=key,
                     day=day,
-                    cast_at=now,
-                    ip_prefix=ip,
-                    ua_hash=ua,
-                    session_hash=sess,
-                    account_age_s=age,
+                    cast_at=b.cast_at,
+                    ip_prefix=b.ip_prefix,
+                    ua_hash=b.ua_hash,
+                    session_hash=b.session_hash,
+                    account_age_s=b.voter.account_age_s,
                 )
-                rows.append((cand, seq, key, batch_id, now, ip, ua, sess, age, prev, digest))
+                rows.append(
+                    (b.candidate_id, seq, key, b.voter.code_batch_id, b.cast_at, b.ip_prefix, b.ua_hash)
+                    + (b.session_hash, b.voter.account_age_s, prev, digest)
+                )
                 prev = digest
-                voted.add((key, cand))
+                voted.add((key, b.candidate_id))
                 counter[0] += 1
                 results.append(counter[1] - counter[0])
             if not rows:
                 return results
             cols = list(zip(*rows, strict=True))
-            await conn.execute(
-                "INSERT INTO honours_vote (campaign_id, day, candidate_id, seq, voter_key, code_batch_id, cast_at, "
-                "ip_prefix, ua_hash, session_hash, account_age_s, prev_hash, hash) "
-                "SELECT %s, %s, * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::timestamptz[], "
-                "%s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[])",
-                (campaign_id, day, *[list(c) for c in cols]),
-            )
-            touched = {r[2] for r in rows}
-            await conn.execute(
-                "INSERT INTO honours_voterday (campaign_id, voter_key, day, used, day_limit) "
-                "SELECT %s, k, %s, u, l FROM unnest(%s::text[], %s::int[], %s::int[]) AS v(k, u, l) "
-                "ON CONFLICT (campaign_id, voter_key, day) DO UPDATE SET used = EXCLUDED.used",
-                (campaign_id, day, list(touched), [counters[k][0] for k in touched], [counters[k][1] for k in touched]),
-            )
-            await conn.execute(
-                "UPDATE honours_chainhead SET seq = %s, hash = %s WHERE campaign_id = %s", (seq, prev, campaign_id)
-            )
+            await conn.execute(sql.insert_votes, (campaign_id, day, *[list(c) for c in cols]))
+            touched = list({r[2] for r in rows})
+            used, limits = [counters[k][0] for k in touched], [counters[k][1] for k in touched]
+            await conn.execute(sql.upsert_counters, (campaign_id, day, touched, used, limits))
+            await conn.execute(sql.move_head, (seq, prev, campaign_id))
             code_ids = [int(k[1:]) for k in touched if k.startswith("c")]
             if code_ids:
-                await conn.execute(
-                    "UPDATE honours_votecode SET first_used_at = %s WHERE id = ANY(%s) AND first_used_at IS NULL",
-                    (entries[0][4], code_ids),
-                )
+                await conn.execute(sql.codes_used, (entries[0].cast_at, code_ids))
         return results

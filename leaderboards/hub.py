@@ -24,7 +24,6 @@ import contextvars
 import json
 import logging
 import os
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,6 +35,7 @@ from core.transport import Write, process_sink, stuck_reader_seconds
 
 from . import source
 from .clock import SystemClock
+from .local_hubs import _hubs, notify_local  # noqa: F401 (notify_local re-exported)
 from .selectors import DEFAULT_LIMIT, board_pair, me_for, snapshot_payload
 from .store import redis_url
 from .subscription import listen
@@ -333,27 +333,9 @@ class Hub:
             self.listener = self.loop.create_task(listen(self), context=contextvars.Context())
 
 
-_hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def get_hub() -> Hub:
     loop = asyncio.get_running_loop()
     hub = _hubs.get(loop)
     if hub is None:
         hub = _hubs[loop] = Hub(loop)
     return hub
-
-
-def notify_local(contest_id: int, kind: str = "board") -> None:
-    """In-process notification (no Redis): reach every hub of this process, from any thread."""
-    try:
-        running = asyncio.get_running_loop()
-    except RuntimeError:
-        running = None
-    for loop, hub in list(_hubs.items()):
-        if loop.is_closed():
-            continue
-        if loop is running:
-            hub.notify(contest_id, kind)
-        else:
-            loop.call_soon_threadsafe(hub.notify, contest_id, kind, context=contextvars.Context())

@@ -1,16 +1,15 @@
-"""Signal receivers: the contest engine tells us, after commit, that an attempt was scored."""
+"""Signal receivers: the contest engine tells us, after commit, that an attempt was scored.
 
-import asyncio
+A board update can mean a full rebuild (first answer, Redis flushed): slow, and never the student's
+business. Inside a fast-path request or from async code it runs after the response on
+core.background's follow-up pool (which holds a reference to it and logs its failure); elsewhere
+(the deadline sweep task, commands, plain sync code) inline, as the caller expects."""
+
 import logging
 
-from asgiref.sync import sync_to_async
-from django.db import connections
+from core.background import follow_up
 
 log = logging.getLogger(__name__)
-
-# The event loop keeps only weak references to tasks: without these, a board update still running
-# could be garbage-collected mid-flight.
-_background: set[asyncio.Task] = set()
 
 
 def _apply(contest_id: int, attempt_id: int) -> None:
@@ -24,28 +23,8 @@ def _apply(contest_id: int, attempt_id: int) -> None:
         log.exception("leaderboard update failed for contest %s attempt %s", contest_id, attempt_id)
 
 
-def _run(fn, *args) -> None:
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        fn(*args)
-        return
-
-    # sent from async code: do the database and Redis work off the event loop, in a pool thread that
-    # must not keep the database connection it opened
-    def call():
-        try:
-            fn(*args)
-        finally:
-            connections.close_all()
-
-    task = loop.create_task(sync_to_async(call, thread_sensitive=False)())
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
 def on_attempt_scored(sender, *, contest_id: int, attempt_id: int, **kwargs) -> None:
-    _run(_apply, contest_id, attempt_id)
+    follow_up(_apply, contest_id, attempt_id)
 
 
 def _contest_changed(contest_id: int) -> None:
@@ -58,4 +37,4 @@ def _contest_changed(contest_id: int) -> None:
 
 
 def on_contest_changed(sender, *, contest_id: int, **kwargs) -> None:
-    _run(_contest_changed, contest_id)
+    follow_up(_contest_changed, contest_id)

@@ -135,7 +135,7 @@ def leaderboard_snapshot(*, contest_id: int, user, scope: str = INDIVIDUAL, limi
 
 
 CONTRACT_ENTRY_FIELDS = ("rank", "name", "school", "district", "score", "time_used_s")
-AGGREGATE_EXTRA_FIELDS = ("participants", "enrolled", "participation_rate")
+AGGREGATE_EXTRA_FIELDS = ("participants", "enrolled", "participation_rate", "excellence_rate")
 
 
 def _contract_entry(entry: dict | None, scope: str) -> dict | None:

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import AppError
+from core.events import call_on_commit
 
 from . import source
+from .local_hubs import notify_local
 from .store import FROZEN, LIVE, get_store, notify_channel, redis_url
 
 log = logging.getLogger(__name__)
@@ -117,8 +119,6 @@ def leaderboard_notify(*, contest_id: int, kind: str = "board") -> None:
 
         client_for(redis_url()).publish(notify_channel(), json.dumps({"c": contest_id, "k": kind}))
     else:
-        from .hub import notify_local
-
         notify_local(contest_id, kind)
 
 
@@ -139,7 +139,7 @@ def leaderboard_reveal(*, contest_id: int, user) -> None:
             state.revealed_at = timezone.now()
             state.revealed_by = user
             state.save(update_fields=["revealed_at", "revealed_by"])
-        transaction.on_commit(lambda: leaderboard_notify(contest_id=contest_id, kind="contest"))
+        call_on_commit(lambda: leaderboard_notify(contest_id=contest_id, kind="contest"))
 
 
 def display_token_rotate(*, contest_id: int, user) -> str:

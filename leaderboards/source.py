@@ -1,5 +1,6 @@
-"""The only module that reads the contest engine's tables. Everything else in this app works on
-BoardRow / ContestInfo, so a change in competitions.models is absorbed here.
+"""Where the boards read the contest engine's tables. The rest of this app works on BoardRow /
+ContestInfo, so a change in competitions.models is absorbed here (the one exception: rotating the
+big-screen link, services.display_token_rotate, which writes through competitions.services).
 
 The database is the source of truth: the boards are a projection of the finalised attempts that
 count (`Attempt.counts`), and can be rebuilt from here at any time."""
@@ -14,15 +15,14 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.enrolment import enrolment_by_class
-from accounts.models import Membership, Organization, OrgKind, Role
-from accounts.selectors import scope_for
+from accounts.models import Organization
+from accounts.selectors import OrgIndex, scope_for, student_class
+from competitions import rates
 from competitions.models import Attempt, AttemptState, Contest, ContestStatus
 from competitions.ranking import pick_counted
 
 from .models import BoardState
 from .store.base import BoardRow
-
-SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
 
 
 @dataclass(frozen=True)
@@ -99,37 +99,7 @@ def viewer_access(user, info: ContestInfo) -> str | None:
 # --- rows --------------------------------------------------------------------------------------
 
 
-class OrgIndex:
-    """School and district of a class, from the materialised path, with one query for the lot."""
-
-    def __init__(self, org_ids: set[int] | None = None):
-        qs = Organization.objects.filter(kind__in=[*SCHOOL_KINDS, OrgKind.DISTRICT])
-        if org_ids is not None:
-            qs = qs.filter(pk__in=org_ids)
-        self.orgs = {o["id"]: (o["kind"], o["name"]) for o in qs.values("id", "kind", "name")}
-
-    @classmethod
-    def for_paths(cls, paths: list[str]) -> OrgIndex:
-        ids = {int(p) for path in paths for p in path.strip("/").split("/") if p}
-        return cls(ids)
-
-    def school_and_district(self, path: str | None) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
-        school = district = None
-        for part in (path or "").strip("/").split("/"):
-            if not part:
-                continue
-            found = self.orgs.get(int(part))
-            if found is None:
-                continue
-            kind, name = found
-            if kind in SCHOOL_KINDS:
-                school = (int(part), name)
-            elif kind == OrgKind.DISTRICT:
-                district = (int(part), name)
-        return school, district
-
-
-def _row(attempt: Attempt, index: OrgIndex) -> BoardRow:
+def _row(attempt: Attempt, index: OrgIndex, excellence_percent: int) -> BoardRow:
     school, district = index.school_and_district(attempt.class_org.path if attempt.class_org_id else None)
     return BoardRow(
         attempt_id=attempt.pk,
@@ -142,6 +112,7 @@ def _row(attempt: Attempt, index: OrgIndex) -> BoardRow:
         score=attempt.score,
         time_used_s=attempt.time_used_s,
         finished_at=attempt.finished_at,
+        excellent=rates.is_excellent(attempt.score, attempt.max_score, excellence_percent),
     )
 
 
@@ -156,6 +127,7 @@ def _attempts(contest_id: int):
             "user__username",
             "class_org__path",
             "score",
+            "max_score",
             "time_used_s",
             "finished_at",
             "number",
@@ -163,25 +135,29 @@ def _attempts(contest_id: int):
     )
 
 
-def _counting(contest_id: int) -> str | None:
-    return Contest.objects.filter(pk=contest_id).values_list("counting", flat=True).first()
+def _rules(contest_id: int) -> tuple[str | None, int]:
+    """The contest's counting rule and its 优秀线 (competitions.rates.excellence_percent_of)."""
+    contest = Contest.objects.filter(pk=contest_id).only("counting", "excellence_percent").first()
+    if contest is None:
+        return None, rates.default_excellence_percent()
+    return contest.counting, rates.excellence_percent_of(contest)
 
 
-def _picked_rows(attempts: list[Attempt], counting: str, freeze_at: datetime | None, index: OrgIndex):
+def _picked_rows(attempts: list[Attempt], rules: tuple[str | None, int], freeze_at: datetime | None, index: OrgIndex):
     """The live rows and, when the contest has a freeze, the frozen rows, from one list of attempts and one
     counting rule (competitions.ranking.pick_counted): the two boards cannot disagree about which
     attempt counts; the frozen one only sees what had finished before the freeze."""
-    live = [_row(a, index) for a in pick_counted(attempts, counting).values()]
+    counting, percent = rules
+    live = [_row(a, index, percent) for a in pick_counted(attempts, counting).values()]
     if freeze_at is None:
         return live, None
     before = [a for a in attempts if a.finished_at < freeze_at]
-    return live, [_row(a, index) for a in pick_counted(before, counting).values()]
+    return live, [_row(a, index, percent) for a in pick_counted(before, counting).values()]
 
 
 def board_rows(contest_id: int, freeze_at: datetime | None) -> tuple[list[BoardRow], list[BoardRow] | None]:
     """Every student's row on the live board and on the frozen board (None without a freeze), in one pass."""
-    counting = _counting(contest_id)
-    return _picked_rows(list(_attempts(contest_id)), counting, freeze_at, OrgIndex())
+    return _picked_rows(list(_attempts(contest_id)), _rules(contest_id), freeze_at, OrgIndex())
 
 
 def user_rows(contest_id: int, user_id: int, freeze_at: datetime | None) -> tuple[BoardRow | None, BoardRow | None]:
@@ -190,7 +166,7 @@ def user_rows(contest_id: int, user_id: int, freeze_at: datetime | None) -> tupl
     if not attempts:
         return None, None
     index = OrgIndex.for_paths([a.class_org.path for a in attempts if a.class_org_id])
-    live, frozen = _picked_rows(attempts, _counting(contest_id), freeze_at, index)
+    live, frozen = _picked_rows(attempts, _rules(contest_id), freeze_at, index)
     return (live[0] if live else None), (frozen[0] if frozen else None)
 
 
@@ -224,8 +200,8 @@ def enrolled_counts(contest_id: int) -> dict[int, int]:
 
 def viewer_orgs(user) -> tuple[int | None, int | None]:
     """(school id, district id) of a student's class, for "my school / my district" on the boards."""
-    membership = Membership.objects.filter(user=user, role=Role.STUDENT).select_related("org").only("org__path").first()
-    if membership is None or membership.org is None:
+    klass = student_class(user)
+    if klass is None:
         return None, None
-    school, district = OrgIndex.for_paths([membership.org.path]).school_and_district(membership.org.path)
+    school, district = OrgIndex.for_paths([klass.path]).school_and_district(klass.path)
     return (school[0] if school else None), (district[0] if district else None)

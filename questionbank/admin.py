@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
 
-from .importers.readers import FORMATS, ImportFileError, detect_format
+from .errors import ImportFileError, QuestionActionDenied, SelfReviewRefused
+from .importers.readers import FORMATS, detect_format
 from .models import ImportJob, Question, QuestionRevision, ReviewLog, ReviewPolicy, Topic
 from .secrecy import KeyViewer, reservations
-from .services import QuestionActionDenied, SelfReviewRefused, can_author, question_approve, question_retire
+from .services import can_author, question_approve, question_retire
 from .services.importing import import_check, import_write
 
 

@@ -1,12 +1,35 @@
 """Answer normalisation and checking for every question type. Pure functions: the contest scorer, the
 question preview and the importer all use these."""
 
+import re
 import unicodedata
 from decimal import Decimal
 
 from core.textsafe import has_unstorable
 
+from .errors import MalformedAnswer
 from .models import QuestionType
+
+# option letters, in order; a choice question has at most this many options
+OPTION_KEYS = "ABCDEFGH"
+# a blank in a fill-in stem: （  ） / ( ) with only spaces or underscores inside, or a run of 3+ underscores
+BLANK_RE = re.compile(r"[（(][\s\u3000_]*[）)]|_{3,}")
+
+
+def stem_blank_count(stem: str) -> int:
+    """How many answers a fill-in question needs: the blanks written in its stem."""
+    return len(BLANK_RE.findall(stem or ""))
+
+
+def format_answer(qtype: str, answer) -> str:
+    """Stored shape → the teacher-facing text form (the inverse of services.content.parse_answer)."""
+    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        return "".join(answer or [])
+    if qtype == QuestionType.TRUE_FALSE:
+        return "对" if answer is True else "错"
+    if qtype == QuestionType.FILL_BLANK:
+        return "；".join("|".join(accepted) for accepted in (answer or []))
+    return ""
 
 
 def normalize_text(text: str) -> str:
@@ -17,10 +40,6 @@ def normalize_text(text: str) -> str:
 
 def normalize_blank_answer(text: str) -> str:
     return normalize_text(text)
-
-
-class MalformedAnswer(ValueError):
-    """The submitted answer does not have the shape the question type requires."""
 
 
 def validate_answer_shape(*, qtype: str, options: list, blank_count: int, answer) -> None:

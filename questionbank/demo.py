@@ -5,6 +5,7 @@ already exist in its topic is skipped."""
 from django.db import transaction
 
 from .demo_bank import PENDING, QUESTIONS
+from .errors import TopicInvalid
 from .models import Question
 from .services.content import content_clean, parse_difficulty, parse_grade_bands, parse_qtype, question_fingerprint
 from .services.importing import TopicResolver
@@ -34,7 +35,7 @@ def seed_items(items, *, author, approver=None) -> int:
     for item in items:
         topic = resolver.resolve(item[0])
         if isinstance(topic, str):
-            raise ValueError(topic)
+            raise TopicInvalid(topic)
         content = _content(item)
         fingerprint = question_fingerprint(stem=content.stem, options=content.options)
         if Question.objects.filter(topic=topic, fingerprint=fingerprint).exists():

@@ -82,7 +82,7 @@ class KeyViewer:
     def __init__(self, user):
         from accounts.selectors import scope_for
 
-        from .services.questions import can_review
+        from .permissions import can_review
 
         self.authenticated = bool(getattr(user, "is_authenticated", False))
         self.reviewer = self.authenticated and can_review(user)

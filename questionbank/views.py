@@ -14,16 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .errors import DuplicateQuestion, ImportFileError, QuestionActionDenied, SelfReviewRefused, TopicInvalid
 from .forms import ImportForm, QuestionForm, ReviewForm, SearchForm, TopicForm
-from .importers import ImportFileError
 from .importers.writers import export_json, export_xlsx, template_xlsx
 from .models import ImportJob, Question, QuestionStatus
+from .permissions import can_manage_topics
 from .secrecy import KeyViewer, hidden_keys, reservations, reserved_label
 from .selectors import question_search, questions_visible_to, review_queue, topic_tree
 from .services import (
-    DuplicateQuestion,
-    QuestionActionDenied,
-    SelfReviewRefused,
     can_approve,
     can_author,
     can_edit,
@@ -40,7 +38,6 @@ from .services import (
 )
 from .services.failed_rows import import_job_failed_rows_xlsx
 from .services.jobs import import_job_confirm, import_job_create
-from .services.questions import can_manage_topics
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 20_000
@@ -237,7 +234,7 @@ def topic_list(request):
                     parent=form.cleaned_data.get("parent"),
                     order=form.cleaned_data.get("order") or 0,
                 )
-            except (ValueError, QuestionActionDenied) as exc:
+            except (TopicInvalid, QuestionActionDenied) as exc:
                 form.add_error("name", str(exc))
             else:
                 messages.success(request, _("已添加专题“%(name)s”。") % {"name": topic.name})

@@ -7,8 +7,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from core.errors import AppError
-from core.textsafe import loads_json
+from core.errors import AppError, InvalidRequest, PayloadTooLarge, Unauthorized
+from core.textsafe import InvalidJson, loads_json
 
 
 class SafeJsonParser(Parser):
@@ -34,12 +34,12 @@ def _app_error(request, exc: AppError):
 def _validation_error(request, exc: ValidationError):
     first = exc.errors[0] if exc.errors else {}
     where = ".".join(str(p) for p in first.get("loc", []) if p not in ("body", "payload"))
-    return error_response(request, "invalid_request", f"请求格式不正确：{where or '请求体'}", 422)
+    return _app_error(request, InvalidRequest(where))
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return error_response(request, "unauthorized", "请先登录或提供有效的令牌。", 401)
+    return _app_error(request, Unauthorized())
 
 
 @api.exception_handler(PermissionDenied)
@@ -52,17 +52,17 @@ def _http_error(request, exc: HttpError):
     # ninja wraps any failure to read or parse the body in HttpError(400): say what really happened
     cause = exc.__cause__
     if isinstance(cause, RequestDataTooBig):
-        return error_response(request, "payload_too_large", "请求体过大。", 413)
+        return _app_error(request, PayloadTooLarge())
     if isinstance(cause, AppError):
         return _app_error(request, cause)
     if exc.status_code == 400:
-        return error_response(request, "invalid_json", "请求体不是有效的 JSON。", 400)
+        return _app_error(request, InvalidJson())
     return error_response(request, f"http_{exc.status_code}", str(exc), exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
-    return error_response(request, "payload_too_large", "请求体过大。", 413)
+    return _app_error(request, PayloadTooLarge())
 
 
 @api.exception_handler(Http404)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enrolment import enrolment_by_class
-from accounts.models import Organization
+from accounts.models import Organization, Role
 from accounts.selectors import Scope
 from competitions.models import Attempt, Contest, ContestKind, ContestStatus
 from judging.models import Assignment, Round, RoundEntry, RoundStatus, ScoreStatus
@@ -39,15 +39,6 @@ class Dashboard:
     orgs: list[Organization] = field(default_factory=list)
 
 
-def _paths_q(scope: Scope, field_name: str) -> Q:
-    if scope.is_admin:
-        return Q()
-    q = Q(pk__in=[])
-    for p in scope.managed_paths:
-        q |= Q(**{f"{field_name}__startswith": p})
-    return q
-
-
 def _running_contests(scope: Scope, now) -> list[dict]:
     """Knowledge contests open now that reach the organiser's region: students who started (any attempt)
     and 在册学生 in the region, from the one enrolment function."""
@@ -61,7 +52,7 @@ def _running_contests(scope: Scope, now) -> list[dict]:
     if not contests:
         return []
     started = dict(
-        Attempt.objects.filter(_paths_q(scope, "class_org__path"), contest__in=contests)
+        Attempt.objects.filter(scope.orgs_q("class_org", roles=(Role.ORGANISER,)), contest__in=contests)
         .values_list("contest_id")
         .annotate(n=Count("user_id", distinct=True))
         .order_by()
@@ -71,7 +62,9 @@ def _running_contests(scope: Scope, now) -> list[dict]:
         by_class = enrolment_by_class(c, now=now)
         if not scope.is_admin:  # a district organiser counts the students of their own region
             mine = set(
-                Organization.objects.filter(_paths_q(scope, "path"), pk__in=list(by_class)).values_list("pk", flat=True)
+                Organization.objects.filter(scope.orgs_q(roles=(Role.ORGANISER,)), pk__in=list(by_class)).values_list(
+                    "pk", flat=True
+                )
             )
             by_class = {k: v for k, v in by_class.items() if k in mine}
         enrolled = sum(by_class.values())

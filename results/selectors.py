@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Membership, OrgKind, User
-from accounts.selectors import Scope
+from accounts.models import SCHOOL_KINDS, Membership, OrgKind, User, path_ids
+from accounts.selectors import Scope, under_paths_q
 
+from .issuing import normalize_code
 from .models import Certificate, CertificateBatch, CertificateTemplate
-from .services import normalize_code
 
 
 def certificate_by_code(code: str) -> Certificate | None:
@@ -28,7 +28,7 @@ def staffed_unit_ids(user: User) -> set[int]:
         "org"
     )
     for m in memberships:
-        if m.org.kind in (OrgKind.SCHOOL, OrgKind.STATION):
+        if m.org.kind in SCHOOL_KINDS:
             ids.add(m.org_id)
         elif m.org.kind == OrgKind.CLASS and m.org.parent_id:
             ids.add(m.org.parent_id)
@@ -49,11 +49,9 @@ def templates_visible(scope: Scope) -> QuerySet[CertificateTemplate]:
     organiser or a class teacher works with the certificates of a city-wide contest for their part."""
     if scope.is_admin:
         return CertificateTemplate.objects.all()
-    q = Q(pk__in=[])
-    for path in scope.org_paths("organiser", "teacher"):
-        ancestor_ids = [int(p) for p in path.strip("/").split("/") if p]
-        q |= Q(org_id__in=ancestor_ids) | Q(org__path__startswith=path)
-    return CertificateTemplate.objects.filter(q)
+    paths = scope.org_paths("organiser", "teacher")
+    above = [pk for path in paths for pk in path_ids(path)]
+    return CertificateTemplate.objects.filter(Q(org_id__in=above) | under_paths_q(paths, "org"))
 
 
 def can_download(scope: Scope, cert: Certificate) -> bool:
@@ -72,10 +70,7 @@ def certificates_in_scope(scope: Scope, template: CertificateTemplate) -> QueryS
     qs = Certificate.objects.filter(template=template)
     if scope.is_admin or scope.manages(template.org):
         return qs
-    q = Q(pk__in=[])
-    for path in scope.org_paths("organiser", "teacher"):
-        q |= Q(org_path__startswith=path)
-    return qs.filter(q)
+    return qs.filter(under_paths_q(scope.org_paths("organiser", "teacher"), column="org_path"))
 
 
 def batches_for(scope: Scope, template: CertificateTemplate) -> QuerySet[CertificateBatch]:
@@ -87,8 +82,6 @@ def contests_for_stats(scope: Scope, model) -> QuerySet:
     subtree's contests, and contests of a node above them (a city contest, seen by a district)."""
     if scope.is_admin:
         return model.objects.all()
-    q = Q(pk__in=[])
-    for path in scope.managed_paths:
-        ancestor_ids = [int(p) for p in path.strip("/").split("/") if p]
-        q |= Q(owner_org__path__startswith=path) | Q(owner_org_id__in=ancestor_ids)
-    return model.objects.filter(q)
+    paths = scope.managed_paths
+    above = [pk for path in paths for pk in path_ids(path)]
+    return model.objects.filter(Q(owner_org_id__in=above) | under_paths_q(paths, "owner_org"))

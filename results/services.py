@@ -13,9 +13,11 @@ from django.core.files.base import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from accounts.models import Organization, OrgKind, User
 from accounts.selectors import Scope
+from core.events import call_on_commit
 
 from .errors import CertificateError
 from .issuing import (  # noqa: F401 (the issuing API stays importable from results.services)
@@ -114,13 +116,11 @@ def certificates_generate_start(*, scope: Scope, template: CertificateTemplate) 
         locked.generation_message = ""
         locked.generation_started_at = now
         locked.save(update_fields=["generation_status", "generation_message", "generation_started_at"])
-        transaction.on_commit(lambda: _enqueue_generation(locked.pk))
+        call_on_commit(lambda: _enqueue_generation(locked.pk))
     return locked
 
 
 def _enqueue_generation(template_id: int) -> None:
-    from .tasks import generate_certificates
-
     generate_certificates.enqueue(template_id)
 
 
@@ -212,13 +212,11 @@ def certificate_batch_start(
         raise CertificateError(_("该范围内还没有可下载的证书。"))
     with transaction.atomic():
         batch = CertificateBatch.objects.create(template=template, org=org, requested_by=actor, total=total)
-        transaction.on_commit(lambda: _enqueue_batch(batch.pk))
+        call_on_commit(lambda: _enqueue_batch(batch.pk))
     return batch
 
 
 def _enqueue_batch(batch_id: int) -> None:
-    from .tasks import build_certificate_batch
-
     build_certificate_batch.enqueue(batch_id)
 
 
@@ -264,3 +262,17 @@ def certificate_batch_build(*, batch_id: int) -> CertificateBatch:
             )
             raise
     return batch
+
+
+# --- background work (django-tasks), next to the services it runs so they never import `tasks` back;
+# results/tasks.py re-exports these under the path the worker and already-queued rows name.
+
+
+@task()
+def build_certificate_batch(batch_id: int) -> int:
+    return certificate_batch_build(batch_id=batch_id).done
+
+
+@task()
+def generate_certificates(template_id: int) -> str:
+    return certificates_generate_run(template_id=template_id).generation_message

@@ -11,8 +11,8 @@ from honours.models import Candidate, Notice, ObjectionOutcome
 from honours.standings import standings
 
 from .errors import CertificateError
+from .issuing import Eligible
 from .models import CertificateKind
-from .services import Eligible
 
 
 def eligible_honours(template, campaign) -> list[Eligible]:

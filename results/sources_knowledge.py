@@ -9,8 +9,8 @@ from competitions.ranking import DB_ORDERING
 from competitions.selectors import counted_attempts
 
 from .errors import CertificateError
+from .issuing import Eligible
 from .models import CertificateKind, CertificateTemplate
-from .services import Eligible
 
 
 def eligible_knowledge(template: CertificateTemplate, contest) -> list[Eligible]:

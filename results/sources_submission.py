@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from judging.selectors import published_awards
 
 from .errors import CertificateError
+from .issuing import Eligible
 from .models import CertificateKind, CertificateTemplate
-from .services import Eligible
 
 
 def eligible_submission(template: CertificateTemplate, contest) -> list[Eligible]:

@@ -1,15 +1,6 @@
-from django_tasks import task
+"""Background work of the results app (django-tasks), defined in results/services.py next to the services
+it runs and re-exported here, the path the worker and already-queued rows name."""
 
+from .services import build_certificate_batch, generate_certificates
 
-@task()
-def build_certificate_batch(batch_id: int) -> int:
-    from .services import certificate_batch_build
-
-    return certificate_batch_build(batch_id=batch_id).done
-
-
-@task()
-def generate_certificates(template_id: int) -> str:
-    from .services import certificates_generate_run
-
-    return certificates_generate_run(template_id=template_id).generation_message
+__all__ = ["build_certificate_batch", "generate_certificates"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 from core.uploads import SPREADSHEET_LIMITS, UploadRejected, zip_verify
+from core.uploadtext import UploadEncodingUnknown, UploadNotText, decode_upload_text
 
 from .rows import (
     COL_CLASS,
@@ -31,6 +33,8 @@ from .rows import (
 )
 
 # --- reading the file ---------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
 
 
 class RosterXLSX(base_formats.XLSX):
@@ -58,14 +62,12 @@ class RosterXLSX(base_formats.XLSX):
 
 
 def _decode_csv(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise RosterFileError(_("文件内容不是文本格式的 CSV，请另存为“CSV（逗号分隔）”或 xlsx 后再上传。"))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterFileError(_("无法识别 CSV 文件的编码，请使用 UTF-8 或 GBK 编码保存。"))
+    try:
+        return decode_upload_text(data)
+    except UploadNotText as exc:
+        raise RosterFileError(_("文件内容不是文本格式的 CSV，请另存为“CSV（逗号分隔）”或 xlsx 后再上传。")) from exc
+    except UploadEncodingUnknown as exc:
+        raise RosterFileError(_("无法识别 CSV 文件的编码，请使用 UTF-8 或 GBK 编码保存。")) from exc
 
 
 class _LossyNumber(str):
@@ -122,6 +124,8 @@ def _read_table(data: bytes, filename: str) -> list[list[str]]:
     except tablib.InvalidDimensions as exc:
         raise RosterFileError(_("CSV 文件中某些行的列数多于表头，请检查是否有多余的逗号。")) from exc
     except Exception as exc:  # openpyxl/zip/csv raise many kinds of errors for a damaged file
+        # the teacher sees a generic message, never the exception's text; the log keeps it for us
+        logger.warning("roster upload: unreadable %s file", kind, exc_info=True)
         raise RosterFileError(_("文件已损坏或格式不正确，无法读取，请在 Excel 中重新保存后上传。")) from exc
     return [[_cell_text(v) for v in row] for row in dataset]
 

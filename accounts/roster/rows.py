@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import OrgKind
+from core.errors import AppError
 
 # --- columns ------------------------------------------------------------------------------------------
 
@@ -32,7 +32,6 @@ HEADER_ALIASES = {
     "联系电话": COL_PHONE,
     "电话": COL_PHONE,
 }
-SCHOOL_KINDS = (OrgKind.SCHOOL, OrgKind.STATION)
 SUPPORTED_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_ROWS = getattr(settings, "ROSTER_MAX_ROWS", 3000)
 MAX_COLUMNS = 50  # a roster has 7; reading 16,384-column rows of a hostile sheet would only burn memory
@@ -46,24 +45,31 @@ STUDENT_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SCIENTIFIC_RE = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
 
 
-class RosterFileError(Exception):
+class RosterError(AppError):
+    code, default_message = "roster_error", gettext_lazy("名单导入失败。")
+
+
+class RosterFileError(RosterError):
     """The file as a whole cannot be read (wrong type, broken, empty, missing columns, too large)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    code, status, default_message = "roster_file_invalid", 400, gettext_lazy("名单文件无法读取。")
 
 
-class RosterBlocked(Exception):
+class RosterBlocked(RosterError):
     """The rows have errors (possibly new ones found at confirm time); nothing was written."""
+
+    code, status = "roster_blocked", 409
 
     def __init__(self, preview: RosterPreview):
         super().__init__(_("名单中有错误，未导入任何学生。"))
         self.preview = preview
 
 
-class RosterExpired(Exception):
+class RosterExpired(RosterError):
     """The preview token is unknown, expired or belongs to another user."""
+
+    code, status = "roster_expired", 404
+    default_message = gettext_lazy("名单预览已过期或不存在，请重新上传。")
 
 
 # --- rows ---------------------------------------------------------------------------------------------

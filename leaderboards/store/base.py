@@ -9,7 +9,9 @@ School and district boards (集体榜): for each school (or district)
     participants      = students on the individual board whose class lies in it
     average           = sum of those students' counted scores / participants (in 0.01 points, rounded down)
     participation     = participants / enrolled students of the contest's audience in it (shown beside
-                        the average; not part of the order)
+                        the average; not part of the order; competitions.rates, as on every page)
+    excellence        = those students whose counted score reaches the contest's 优秀线 / participants
+                        (competitions.rates again: the export and the dashboard show the same figure)
 Order: higher average first, then more participants, then the lower organisation id. A school with one
 participant can therefore lead; the participation rate beside it is what tells the audience so."""
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from competitions.ranking import redis_member, redis_score, score_centi
+from competitions.rates import excellence_rate, participation_rate
 
 INDIVIDUAL = "individual"
 SCHOOL = "school"
@@ -46,6 +49,7 @@ class BoardRow:
     score: object  # Decimal | int
     time_used_s: int
     finished_at: datetime
+    excellent: bool = False  # competitions.rates.is_excellent for this counted attempt
 
     @property
     def centi(self) -> int:
@@ -70,6 +74,7 @@ class BoardRow:
             "d": self.district,
             "c": self.centi,
             "t": int(self.time_used_s),
+            "e": int(self.excellent),
         }
 
 
@@ -103,8 +108,13 @@ def individual_entry(rank: int, info: dict) -> dict:
     }
 
 
-def aggregate_entry(rank: int, org_id: int, name: str, total: int, n: int, enrolled: int | None) -> dict:
-    rate = round(n / enrolled, 4) if enrolled else None
+def _wire_rate(rate: float | None) -> float | None:
+    return round(rate, 4) if rate is not None else None  # four places on the wire, like the export
+
+
+def aggregate_entry(
+    rank: int, org_id: int, name: str, total: int, n: int, enrolled: int | None, excellent: int = 0
+) -> dict:
     return {
         "rank": rank,
         "key": f"o{org_id}",
@@ -112,7 +122,8 @@ def aggregate_entry(rank: int, org_id: int, name: str, total: int, n: int, enrol
         "score": centi_to_points(aggregate_average_centi(total, n)),
         "participants": n,
         "enrolled": enrolled,
-        "participation_rate": rate,
+        "participation_rate": _wire_rate(participation_rate(n, enrolled or 0)),
+        "excellence_rate": _wire_rate(excellence_rate(excellent, n)),
     }
 
 

@@ -32,7 +32,7 @@ def now_us() -> int:
 
 @dataclass
 class _Agg:
-    totals: dict = field(default_factory=dict)  # org_id -> [total_centi, n]
+    totals: dict = field(default_factory=dict)  # org_id -> [total_centi, n, excellent]
     order: SortedList = field(default_factory=SortedList)  # (zscore, member)
     names: dict = field(default_factory=dict)
 
@@ -52,7 +52,7 @@ class _Board:
         self.version = max(self.version + 1, now_us())
         return self.version
 
-    def _adjust(self, scope: str, org_id: int, name: str, delta_total: int, delta_n: int) -> None:
+    def _adjust(self, scope: str, org_id: int, name: str, delta_total: int, delta_n: int, delta_exc: int) -> None:
         if not org_id:
             return
         agg = self.aggs[scope]
@@ -61,10 +61,11 @@ class _Board:
             agg.order.discard((aggregate_zscore(old[0], old[1]), agg_member(org_id)))
         total = (old[0] if old else 0) + delta_total
         n = (old[1] if old else 0) + delta_n
+        excellent = (old[2] if old else 0) + delta_exc
         if n <= 0:
             agg.totals.pop(org_id, None)
             return
-        agg.totals[org_id] = [total, n]
+        agg.totals[org_id] = [total, n, excellent]
         if name:
             agg.names[org_id] = name
         agg.order.add((aggregate_zscore(total, n), agg_member(org_id)))
@@ -75,8 +76,8 @@ class _Board:
             return
         info = self.info.pop(member)
         self.ind.discard((info["z"], member))
-        self._adjust(SCHOOL, info["si"], "", -info["c"], -1)
-        self._adjust(DISTRICT, info["di"], "", -info["c"], -1)
+        self._adjust(SCHOOL, info["si"], "", -info["c"], -1, -info["e"])
+        self._adjust(DISTRICT, info["di"], "", -info["c"], -1, -info["e"])
 
     def put(self, row: BoardRow) -> None:
         self.remove(row.user_id)
@@ -86,8 +87,8 @@ class _Board:
         self.users[row.user_id] = member
         self.info[member] = info
         self.ind.add((info["z"], member))
-        self._adjust(SCHOOL, info["si"], row.school, info["c"], 1)
-        self._adjust(DISTRICT, info["di"], row.district, info["c"], 1)
+        self._adjust(SCHOOL, info["si"], row.school, info["c"], 1, info["e"])
+        self._adjust(DISTRICT, info["di"], row.district, info["c"], 1, info["e"])
 
 
 _boards: dict[tuple, _Board] = {}
@@ -174,9 +175,11 @@ class MemoryStore(BoardStore):
                 entries = []
                 for i, (_, m) in enumerate(agg.order.islice(0, limit)):
                     org_id = int(m)
-                    total, n = agg.totals[org_id]
+                    total, n, excellent = agg.totals[org_id]
                     entries.append(
-                        aggregate_entry(i + 1, org_id, agg.names.get(org_id, ""), total, n, board.enrolled.get(org_id))
+                        aggregate_entry(
+                            i + 1, org_id, agg.names.get(org_id, ""), total, n, board.enrolled.get(org_id), excellent
+                        )
                     )
             return BoardView(
                 version=board.version, entries=entries, participants=len(board.ind), districts=self._districts(board)
@@ -200,9 +203,15 @@ class MemoryStore(BoardStore):
                     if totals is None:
                         out[ident] = None
                         continue
-                    rank = agg.order.index((aggregate_zscore(*totals), agg_member(ident))) + 1
+                    rank = agg.order.index((aggregate_zscore(totals[0], totals[1]), agg_member(ident))) + 1
                     out[ident] = aggregate_entry(
-                        rank, ident, agg.names.get(ident, ""), totals[0], totals[1], board.enrolled.get(ident)
+                        rank,
+                        ident,
+                        agg.names.get(ident, ""),
+                        totals[0],
+                        totals[1],
+                        board.enrolled.get(ident),
+                        totals[2],
                     )
         return out
 

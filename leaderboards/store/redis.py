@@ -6,7 +6,7 @@ Keys of one board, all under one hash tag so a Redis Cluster keeps them on one s
     ...:info    HASH  member -> JSON of the entry (name, school, district, centi-points, time)
     ...:users   HASH  user_id -> member (each student has exactly one entry: the attempt that counts)
     ...:sch / ...:dis        ZSET  organisation -> aggregate_zscore(total, participants)
-    ...:schagg / ...:disagg  HASH  "<id>:t" total centi-points, "<id>:n" participants
+    ...:schagg / ...:disagg  HASH  "<id>:t" total centi-points, "<id>:n" participants, "<id>:e" excellent
     ...:names   HASH  "s<id>" / "d<id>" -> display name;   ...:enr HASH org_id -> enrolled students
     ...:ver     version: max(previous + 1, Redis clock in µs) — monotonic even across a flush
     ...:pending SET   users whose update arrived while the board was being (re)built
@@ -39,7 +39,7 @@ from .base import (
 
 # Bumped when what the keys hold changes shape (2: members carry the finish time in µs, not ms): boards
 # under the old format are simply not found, so each is rebuilt from the database on first use.
-KEY_FORMAT = 2
+KEY_FORMAT = 3  # 3: aggregates also count excellent students ("<id>:e")
 KEY_NAMES = ("meta", "ind", "info", "users", "sch", "schagg", "dis", "disagg", "names", "ver", "pending", "enr")
 
 _BUMP = """
@@ -56,19 +56,20 @@ _UPSERT = (
     """
 -- KEYS: 1 meta 2 ind 3 info 4 users 5 sch 6 schagg 7 dis 8 disagg 9 names 10 ver 11 pending
 -- ARGV: 1 user_id 2 member ('' = remove) 3 zscore 4 info_json 5 school_id 6 district_id 7 centi
---       8 school_name 9 district_name
+--       8 school_name 9 district_name 10 excellent (0/1)
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('SADD', KEYS[11], ARGV[1])
   return false
 end
 local R = __AGG_N_RANGE__
-local function adjust(zkey, aggkey, id, dtotal, dn, name, nkey)
+local function adjust(zkey, aggkey, id, dtotal, dn, de, name, nkey)
   if id == '0' or id == '' then return end
   local total = redis.call('HINCRBY', aggkey, id .. ':t', string.format('%d', dtotal))
   local n = redis.call('HINCRBY', aggkey, id .. ':n', string.format('%d', dn))
+  redis.call('HINCRBY', aggkey, id .. ':e', string.format('%d', de))
   local m = string.format('%012d', tonumber(id))
   if n <= 0 then
-    redis.call('HDEL', aggkey, id .. ':t', id .. ':n')
+    redis.call('HDEL', aggkey, id .. ':t', id .. ':n', id .. ':e')
     redis.call('ZREM', zkey, m)
   else
     local avg = math.floor(total / n)
@@ -84,15 +85,16 @@ if old then
   redis.call('ZREM', KEYS[2], old)
   redis.call('HDEL', KEYS[3], old)
   redis.call('HDEL', KEYS[4], ARGV[1])
-  adjust(KEYS[5], KEYS[6], string.format('%d', oi.si), -oi.c, -1, '', 's')
-  adjust(KEYS[7], KEYS[8], string.format('%d', oi.di), -oi.c, -1, '', 'd')
+  local oe = oi.e or 0
+  adjust(KEYS[5], KEYS[6], string.format('%d', oi.si), -oi.c, -1, -oe, '', 's')
+  adjust(KEYS[7], KEYS[8], string.format('%d', oi.di), -oi.c, -1, -oe, '', 'd')
 end
 if ARGV[2] ~= '' then
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
   redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
   redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
-  adjust(KEYS[5], KEYS[6], ARGV[5], tonumber(ARGV[7]), 1, ARGV[8], 's')
-  adjust(KEYS[7], KEYS[8], ARGV[6], tonumber(ARGV[7]), 1, ARGV[9], 'd')
+  adjust(KEYS[5], KEYS[6], ARGV[5], tonumber(ARGV[7]), 1, tonumber(ARGV[10]), ARGV[8], 's')
+  adjust(KEYS[7], KEYS[8], ARGV[6], tonumber(ARGV[7]), 1, tonumber(ARGV[10]), ARGV[9], 'd')
 end
 """.replace("__AGG_N_RANGE__", str(AGG_N_RANGE))
     + _BUMP.replace("KEYS[1]", "KEYS[10]")
@@ -134,9 +136,10 @@ class RedisStore(BoardStore):
             ):
                 if not org_id:
                     continue
-                t = totals[scope].setdefault(org_id, [0, 0])
+                t = totals[scope].setdefault(org_id, [0, 0, 0])
                 t[0] += row.centi
                 t[1] += 1
+                t[2] += int(row.excellent)
                 names[f"{tag}{org_id}"] = name
         pipe = self.r.pipeline(transaction=True)
         pipe.delete(*[k[n] for n in KEY_NAMES if n not in ("ver", "pending")])
@@ -147,11 +150,12 @@ class RedisStore(BoardStore):
             pipe.hset(k["users"], mapping={str(row.user_id): row.member for row in chunk})
         for scope, zkey, aggkey in ((SCHOOL, "sch", "schagg"), (DISTRICT, "dis", "disagg")):
             if totals[scope]:
-                pipe.zadd(k[zkey], {agg_member(o): aggregate_zscore(t, n) for o, (t, n) in totals[scope].items()})
+                pipe.zadd(k[zkey], {agg_member(o): aggregate_zscore(t, n) for o, (t, n, _e) in totals[scope].items()})
                 mapping = {}
-                for o, (t, n) in totals[scope].items():
+                for o, (t, n, e) in totals[scope].items():
                     mapping[f"{o}:t"] = t
                     mapping[f"{o}:n"] = n
+                    mapping[f"{o}:e"] = e
                 pipe.hset(k[aggkey], mapping=mapping)
         if names:
             pipe.hset(k["names"], mapping=names)
@@ -177,13 +181,14 @@ class RedisStore(BoardStore):
                 row.centi,
                 row.school,
                 row.district,
+                int(row.excellent),
             ],
         )
         return int(result) if result else None
 
     def remove_user(self, contest_id, user_id, variant=LIVE):
         k = self.keys(contest_id, variant)
-        result = self._upsert(keys=self._upsert_keys(k), args=[user_id, "", 0, "", 0, 0, 0, "", ""])
+        result = self._upsert(keys=self._upsert_keys(k), args=[user_id, "", 0, "", 0, 0, 0, "", "", 0])
         return int(result) if result else None
 
     def take_pending(self, contest_id, variant=LIVE):
@@ -229,12 +234,18 @@ class RedisStore(BoardStore):
             infos = results.pop(0)
             entries = [individual_entry(i + 1, json.loads(info)) for i, info in enumerate(infos) if info]
         elif members:
-            totals, ns, labels, enrolled = results[:4]
-            results = results[4:]
+            totals, ns, excellent, labels, enrolled = results[:5]
+            results = results[5:]
             for i, m in enumerate(members):
                 entries.append(
                     aggregate_entry(
-                        i + 1, int(m), labels[i] or "", int(totals[i] or 0), int(ns[i] or 0), _int(enrolled[i])
+                        i + 1,
+                        int(m),
+                        labels[i] or "",
+                        int(totals[i] or 0),
+                        int(ns[i] or 0),
+                        _int(enrolled[i]),
+                        int(excellent[i] or 0),
                     )
                 )
         district_counts = []
@@ -253,6 +264,7 @@ class RedisStore(BoardStore):
         ids = [int(m) for m in members]
         pipe.hmget(k[aggkey], [f"{i}:t" for i in ids])
         pipe.hmget(k[aggkey], [f"{i}:n" for i in ids])
+        pipe.hmget(k[aggkey], [f"{i}:e" for i in ids])
         pipe.hmget(k["names"], [f"{tag}{i}" for i in ids])
         pipe.hmget(k["enr"], [str(i) for i in ids])
 
@@ -284,12 +296,18 @@ class RedisStore(BoardStore):
         self._queue_agg(pipe, k, scope, members)
         results = pipe.execute()
         ranks = results[: len(ids)]
-        totals, ns, labels, enrolled = results[len(ids) :]
+        totals, ns, excellent, labels, enrolled = results[len(ids) :]
         for i, org_id in enumerate(ids):
             if ranks[i] is None or not ns[i]:
                 continue
             out[org_id] = aggregate_entry(
-                ranks[i] + 1, org_id, labels[i] or "", int(totals[i] or 0), int(ns[i]), _int(enrolled[i])
+                ranks[i] + 1,
+                org_id,
+                labels[i] or "",
+                int(totals[i] or 0),
+                int(ns[i]),
+                _int(enrolled[i]),
+                int(excellent[i] or 0),
             )
         return out
 

@@ -2,6 +2,8 @@
 per question, with the row/line number a teacher can find); the engine in services/importing.py validates
 and writes them. Writers produce the xlsx template and xlsx/json exports."""
 
-from .readers import FORMATS, ImportFileError, RawRow, detect_format, read_rows
+from ..errors import ImportFileError
+from .readers import FORMATS, detect_format, read_rows
+from .rows import RawRow
 
 __all__ = ["FORMATS", "ImportFileError", "RawRow", "detect_format", "read_rows"]

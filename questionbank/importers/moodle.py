@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..answers import OPTION_KEYS, stem_blank_count
+from ..errors import ImportFileError, ValueUnrecognised
 from ..models import QuestionType
-from ..services.content import OPTION_KEYS, stem_blank_count
-from .readers import ImportFileError, RawRow, decode_text
+from .rows import RawRow, decode_text
 
 UNSUPPORTED = gettext_lazy("暂不支持的题型（{kind}），此题未导入；本平台支持单选、多选、判断和填空题。")
 
@@ -112,8 +113,8 @@ def read_gift(data: bytes, progress: Callable | None = None) -> Iterator[RawRow]
             row.values["topic"] = category
         try:
             _parse_gift_question(block, row)
-        except ValueError as exc:
-            row.errors.append(("", str(exc)))
+        except ValueUnrecognised as exc:
+            row.errors.append(("", exc.message))
         yield row
     if number == 0:
         raise ImportFileError(_("文件中没有找到任何 GIFT 题目。"))
@@ -126,7 +127,7 @@ def _parse_gift_question(block: str, row: RawRow) -> None:
         body = body[title.end() :]
     match = re.search(r"(?<!\\)\{(.*?)(?<!\\)\}", body, re.S)
     if not match:
-        raise ValueError(_("没有找到用花括号括起的答案部分（纯描述或格式错误）。"))
+        raise ValueUnrecognised(_("没有找到用花括号括起的答案部分（纯描述或格式错误）。"))
     before, inner, after = body[: match.start()], match.group(1).strip(), body[match.end() :]
     stem = _gift_text(before)
     if _gift_text(after):
@@ -137,9 +138,9 @@ def _parse_gift_question(block: str, row: RawRow) -> None:
         row.values["explanation"] = _gift_text(general)
     inner = inner.strip()
     if not inner:
-        raise ValueError(UNSUPPORTED.format(kind="问答题"))
+        raise ValueUnrecognised(UNSUPPORTED.format(kind="问答题"))
     if inner.startswith("#"):
-        raise ValueError(UNSUPPORTED.format(kind="数值题"))
+        raise ValueUnrecognised(UNSUPPORTED.format(kind="数值题"))
     if re.fullmatch(r"(?i)(T|TRUE|F|FALSE)(\s*#.*)?", inner, re.S):
         row.values["qtype"] = QuestionType.TRUE_FALSE
         row.values["answer"] = inner[0].upper() == "T"
@@ -150,7 +151,7 @@ def _parse_gift_question(block: str, row: RawRow) -> None:
     for raw in answers:
         marker, rest = raw[0], raw[1:]
         if "->" in rest:
-            raise ValueError(UNSUPPORTED.format(kind="匹配题"))
+            raise ValueUnrecognised(UNSUPPORTED.format(kind="匹配题"))
         weight = None
         weight_match = re.match(r"%(-?\d+(?:\.\d+)?)%", rest)
         if weight_match:
@@ -164,7 +165,7 @@ def _parse_gift_question(block: str, row: RawRow) -> None:
         row.values.update(qtype=QuestionType.FILL_BLANK, options=[], answer=[accepted], stem=_with_blank(row))
         return
     if len(parsed) > len(OPTION_KEYS):
-        raise ValueError(_("选项超过 {count} 个。").format(count=len(OPTION_KEYS)))
+        raise ValueUnrecognised(_("选项超过 {count} 个。").format(count=len(OPTION_KEYS)))
     options = [t for _m, _w, t in parsed]
     right = [OPTION_KEYS[i] for i, (m, w, _t) in enumerate(parsed) if (m == "=" or (w or 0) > 0)]
     qtype = QuestionType.SINGLE if any(m == "=" for m, _w, _t in parsed) and len(right) == 1 else QuestionType.MULTIPLE

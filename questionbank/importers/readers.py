@@ -8,7 +8,6 @@ import json
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -16,7 +15,9 @@ from django.utils.translation import gettext as _
 from core.spreadsheet import unescape_cell
 from core.uploads import SPREADSHEET_LIMITS, UploadRejected, zip_open, zip_verify
 
-from ..services.content import OPTION_KEYS
+from ..answers import OPTION_KEYS
+from ..errors import ImportFileError
+from .rows import RawRow, decode_text
 
 MAX_CELL = 5000
 MAX_ROWS = 30_000  # keeps a full check under ~300 MB RSS (bench: 30k rows → 253 MB)
@@ -30,27 +31,6 @@ FORMATS = {
     "moodlexml": "Moodle XML",
 }
 EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".gift": "gift", ".xml": "moodlexml"}
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read. Message is Chinese and shown as is."""
-
-
-@dataclass
-class RawRow:
-    """One question as the teacher wrote it. `values` has canonical keys (see HEADERS); `errors` holds
-    problems the reader already found, as (column label, message)."""
-
-    number: int
-    values: dict = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    label: str = "行"  # 行 for spreadsheets, 条 for JSON, 题 for Moodle formats
-    line: int | None = None  # source line, for text formats
-
-    @property
-    def where(self) -> str:
-        where = _("第 {number} {label}").format(number=self.number, label=self.label)
-        return _("{where}（文件第 {line} 行）").format(where=where, line=self.line) if self.line else where
 
 
 # canonical key → Chinese header. Options are 选项A … 选项H.
@@ -110,20 +90,6 @@ def detect_format(filename: str, declared: str | None = None) -> str:
             _("不支持的文件类型。请上传 .xlsx、.csv、.json、.gift、.txt（GIFT/Aiken）或 .xml（Moodle XML）文件。")
         )
     return EXTENSIONS[suffix]
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, what Excel in China saves)."""
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(_("文件不是文本文件（可能是 UTF-16 或二进制文件），请另存为 UTF-8 或 GBK 编码的 CSV。"))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码。")) from exc
 
 
 def cell_text(value) -> str:

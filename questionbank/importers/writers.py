@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from accounts.models import GradeBand
 from core.spreadsheet import safe_cell
 
+from ..answers import OPTION_KEYS, format_answer
 from ..models import Difficulty, Question, QuestionType
 from ..secrecy import WITHHELD_MARK, reserved_label, reserved_until
-from ..services.content import OPTION_KEYS, format_answer
 from .readers import OPTION_HEADERS, TEMPLATE_HEADERS
 
 EXPORT_HEADERS = ["编号", *TEMPLATE_HEADERS]

@@ -2,11 +2,9 @@
 life cycle (create, edit, review, retire) and revisioning; `importing` is the one import engine behind the
 teacher page, the admin and the `import_questions` command."""
 
-from .content import ContentInvalid, QuestionContentData, content_clean, question_fingerprint
+from ..errors import ContentInvalid, DuplicateQuestion, QuestionActionDenied, SelfReviewRefused
+from .content import QuestionContentData, content_clean, question_fingerprint
 from .questions import (
-    DuplicateQuestion,
-    QuestionActionDenied,
-    SelfReviewRefused,
     can_approve,
     can_author,
     can_edit,

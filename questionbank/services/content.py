@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import GradeBand
 
-from ..answers import normalize_text
+from ..answers import OPTION_KEYS, format_answer, normalize_text, stem_blank_count  # noqa: F401 (re-exported)
+from ..errors import ContentInvalid, ValueUnrecognised
 from ..models import Difficulty, QuestionType
 
-OPTION_KEYS = "ABCDEFGH"
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 MAX_STEM = 2000
 MAX_OPTION = 500
@@ -23,20 +23,6 @@ MAX_SOURCE = 255
 MAX_BLANK_ANSWER = 200
 MAX_TAGS = 20
 MAX_TAG = 30
-# a blank in a fill-in stem: （  ） / ( ) with only spaces or underscores inside, or a run of 3+ underscores
-BLANK_RE = re.compile(r"[（(][\s\u3000_]*[）)]|_{3,}")
-
-
-def stem_blank_count(stem: str) -> int:
-    return len(BLANK_RE.findall(stem or ""))
-
-
-class ContentInvalid(ValueError):
-    """Content failed validation. `errors` maps a field name to a Chinese message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
 
 
 @dataclass
@@ -96,7 +82,7 @@ def _lookup(words: dict, value: str) -> str | None:
 def parse_qtype(value: str) -> str:
     found = _lookup(QTYPE_WORDS, value)
     if not found:
-        raise ValueError(_("无法识别的题型“{value}”，应为 单选/多选/判断/填空。").format(value=value))
+        raise ValueUnrecognised(_("无法识别的题型“{value}”，应为 单选/多选/判断/填空。").format(value=value))
     return found
 
 
@@ -105,7 +91,7 @@ def parse_difficulty(value: str) -> str:
         return Difficulty.MEDIUM
     found = _lookup(DIFFICULTY_WORDS, value)
     if not found:
-        raise ValueError(_("无法识别的难度“{value}”，应为 易/中/难。").format(value=value))
+        raise ValueUnrecognised(_("无法识别的难度“{value}”，应为 易/中/难。").format(value=value))
     return found
 
 
@@ -120,7 +106,7 @@ def parse_grade_bands(value: str) -> list[str]:
             continue
         band = _lookup(BAND_WORDS, part)
         if not band:
-            raise ValueError(_("无法识别的学段“{part}”，应为 小学低段/小学高段/初中/高中。").format(part=part))
+            raise ValueUnrecognised(_("无法识别的学段“{part}”，应为 小学低段/小学高段/初中/高中。").format(part=part))
         if band not in bands:
             bands.append(band)
     return [b for b in BAND_VALUES if b in bands]
@@ -141,21 +127,21 @@ def parse_answer(qtype: str, value, option_count: int):
             compact = re.sub(r"[\s,，、;；]+", "", normalize_text(value)).upper()
             letters = list(compact)
         if not letters:
-            raise ValueError(_("答案不能为空。"))
+            raise ValueUnrecognised(_("答案不能为空。"))
         bad = [x for x in letters if x not in OPTION_KEYS[:option_count]]
         if bad:
-            raise ValueError(
+            raise ValueUnrecognised(
                 _("答案“{bad}”不是已有选项（可用 {first}–{last}）。").format(
                     bad="".join(bad), first=OPTION_KEYS[0], last=OPTION_KEYS[option_count - 1]
                 )
             )
         if len(set(letters)) != len(letters):
-            raise ValueError(_("答案中有重复的选项。"))
+            raise ValueUnrecognised(_("答案中有重复的选项。"))
         letters = sorted(letters)
         if qtype == QuestionType.SINGLE and len(letters) != 1:
-            raise ValueError(_("单选题只能有一个正确答案。"))
+            raise ValueUnrecognised(_("单选题只能有一个正确答案。"))
         if qtype == QuestionType.MULTIPLE and len(letters) < 2:
-            raise ValueError(_("多选题至少要有两个正确答案（只有一个请改为单选题）。"))
+            raise ValueUnrecognised(_("多选题至少要有两个正确答案（只有一个请改为单选题）。"))
         return letters
     if qtype == QuestionType.TRUE_FALSE:
         if isinstance(value, bool):
@@ -165,7 +151,7 @@ def parse_answer(qtype: str, value, option_count: int):
             return True
         if key in FALSE_WORDS:
             return False
-        raise ValueError(_("判断题答案“{value}”无法识别，应为 对/错、正确/错误、√/×、T/F。").format(value=value))
+        raise ValueUnrecognised(_("判断题答案“{value}”无法识别，应为 对/错、正确/错误、√/×、T/F。").format(value=value))
     if qtype == QuestionType.FILL_BLANK:
         if isinstance(value, list):
             blanks = [[str(a) for a in (b if isinstance(b, list) else [b])] for b in value]
@@ -175,22 +161,13 @@ def parse_answer(qtype: str, value, option_count: int):
         blanks = [[a.strip() for a in accepted if a.strip()] for accepted in blanks]
         blanks = [accepted for accepted in blanks if accepted]
         if not blanks:
-            raise ValueError(_("填空题至少要有一个空的答案。"))
+            raise ValueUnrecognised(_("填空题至少要有一个空的答案。"))
         if any(len(a) > MAX_BLANK_ANSWER for accepted in blanks for a in accepted):
-            raise ValueError(_("填空答案不能超过 {max_blank_answer} 字。").format(max_blank_answer=MAX_BLANK_ANSWER))
+            raise ValueUnrecognised(
+                _("填空答案不能超过 {max_blank_answer} 字。").format(max_blank_answer=MAX_BLANK_ANSWER)
+            )
         return [list(dict.fromkeys(accepted)) for accepted in blanks]
-    raise ValueError(_("未知题型。"))
-
-
-def format_answer(qtype: str, answer) -> str:
-    """Stored shape → the teacher-facing text form (the inverse of parse_answer)."""
-    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        return "".join(answer or [])
-    if qtype == QuestionType.TRUE_FALSE:
-        return "对" if answer is True else "错"
-    if qtype == QuestionType.FILL_BLANK:
-        return "；".join("|".join(accepted) for accepted in (answer or []))
-    return ""
+    raise ValueUnrecognised(_("未知题型。"))
 
 
 def content_clean(
@@ -240,8 +217,8 @@ def content_clean(
     if "options" not in errors:
         try:
             clean_answer = parse_answer(qtype, answer, len(clean_options))
-        except ValueError as exc:
-            errors["answer"] = str(exc)
+        except ValueUnrecognised as exc:
+            errors["answer"] = exc.message
 
     if qtype == QuestionType.FILL_BLANK and clean_answer and "stem" not in errors:
         blanks = stem_blank_count(stem)

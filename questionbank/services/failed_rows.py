@@ -4,10 +4,12 @@ csv, json, GIFT, Aiken, Moodle XML) comes back as xlsx."""
 
 from __future__ import annotations
 
+from ..answers import OPTION_KEYS, format_answer
+from ..errors import ValueUnrecognised
 from ..importers.readers import TEMPLATE_HEADERS, read_rows
 from ..importers.writers import _workbook
 from ..models import ImportJob, Topic
-from .content import OPTION_KEYS, format_answer, parse_qtype
+from .content import parse_qtype
 from .importing import import_check
 
 ERROR_COLUMN = "错误原因"
@@ -27,7 +29,7 @@ def _answer_text(values: dict) -> str:
         return _text(answer)
     try:
         return format_answer(parse_qtype(_text(values.get("qtype"))), answer)
-    except ValueError:
+    except ValueUnrecognised:
         return _text(answer)
 
 

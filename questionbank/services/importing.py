@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -21,12 +20,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 
 from ..answers import normalize_text
-from ..importers.readers import ImportFileError, RawRow, read_rows
+from ..errors import ContentInvalid, ImportFileError, QuestionActionDenied, SelfReviewRefused, ValueUnrecognised
+from ..importers.readers import read_rows
+from ..importers.rows import RawRow
 from ..models import Question, QuestionRevision, QuestionStatus, ReviewAction, ReviewLog, Topic
 from ..secrecy import WITHHELD_MARK
 from .content import (
-    ContentInvalid,
-    QuestionContentData,
     content_clean,
     parse_difficulty,
     parse_grade_bands,
@@ -34,9 +33,8 @@ from .content import (
     parse_tags,
     question_fingerprint,
 )
+from .import_report import FIELD_COLUMNS, ImportReport, RowResult
 from .questions import (
-    QuestionActionDenied,
-    SelfReviewRefused,
     can_author,
     can_edit,
     can_review,
@@ -47,72 +45,6 @@ from .questions import (
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 250
-STATUS_LABELS = {"new": "新增", "update": "更新", "unchanged": "未变化", "error": "有错误"}
-FIELD_COLUMNS = {
-    "qtype": "题型",
-    "stem": "题干",
-    "options": "选项",
-    "answer": "答案",
-    "explanation": "解析",
-    "difficulty": "难度",
-    "grade_bands": "学段",
-    "source": "出处",
-    "tags": "标签",
-    "topic": "专题",
-}
-
-
-@dataclass
-class RowResult:
-    number: int
-    where: str
-    status: str = "new"
-    stem: str = ""
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    topic: Topic | None = None
-    content: QuestionContentData | None = None
-    fingerprint: str = ""
-    question_id: int | None = None
-    # exported without its key (reserved by a running formal contest): kept as it is in the bank
-    withheld: bool = False
-
-    def as_dict(self) -> dict:
-        return {
-            "n": self.number,
-            "where": self.where,
-            "status": self.status,
-            "status_label": STATUS_LABELS[self.status],
-            "stem": self.stem[:80],
-            "topic": self.topic.name if self.topic else "",
-            "errors": [list(e) for e in self.errors],
-        }
-
-
-@dataclass
-class ImportReport:
-    fmt: str
-    rows: list[RowResult] = field(default_factory=list)
-    file_error: str = ""
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = {"new": 0, "update": 0, "unchanged": 0, "error": 0}
-        for row in self.rows:
-            counts[row.status] += 1
-        return counts
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_error and all(r.status != "error" for r in self.rows)
-
-    def error_lines(self) -> list[str]:
-        if self.file_error:
-            return [self.file_error]
-        return [
-            f"{row.where}" + (f"【{col}】" if col else "") + f"：{message}"
-            for row in self.rows
-            for col, message in row.errors
-        ]
 
 
 class TopicResolver:
@@ -180,8 +112,8 @@ def _check_row(raw: RawRow, resolver: TopicResolver, default_topic: Topic | None
     for key, parser in (("qtype", parse_qtype), ("difficulty", parse_difficulty), ("grade_bands", _grade_bands)):
         try:
             typed[key] = parser(v.get(key, ""))
-        except ValueError as exc:
-            errors.append((FIELD_COLUMNS[key], str(exc)))
+        except ValueUnrecognised as exc:
+            errors.append((FIELD_COLUMNS[key], exc.message))
     if not str(v.get("qtype", "")).strip():
         errors[:] = [e for e in errors if e[0] != _("题型")] + [(_("题型"), _("题型不能为空。"))]
     topic_text = str(v.get("topic", "")).strip()

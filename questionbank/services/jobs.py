@@ -3,18 +3,22 @@ The request only stores the file and enqueues; the page polls ImportJob for prog
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from accounts.models import User
+from core.events import call_on_commit
 from core.uploads import SPREADSHEET_LIMITS, UploadRejected, zip_open
 
-from ..importers.readers import ImportFileError, detect_format
+from ..errors import ImportFileError, QuestionActionDenied, QuestionBankError
+from ..importers.readers import detect_format
 from ..models import ImportJob, ImportJobState, Topic
 from .importing import ImportReport, import_check, import_write
-from .questions import QuestionActionDenied, can_author, can_review
+from .questions import can_author, can_review
 
 PREVIEW_OK_ROWS = 200
 PREVIEW_ERROR_ROWS = 1000
@@ -55,7 +59,7 @@ def import_job_create(
     job.file.save(upload.name, upload, save=False)
     job.save()
     job_id = str(job.pk)
-    transaction.on_commit(lambda: _enqueue("check", job_id))
+    call_on_commit(lambda: _enqueue("check", job_id))
     return job
 
 
@@ -80,14 +84,12 @@ def import_job_confirm(*, actor: User, job: ImportJob, only_valid: bool = False)
     if not updated:
         raise QuestionActionDenied(_("该导入不在“检查完成”状态，不能确认（可能已经导入过）。"))
     job_id = str(job.pk)
-    transaction.on_commit(lambda: _enqueue("run", job_id))
+    call_on_commit(lambda: _enqueue("run", job_id))
     job.refresh_from_db()
     return job
 
 
 def _enqueue(step: str, job_id: str) -> None:
-    from ..tasks import check_import_job, run_import_job
-
     (check_import_job if step == "check" else run_import_job).enqueue(job_id)
 
 
@@ -145,9 +147,9 @@ def import_job_run(*, job_id: str) -> ImportJob:
         result = import_write(
             report=report, actor=job.created_by, publish=bool(job.options.get("publish")), only_valid=only_valid
         )
-    except (ImportFileError, QuestionActionDenied) as exc:
+    except QuestionBankError as exc:  # refused as a whole (file, permission, four eyes): say why
         job.state = ImportJobState.FAILED
-        job.message = str(exc)
+        job.message = exc.message
     else:
         job.counts = job.counts | result
         job.state = ImportJobState.DONE
@@ -155,3 +157,32 @@ def import_job_run(*, job_id: str) -> ImportJob:
     job.processed = len(report.rows)
     job.save()
     return job
+
+
+# --- background steps (django-tasks): arguments are the job id only; all state is on the ImportJob row
+# the page polls. Defined here so this module never imports `tasks` back; questionbank/tasks.py re-exports
+# them under the path the worker and already-queued rows name.
+
+logger = logging.getLogger(__name__)
+
+
+def _guarded(step, job_id: str) -> None:
+    try:
+        step(job_id=job_id)
+    except Exception:
+        # never leave the page polling a job that will not move
+        logger.exception("question import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJobState.FAILED, message=_("导入时发生内部错误，数据未写入。请稍后重试或联系管理员。")
+        )
+        raise
+
+
+@task()
+def check_import_job(job_id: str) -> None:
+    _guarded(import_job_check, job_id)
+
+
+@task()
+def run_import_job(job_id: str) -> None:
+    _guarded(import_job_run, job_id)

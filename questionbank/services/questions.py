@@ -7,91 +7,22 @@ teacher or organiser, or are site admins."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organization, Role, User
-from core.errors import AppError
+from accounts.models import User
 
-from ..models import Question, QuestionRevision, QuestionStatus, ReviewAction, ReviewLog, ReviewPolicy, Topic
+from ..errors import DuplicateQuestion, QuestionActionDenied, SelfReviewRefused, TopicInvalid
+from ..models import Question, QuestionRevision, QuestionStatus, ReviewAction, ReviewLog, Topic
+from ..permissions import (  # noqa: F401 (re-exported: the rule set of the life cycle)
+    can_approve,
+    can_author,
+    can_edit,
+    can_manage_topics,
+    can_review,
+    self_review_allowed,
+)
 from .content import CONTENT_FIELDS, QuestionContentData, question_fingerprint
-
-
-class QuestionActionDenied(PermissionError):
-    """The user may not do this to this question (wrong role or wrong status). Message is Chinese."""
-
-
-class DuplicateQuestion(ValueError):
-    def __init__(self, existing: Question):
-        super().__init__(
-            _("专题“{topic}”中已有相同题干和选项的题目（编号 {pk}）。").format(topic=existing.topic, pk=existing.pk)
-        )
-        self.existing = existing
-
-
-class SelfReviewRefused(AppError):
-    code, status = "self_review", 403
-    default_message = _("四眼原则：不能审核自己出的题，请由其他审核人审核。")
-
-
-def self_review_allowed(user: User) -> bool:
-    """Whether `user` may approve questions they wrote. The nearest ReviewPolicy above any organisation
-    where they review (their membership's node or an ancestor) decides; without one, no (four eyes)."""
-    reviewing = Membership.objects.filter(user=user, org__isnull=False).filter(
-        Q(role__in=[Role.TEACHER, Role.ORGANISER], can_review_questions=True) | Q(role=Role.ADMIN)
-    )
-    orgs = [m.org for m in reviewing.select_related("org")]
-    if user.is_superuser and not orgs:
-        orgs = list(Organization.objects.filter(parent__isnull=True))
-    ancestor_ids = {pk for org in orgs for pk in org.ancestor_ids()}
-    policies = {
-        p.org_id: p.allow_self_review for p in ReviewPolicy.objects.filter(org_id__in=ancestor_ids).only("org_id")
-    }
-    for org in orgs:
-        nearest = next((policies[pk] for pk in reversed(org.ancestor_ids()) if pk in policies), False)
-        if nearest:
-            return True
-    return False
-
-
-def can_approve(user: User, question: Question) -> bool:
-    return can_review(user) and (question.author_id != user.pk or self_review_allowed(user))
-
-
-def _is_admin(user: User) -> bool:
-    return user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMIN).exists()
-
-
-def can_review(user: User) -> bool:
-    if not user.is_authenticated:
-        return False
-    if _is_admin(user):
-        return True
-    return Membership.objects.filter(
-        user=user, role__in=[Role.TEACHER, Role.ORGANISER], can_review_questions=True
-    ).exists()
-
-
-def can_author(user: User) -> bool:
-    if not user.is_authenticated:
-        return False
-    return _is_admin(user) or Membership.objects.filter(user=user, role__in=[Role.TEACHER, Role.ORGANISER]).exists()
-
-
-def can_manage_topics(user: User) -> bool:
-    return user.is_authenticated and (
-        _is_admin(user) or Membership.objects.filter(user=user, role=Role.ORGANISER).exists()
-    )
-
-
-def can_edit(user: User, question: Question) -> bool:
-    """Authors edit their own drafts; reviewers edit anything not retired (a published edit makes a new
-    revision at once)."""
-    if question.status == QuestionStatus.RETIRED:
-        return False
-    if can_review(user):
-        return True
-    return question.author_id == user.pk and question.status == QuestionStatus.DRAFT
 
 
 def find_duplicate(*, topic: Topic, fingerprint: str, exclude_pk: int | None = None) -> Question | None:
@@ -106,9 +37,9 @@ def topic_create(*, actor: User, name: str, parent: Topic | None = None, order: 
         raise QuestionActionDenied(_("只有组织者或管理员可以添加专题。"))
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValueError(_("专题名称不能为空，且不超过 100 字。"))
+        raise TopicInvalid(_("专题名称不能为空，且不超过 100 字。"))
     if Topic.objects.filter(parent=parent, name=name).exists():
-        raise ValueError(_("“{name}”已存在。").format(name=name))
+        raise TopicInvalid(_("“{name}”已存在。").format(name=name))
     return Topic.objects.create(name=name, parent=parent, order=order, created_by=actor)
 
 

@@ -14,7 +14,8 @@
   function orgText(e) {
     if (scope === "individual") return (e.district ? e.district + " · " : "") + (e.school || "");
     return L.participants + " " + e.participants + " " + L.people +
-      (e.participation_rate != null ? " · " + L.participation + " " + Math.round(e.participation_rate * 100) + "%" : "");
+      (e.participation_rate != null ? " · " + L.participation + " " + Math.round(e.participation_rate * 100) + "%" : "") +
+      (e.excellence_rate != null ? " · " + L.excellence + " " + Math.round(e.excellence_rate * 100) + "%" : "");
   }
 
   function render(board) {

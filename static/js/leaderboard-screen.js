@@ -52,7 +52,8 @@
         text(c[4], fmtTime(e.time_used_s));
       } else {
         text(c[2], L.participants + " " + e.participants + " " + L.people +
-          (e.participation_rate != null ? " · " + L.participation + " " + Math.round(e.participation_rate * 100) + "%" : ""));
+          (e.participation_rate != null ? " · " + L.participation + " " + Math.round(e.participation_rate * 100) + "%" : "") +
+          (e.excellence_rate != null ? " · " + L.excellence + " " + Math.round(e.excellence_rate * 100) + "%" : ""));
         text(c[4], "");
       }
       text(c[3], e.score.toFixed(2));

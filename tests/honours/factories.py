@@ -116,3 +116,19 @@ def approve_to(cand, kind: str, w: World, now=NOW):
     if kind == "final" and cand.status != CandidateStatus.FINALIST:
         cand = candidate_approve(actor=w.city_org, scope=scope_for(w.city_org), candidate=cand, now=now)
     return cand
+
+
+def voting_now(w: World):
+    """A campaign whose voting is open now, one city-level candidate per class and its chain head."""
+    from django.utils import timezone
+
+    from honours.models import ChainHead
+
+    now = timezone.now()
+    campaign = make_campaign(w, vote_opens_at=now - timedelta(hours=1), vote_closes_at=now + timedelta(days=1))
+    cands = [
+        approve_to(nominate(campaign, w.students[k.pk][0], actor=w.teachers[i]), "city", w)
+        for i, k in enumerate(w.classes)
+    ]
+    ChainHead.objects.create(campaign=campaign)
+    return campaign, cands

@@ -5,17 +5,16 @@ import json
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from accounts.tokens import token_issue
 from honours.chain import chain_verify
-from honours.models import ChainHead, Vote, VoterDay
+from honours.models import Vote, VoterDay
 from honours.services.codes import vote_codes_issue
 
-from .factories import approve_to, build_world, make_campaign, nominate
+from .factories import build_world, voting_now
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -37,12 +36,7 @@ def post(base, campaign, body, headers=None):
 def test_fast_path_accepts_by_group_commit_and_refuses_like_the_api(live_daphne):
     w = build_world()
     now = timezone.now()
-    campaign = make_campaign(w, vote_opens_at=now - timedelta(hours=1), vote_closes_at=now + timedelta(days=1))
-    cands = [
-        approve_to(nominate(campaign, w.students[k.pk][0], actor=w.teachers[i]), "city", w)
-        for i, k in enumerate(w.classes)
-    ]
-    ChainHead.objects.create(campaign=campaign)
+    campaign, cands = voting_now(w)
     token = token_issue(user=w.teachers[0])
     auth = {"Authorization": f"Bearer {token}"}
     _b, codes = vote_codes_issue(campaign=campaign, klass=w.classes[0], now=now)

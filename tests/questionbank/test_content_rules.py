@@ -3,6 +3,7 @@
 import pytest
 
 from questionbank.answers import score_fraction
+from questionbank.errors import ValueUnrecognised
 from questionbank.services.content import ContentInvalid, content_clean, format_answer, parse_answer, parse_grade_bands
 
 
@@ -45,7 +46,7 @@ def test_every_written_answer_form_is_understood(qtype, written, stored):
     ],
 )
 def test_wrong_answer_forms_get_a_chinese_reason(qtype, written, reason):
-    with pytest.raises(ValueError, match=reason):
+    with pytest.raises(ValueUnrecognised, match=reason):
         parse_answer(qtype, written, 4)
 
 
@@ -76,5 +77,5 @@ def test_gap_in_options_and_duplicate_options_are_rejected():
 def test_grade_bands_accept_chinese_names_and_all():
     assert parse_grade_bands("初中、高中") == ["junior", "senior"]
     assert parse_grade_bands("全部") == ["primary_lower", "primary_upper", "junior", "senior"]
-    with pytest.raises(ValueError, match="学段"):
+    with pytest.raises(ValueUnrecognised, match="学段"):
         parse_grade_bands("大学")

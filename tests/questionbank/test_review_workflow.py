@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import Role
+from questionbank.errors import TopicInvalid
 from questionbank.models import Question, QuestionRevision, QuestionStatus, ReviewLog
 from questionbank.selectors import published_revisions
 from questionbank.services import (
@@ -139,5 +140,5 @@ def test_only_organisers_add_topics(tree):
         topic_create(actor=tree.teacher_a, name="网络安全")
     new = topic_create(actor=tree.organiser_a, name="网络安全", parent=topic("禁毒与安全"))
     assert new.parent.name == "禁毒与安全"
-    with pytest.raises(ValueError, match="已存在"):
+    with pytest.raises(TopicInvalid, match="已存在"):
         topic_create(actor=tree.organiser_a, name="网络安全", parent=topic("禁毒与安全"))

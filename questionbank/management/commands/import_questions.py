@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from questionbank.importers.readers import FORMATS, ImportFileError, detect_format
+from questionbank.errors import ImportFileError, QuestionActionDenied, SelfReviewRefused
+from questionbank.importers.readers import FORMATS, detect_format
 from questionbank.models import Topic
 from questionbank.services.importing import TopicResolver, import_check, import_write
-from questionbank.services.questions import QuestionActionDenied, SelfReviewRefused
 
 
 class Command(BaseCommand):

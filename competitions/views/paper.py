@@ -9,24 +9,11 @@ from django.utils.translation import gettext as _
 from accounts.models import GradeBand, Role
 from accounts.permissions import role_required
 from questionbank.models import Question, QuestionStatus
-from questionbank.selectors import published_revisions
 
-from . import errors
-from .paper_print import paper_pdf
-from .views_manage import managed_contest
-
-
-def available_counts(*, topic_id: int, qtype: str, difficulty: str, grade_bands: list[str]) -> dict:
-    """Published questions a rule could draw from, per grade band of the audience (all bands if none):
-    the smallest is what the rule can safely ask for."""
-    bands = [b for b in grade_bands if b in GradeBand.values] or list(GradeBand.values)
-    per_band = {
-        b: published_revisions(topic_ids=[topic_id], qtype=qtype or None, difficulty=difficulty or None, grade_band=b)
-        .order_by()
-        .count()
-        for b in bands
-    }
-    return {"per_band": {str(GradeBand(b).label): n for b, n in per_band.items()}, "min": min(per_band.values())}
+from .. import errors
+from ..paper import available_counts
+from ..paper_print import paper_pdf
+from .organisers import managed_contest
 
 
 @role_required(Role.ORGANISER)

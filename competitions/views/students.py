@@ -16,8 +16,8 @@ from accounts.permissions import request_scope
 from accounts.tokens import PAGE_TOKEN_SESSION_KEY, page_token
 from core.paging import page_query, paginate, search
 
-from . import errors, selectors, services
-from .models import Contest, ContestStatus
+from .. import errors, selectors, services
+from ..models import Contest, ContestStatus
 
 SESSION_TOKEN_KEY = PAGE_TOKEN_SESSION_KEY
 

@@ -15,10 +15,10 @@ from core.confirm import confirmation_page, is_confirmed
 from core.dbrouting import reads_from_replica
 from core.spreadsheet import safe_cell
 
-from . import errors, reports, roll_call, services
-from .forms import ContestForm, PublishedContestForm, RuleFormSet
-from .models import Contest, ContestStatus
-from .selectors import contest_visible_to
+from .. import errors, reports, roll_call, services
+from ..forms import ContestForm, PublishedContestForm, RuleFormSet
+from ..models import Contest, ContestStatus
+from ..selectors import contest_visible_to
 
 
 def managed_contest(request, pk: int) -> Contest:
@@ -53,7 +53,7 @@ def _builder_context(form, formset) -> dict:
     numbers are there without JavaScript too (the script refreshes them as rows are edited)."""
     from questionbank.models import Question
 
-    from .views_paper import available_counts
+    from ..paper import available_counts
 
     bands = form["grade_bands"].value() or []
     for f in formset.forms:

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import credentials
-from .models import Organization, OrgKind, Role, User
-from .permissions import role_required
-from .slips import login_slips_pdf
+from .. import credentials
+from ..models import Organization, OrgKind, Role, User
+from ..permissions import role_required
+from ..slips import login_slips_pdf
 
 CLASS_ROLES = (Role.ORGANISER, Role.TEACHER)
 

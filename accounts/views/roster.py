@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import credentials, roster
-from .forms import RosterUploadForm
-from .models import Role
-from .permissions import request_scope, role_required
+from .. import credentials, roster
+from ..forms import RosterUploadForm
+from ..models import Role
+from ..permissions import request_scope, role_required
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_TABLE_LIMIT = 500

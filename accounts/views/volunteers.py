@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import volunteers
-from .models import Membership, Role
-from .permissions import role_required
-from .views_roster import _xlsx_response
+from .. import volunteers
+from ..models import Membership, Role
+from ..permissions import role_required
+from .roster import _xlsx_response
 
 MAX_UPLOAD = 5 * 1024 * 1024
 

@@ -4,8 +4,8 @@ admin: an organiser sees the volunteers attached under the nodes they organise."
 from django.contrib import admin
 from django.db.models import Q
 
-from .models import Role, VolunteerProfile
-from .selectors import scope_for
+from ..models import Role, VolunteerProfile
+from ..selectors import scope_for
 
 
 @admin.register(VolunteerProfile)

@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .credentials import initial_password_forget
-from .forms import ChangePasswordForm, FirstPasswordForm, LoginForm
-from .models import Role
-from .permissions import request_scope, role_required
+from ..credentials import initial_password_forget
+from ..forms import ChangePasswordForm, FirstPasswordForm, LoginForm
+from ..models import Role
+from ..permissions import request_scope, role_required
 
 
 class LoginView(auth_views.LoginView):
