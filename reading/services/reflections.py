@@ -183,6 +183,13 @@ def phrase_save(*, actor: User, phrase: str, category: str, active: bool = True)
     obj, _created = WarningPhrase.objects.update_or_create(
         phrase=phrase, defaults={"category": category, "active": active, "updated_by": actor}
     )
+    if active:
+        # a reflection chosen for a class selection before the phrase was listed leaves it (no flag:
+        # nobody re-reads old texts, the selection just stops showing it to classmates)
+        needle = normalise_for_matching(phrase)
+        featured = Reflection.objects.filter(featured=True).only("pk", "text")
+        hits = [r.pk for r in featured if needle and needle in normalise_for_matching(r.text)]
+        Reflection.objects.filter(pk__in=hits).update(featured=False)
     return obj
 
 

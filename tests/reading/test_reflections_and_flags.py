@@ -178,3 +178,17 @@ def test_a_concerning_reflection_stays_out_of_the_class_selection_after_its_flag
         with pytest.raises(ReflectionInvalid):
             services.reflection_feature(actor=tree.teacher_a, reflection_id=r.pk, featured=True)
     assert not Reflection.objects.filter(featured=True).exists()
+
+
+def test_a_newly_listed_phrase_takes_a_matching_reflection_out_of_the_class_selection():
+    tree = Tree()
+    reading = make_reading(tree.city)
+    shown, _ = write(tree.student_a, reading, "我有时觉得自己好孤单", consent=True)
+    other, _ = write(tree.student_b, reading, "读后很感动", consent=True)
+    services.reflection_feature(actor=tree.teacher_a, reflection_id=shown.pk, featured=True)
+    services.reflection_feature(actor=tree.teacher_b, reflection_id=other.pk, featured=True)
+    services.phrase_save(actor=tree.city_organiser, phrase="好 孤单", category="hopeless")
+    assert list(selectors.featured_reflections(reading, tree.class_a)) == []
+    assert list(selectors.featured_reflections(reading, tree.class_b)) == [other]
+    with pytest.raises(ReflectionInvalid):
+        services.reflection_feature(actor=tree.teacher_a, reflection_id=shown.pk, featured=True)
