@@ -179,7 +179,12 @@ def _reserved_note(rule: PaperRule, band: str, reserved: dict) -> str:
 
 def display_options(revision: QuestionRevision, option_order: list) -> list[dict]:
     """Options relabelled A, B, C… in the order this student sees them."""
-    text = {o["key"]: o.get("text", "") for o in revision.options or []}
+    return options_relabelled(revision.options, option_order)
+
+
+def options_relabelled(options: list | None, option_order: list) -> list[dict]:
+    """display_options from a revision's raw options list (for reads that skip building the revision)."""
+    text = {o["key"]: o.get("text", "") for o in options or []}
     return [{"key": LETTERS[i], "text": text.get(k, "")} for i, k in enumerate(option_order)]
 
 
