@@ -7,7 +7,6 @@ import re
 import pytest
 from django.test import Client
 
-from accounts.tokens import token_issue
 from competitions.models import Attempt, AttemptState
 from competitions.paper import CHOICE_TYPES, paper_draw, rule_pool
 from competitions.selectors import attempt_items, attempt_payload
