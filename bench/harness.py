@@ -118,6 +118,39 @@ def start_daphne(app: str, env: dict, port: int | None = None, extra: list[str] 
     raise RuntimeError("daphne did not start")
 
 
+def start_daphne_group(app: str, env: dict, servers: int) -> tuple[list[subprocess.Popen], int]:
+    """`servers` daphne processes accepting on one shared listening socket (as systemd socket activation
+    hands it over): the kernel spreads connections over them, with no proxy in between. One server is
+    plain start_daphne."""
+    if servers <= 1:
+        proc, port = start_daphne(app, env)
+        return [proc], port
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1024)
+    port = listener.getsockname()[1]
+    procs = []
+    for _ in range(servers):
+        log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)  # noqa: SIM115
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), app],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            pass_fds=(listener.fileno(),),
+        )
+        proc.log_path = log.name
+        procs.append(proc)
+    listener.close()  # the servers hold it now
+    time.sleep(3)  # each must have imported the app before the first accept it takes
+    for proc in procs:
+        if proc.poll() is not None:
+            raise RuntimeError(Path(proc.log_path).read_text(errors="replace")[-3000:])
+    return procs, port
+
+
 def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:

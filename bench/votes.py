@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.answers import Conn, ensure_postgres_database, start_daphne, stop, summary  # noqa: E402
+from bench.answers import Conn, ensure_postgres_database, stop, summary  # noqa: E402
+from bench.harness import start_daphne_group  # noqa: E402
 
 CANDIDATES = 20
 
@@ -259,6 +260,7 @@ def main() -> int:
     parser.add_argument("--dup-share", type=float, default=0.02)
     parser.add_argument("--anomaly-votes", type=int, default=1_000_000)
     parser.add_argument("--anomaly-only", action="store_true", help="skip the HTTP measurement")
+    parser.add_argument("--servers", type=int, default=1, help="daphne processes sharing one socket (a core each)")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings.local")
@@ -278,8 +280,8 @@ def main() -> int:
     cands = list(Candidate.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True))
     env = dict(os.environ, PYTHONUNBUFFERED="1", LOG_LEVEL="ERROR")
     env.setdefault("DB_POOL_MAX", "10")
-    proc, port = start_daphne("quizsite.asgi:application", env)
-    bare_proc, bare_port = start_daphne("bench.hello_asgi:app", env)
+    procs, port = start_daphne_group("quizsite.asgi:application", env, args.servers)
+    bare_procs, bare_port = start_daphne_group("bench.hello_asgi:app", env, args.servers)
     lat, bare_lat, acked, statuses, bare_statuses = [], [], {}, {}, {}
     elapsed = bare_elapsed = 0.0
     per_round = args.seconds / args.rounds
@@ -312,8 +314,8 @@ def main() -> int:
             for k, v in st.items():
                 bare_statuses[k] = bare_statuses.get(k, 0) + v
     finally:
-        stop(proc)
-        stop(bare_proc)
+        for p in procs + bare_procs:
+            stop(p)
     app = summary(lat, elapsed)
     accepted = statuses.get(201, 0)  # measured rounds only
     app["accepted_per_s"] = round(accepted / elapsed, 1) if elapsed else 0
@@ -321,7 +323,8 @@ def main() -> int:
     checks = verify(campaign_id, voters, acked)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"cores: {os.cpu_count()}  load average now: {load}  voters: {len(voters)} ({args.accounts} accounts)  connections: {args.connections}"
+        f"cores: {os.cpu_count()}  load average now: {load}  voters: {len(voters)} ({args.accounts} accounts)  "
+        f"connections: {args.connections}  daphne processes: {args.servers}"
     )
     print(
         f"votes: {accepted} accepted (201) of {app['count']} requests; {app['accepted_per_s']} accepted/s; p50 {app['p50_ms']} ms, p99 {app['p99_ms']} ms"
