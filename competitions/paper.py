@@ -10,10 +10,11 @@ from collections.abc import Container
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import GradeBand
-from questionbank.models import QuestionRevision, QuestionType
+from questionbank.models import QuestionRevision, QuestionType, Topic
 from questionbank.selectors import published_revisions
 
 from .errors import PaperUnsatisfiable, QuestionsReserved
@@ -94,17 +95,7 @@ def paper_draw(*, contest: Contest, grade_band: str | None, seed: int) -> list[P
         if any(revision.question_id in reserved for revision, _points in picks):
             raise QuestionsReserved("；".join(practice_fixed_overlap(contest)))
     else:
-        used: set[int] = set()
-        for index, rule in enumerate(contest.rules.select_related("topic"), start=1):
-            pool = [r for r in rule_pool(rule, grade_band, reserved) if r.question_id not in used]
-            if len(pool) < rule.count:
-                raise PaperUnsatisfiable(
-                    _("规则%(index)s（%(rule)s）的已发布题目不足：需要 %(need)s 道，只有 %(have)s 道。")
-                    % {"index": index, "rule": rule.describe(), "need": rule.count, "have": len(pool)}
-                )
-            for revision in rng.sample(pool, rule.count):
-                used.add(revision.question_id)
-                picks.append((revision, rule.points))
+        picks = _draw_by_rules(contest, grade_band, reserved, rng)
     if not picks:
         raise PaperUnsatisfiable(_("试卷没有题目。"))
     if contest.shuffle_questions:
@@ -116,6 +107,60 @@ def paper_draw(*, contest: Contest, grade_band: str | None, seed: int) -> list[P
             rng.shuffle(order)
         slots.append(PaperSlot(revision=revision, points=points, option_order=order))
     return slots
+
+
+def _rule_pools(rules: list[PaperRule], grade_band: str | None) -> list[list[tuple[int, int]]]:
+    """Each rule's candidates as (revision id, question id), ordered by revision id: the same set and
+    order as rule_pool, from one read of the topic tree and one read of the bank (no model rows, so a
+    start burst does not build hundreds of revisions to keep twenty)."""
+    if not rules:
+        return []
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    topics = [_subtree(rule.topic_id, children) for rule in rules]
+    wanted = Q()
+    for rule, topic_ids in zip(rules, topics, strict=True):
+        match = Q(topic_id__in=topic_ids, qtype=rule.qtype)
+        wanted |= match & Q(difficulty=rule.difficulty) if rule.difficulty else match
+    rows = published_revisions(grade_band=grade_band).filter(wanted).order_by("pk")
+    rows = list(rows.values_list("pk", "question_id", "topic_id", "qtype", "difficulty"))
+    return [
+        [
+            (pk, question_id)
+            for pk, question_id, topic_id, qtype, difficulty in rows
+            if topic_id in topic_ids and qtype == rule.qtype and (not rule.difficulty or difficulty == rule.difficulty)
+        ]
+        for rule, topic_ids in zip(rules, topics, strict=True)
+    ]
+
+
+def _subtree(topic_id: int, children: dict[int | None, list[int]]) -> set[int]:
+    found, frontier = {topic_id}, [topic_id]
+    while frontier:
+        frontier = [c for t in frontier for c in children.get(t, ()) if c not in found]
+        found.update(frontier)
+    return found
+
+
+def _draw_by_rules(contest: Contest, grade_band: str | None, reserved, rng) -> list[tuple[QuestionRevision, Decimal]]:
+    """Rules drawn in order without repeating a question. Samples ids (the same positions in the same
+    ordered pool as before, so a stored seed still reproduces the paper), then loads only the picks."""
+    rules = list(contest.rules.all())
+    used: set[int] = set()
+    chosen: list[tuple[int, Decimal]] = []
+    for index, (rule, pool) in enumerate(zip(rules, _rule_pools(rules, grade_band), strict=True), start=1):
+        pool = [(pk, qid) for pk, qid in pool if qid not in reserved and qid not in used]
+        if len(pool) < rule.count:
+            raise PaperUnsatisfiable(
+                _("规则%(index)s（%(rule)s）的已发布题目不足：需要 %(need)s 道，只有 %(have)s 道。")
+                % {"index": index, "rule": rule.describe(), "need": rule.count, "have": len(pool)}
+            )
+        for pk, question_id in rng.sample(pool, rule.count):
+            used.add(question_id)
+            chosen.append((pk, rule.points))
+    revisions = QuestionRevision.objects.select_related("topic").in_bulk([pk for pk, _points in chosen])
+    return [(revisions[pk], points) for pk, points in chosen]
 
 
 def _reserved_note(rule: PaperRule, band: str, reserved: dict) -> str:
@@ -134,7 +179,12 @@ def _reserved_note(rule: PaperRule, band: str, reserved: dict) -> str:
 
 def display_options(revision: QuestionRevision, option_order: list) -> list[dict]:
     """Options relabelled A, B, C… in the order this student sees them."""
-    text = {o["key"]: o.get("text", "") for o in revision.options or []}
+    return options_relabelled(revision.options, option_order)
+
+
+def options_relabelled(options: list | None, option_order: list) -> list[dict]:
+    """display_options from a revision's raw options list (for reads that skip building the revision)."""
+    text = {o["key"]: o.get("text", "") for o in options or []}
     return [{"key": LETTERS[i], "text": text.get(k, "")} for i, k in enumerate(option_order)]
 
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 from accounts.enrolment import audience_roots
 from accounts.models import Organization, Role, User
 from accounts.selectors import scope_for, student_class  # noqa: F401 (student_class re-exported)
+from questionbank.models import QuestionRevision
 from questionbank.secrecy import reservations, reserved_until
 
 from .models import Attempt, AttemptState, Contest, ContestStatus, ReviewPolicy, ScorePolicy
-from .paper import CHOICE_TYPES, display_options, to_display_keys
+from .paper import CHOICE_TYPES, display_options, options_relabelled, to_display_keys
 from .secrecy import contest_holder
 
 # --- who may take part -------------------------------------------------------------------------
@@ -160,6 +161,30 @@ def question_public(item) -> dict:
     }
 
 
+def active_paper(attempt: Attempt) -> tuple[list[dict], dict]:
+    """(questions as question_public shows them, saved answers by question id) from one read of plain
+    rows: a resync or page load builds no model objects. The key is read only to count blanks, as
+    QuestionRevision.blank_count does."""
+    rows = attempt.items.order_by("position").values_list(
+        "revision_id", "option_order", "answer", "revision__qtype", "revision__stem", "revision__options",
+        "revision__answer",
+    )  # fmt: skip
+    questions, answers = [], {}
+    for revision_id, option_order, answer, qtype, stem, options, key in rows:
+        questions.append(
+            {
+                "id": revision_id,
+                "type": qtype,
+                "stem": stem,
+                "options": options_relabelled(options, option_order),
+                "blanks": QuestionRevision(qtype=qtype, answer=key).blank_count,
+            }
+        )
+        if answer is not None:
+            answers[str(revision_id)] = answer
+    return questions, answers
+
+
 def correct_answer_display(item):
     revision = item.revision
     if revision.qtype in CHOICE_TYPES:
@@ -174,15 +199,21 @@ def _until(found) -> datetime | None:
 def attempt_payload(attempt: Attempt, now: datetime | None = None, *, items: list | None = None) -> dict:
     """The attempt as clients see it. Score and review appear only when the results policy allows."""
     now = now or timezone.now()
-    items = items if items is not None else attempt_items(attempt)
+    if items is None and attempt.is_active:
+        # the hot path (paper page, resync): no score or review can show, so read plain rows
+        questions, answers = active_paper(attempt)
+    else:
+        items = items if items is not None else attempt_items(attempt)
+        questions = [question_public(i) for i in items]
+        answers = {str(i.revision_id): i.answer for i in items if i.answer is not None}
     data = {
         "id": attempt.pk,
         "contest_id": attempt.contest_id,
         "state": "active" if attempt.is_active else "finalised",
         "deadline": attempt.deadline,
         "remaining_s": attempt.remaining_s(now),
-        "questions": [question_public(i) for i in items],
-        "answers": {str(i.revision_id): i.answer for i in items if i.answer is not None},
+        "questions": questions,
+        "answers": answers,
         "result": None,
         "review": None,
     }

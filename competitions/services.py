@@ -136,7 +136,7 @@ def attempt_start(*, user: User, contest_id: int, now: datetime | None = None) -
     created). Two concurrent calls get the same attempt: the partial unique index on active attempts
     lets only one insert win, and the loser returns the winner's row."""
     now = now or timezone.now()
-    contest = Contest.objects.filter(pk=contest_id, status=ContestStatus.PUBLISHED).first()
+    contest = Contest.objects.select_related("owner_org").filter(pk=contest_id, status=ContestStatus.PUBLISHED).first()
     if contest is None:
         raise errors.ContestNotFound()
     klass = student_class(user)
@@ -144,7 +144,9 @@ def attempt_start(*, user: User, contest_id: int, now: datetime | None = None) -
     if reason:
         raise errors.NotEligible(reason)
 
-    active = Attempt.objects.filter(contest=contest, user=user, state=AttemptState.ACTIVE).first()
+    # one read gives both the active attempt and how many were used
+    mine = list(Attempt.objects.filter(contest=contest, user=user).order_by("number"))
+    active = next((a for a in mine if a.state == AttemptState.ACTIVE), None)
     if active is not None:
         if now < active.deadline:
             return active, False
@@ -155,7 +157,7 @@ def attempt_start(*, user: User, contest_id: int, now: datetime | None = None) -
         raise errors.ContestNotOpen("竞赛尚未开始。")
     if status == "closed":
         raise errors.ContestNotOpen("竞赛已结束。")
-    used = Attempt.objects.filter(contest=contest, user=user).count()
+    used = len(mine)
     if contest.attempts_allowed and used >= contest.attempts_allowed:
         # A concurrent start (another tab) may have just created the attempt this request should join.
         racing = Attempt.objects.filter(contest=contest, user=user, state=AttemptState.ACTIVE).first()

@@ -63,3 +63,21 @@ class InvalidRequest(AppError):
 
     def __init__(self, where: str = ""):
         super().__init__(_("请求格式不正确：%(where)s") % {"where": where} if where else None)
+
+
+class ServerBusy(AppError):
+    """The database's connection pool stayed exhausted for its whole timeout: the server is overloaded. A 503
+    with Retry-After tells phones to try again (their pages resend saved work) instead of showing a 500."""
+
+    code, status, default_message = "server_busy", 503, _("服务器繁忙，请稍后重试。")
+    retry_after_s = 5
+
+
+def is_overload(exc: BaseException) -> bool:
+    """A database error whose cause is psycopg_pool's PoolTimeout (named, not imported: core stays free of it)."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if type(exc).__name__ == "PoolTimeout" and type(exc).__module__.startswith("psycopg_pool"):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

@@ -15,7 +15,9 @@ def statistics_xlsx(campaign) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "推荐与名额"
-    sheet.append(["区县", "学校", "推荐人数", *[f"{lv}通过" for lv in s["levels"]], "校级名额", "终审通过"])
+    sheet.append(
+        ["区县", "学校", "推荐人数", *[f"{lv}通过" for lv in s["levels"]], "校级名额", "终审通过", "荣誉（当前排名）"]
+    )
     for r in s["schools"]:
         quota = r["school_quota"]
         sheet.append(
@@ -26,6 +28,23 @@ def statistics_xlsx(campaign) -> bytes:
                 *r["approved"],
                 f"{quota[0]}/{quota[1]}" if quota else "",
                 r["finalists"],
+                r["honours"],
+            ]
+        )
+    districts = book.create_sheet("区县汇总")
+    districts.append(
+        ["区县", "推荐人数", *[f"{lv}通过" for lv in s["levels"]], "区级名额", "终审通过", "荣誉（当前排名）"]
+    )
+    for r in s["districts"]:
+        quota = r["district_quota"]
+        districts.append(
+            [
+                safe_cell(r["district"]),
+                r["nominated"],
+                *r["approved"],
+                f"{quota[0]}/{quota[1]}" if quota else "",
+                r["finalists"],
+                r["honours"],
             ]
         )
     days = book.create_sheet("每日票数")
@@ -50,7 +69,7 @@ def statistics_xlsx(campaign) -> bytes:
     flags = book.create_sheet("异常票")
     flags.append(["状态", "票数"])
     for state, n in s["flags"].items():
-        flags.append([state, n])
+        flags.append([safe_cell(state), n])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -8,8 +8,21 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.selectors import Scope, under_paths_q
+from judging.aggregation import trimmed_mean
 
-from .models import Campaign, CampaignLevel, Candidate, CandidateStatus, LevelApproval, Notice, Vote, VoteFlag
+from .models import (
+    Campaign,
+    CampaignLevel,
+    Candidate,
+    CandidateStatus,
+    LevelApproval,
+    LevelKind,
+    Notice,
+    PanelScore,
+    Vote,
+    VoteFlag,
+    VoteFlagState,
+)
 from .services.quotas import ORG_KIND_OF_LEVEL
 from .voting_set import voting_candidates, voting_open
 
@@ -76,13 +89,16 @@ def notice_candidates(notice: Notice):
 
 
 def honours_statistics(campaign: Campaign) -> dict:
-    """Nominations, approvals per level and finalists per district and school, against quotas; votes
-    per day; invalidated votes. One function for the page and the xlsx export."""
+    """Nominations, approvals per level, finalists and honours (as the standings award them now) per
+    school and per district, against the school's and the district's quota; votes per day; flagged
+    votes by state. One function for the page and the xlsx export."""
+    from .standings import standings
+
     levels = list(campaign.levels.order_by("order"))
     nominated = Candidate.objects.filter(campaign=campaign)
     by_school = {
         r["school_id"]: r
-        for r in nominated.values("school_id", "school__name", "district__name").annotate(
+        for r in nominated.values("school_id", "school__name", "district_id", "district__name").annotate(
             n=Count("id"), finalists=Count("id", filter=Q(status=CandidateStatus.FINALIST))
         )
     }
@@ -96,18 +112,38 @@ def honours_statistics(campaign: Campaign) -> dict:
     for level in levels:
         for q in level.quotas.select_related("unit"):
             quotas[(level.pk, q.unit_id)] = (q.used, q.limit)
-    schools = []
+    school_of = dict(nominated.values_list("pk", "school_id"))
+    honoured: dict[int, int] = {}
+    for s in standings(campaign):
+        if s.honour:
+            honoured[school_of[s.candidate_id]] = honoured.get(school_of[s.candidate_id], 0) + 1
+    district_level = next((lv for lv in levels if lv.kind == LevelKind.DISTRICT), None)
+    schools, districts = [], {}
     for sid, r in sorted(by_school.items(), key=lambda kv: (kv[1]["district__name"] or "", kv[1]["school__name"])):
-        schools.append(
+        row = {
+            "district": r["district__name"] or "",
+            "school": r["school__name"],
+            "nominated": r["n"],
+            "approved": [approved.get((lv.pk, sid), 0) for lv in levels],
+            "school_quota": quotas.get((levels[0].pk, sid)) if levels else None,
+            "finalists": r["finalists"],
+            "honours": honoured.get(sid, 0),
+        }
+        schools.append(row)
+        d = districts.setdefault(
+            r["district_id"],
             {
-                "district": r["district__name"] or "",
-                "school": r["school__name"],
-                "nominated": r["n"],
-                "approved": [approved.get((lv.pk, sid), 0) for lv in levels],
-                "school_quota": quotas.get((levels[0].pk, sid)) if levels else None,
-                "finalists": r["finalists"],
-            }
+                "district": row["district"],
+                "nominated": 0,
+                "approved": [0] * len(levels),
+                "district_quota": quotas.get((district_level.pk, r["district_id"])) if district_level else None,
+                "finalists": 0,
+                "honours": 0,
+            },
         )
+        for key in ("nominated", "finalists", "honours"):
+            d[key] += row[key]
+        d["approved"] = [a + b for a, b in zip(d["approved"], row["approved"], strict=True)]
     per_day = list(
         Vote.objects.filter(campaign=campaign)
         .values("day")
@@ -115,10 +151,32 @@ def honours_statistics(campaign: Campaign) -> dict:
         .order_by("day")
         .values_list("day", "n")
     )
-    invalid = VoteFlag.objects.filter(campaign=campaign).values("state").annotate(n=Count("id"))
+    flagged = VoteFlag.objects.filter(campaign=campaign).values("state").annotate(n=Count("id")).order_by()
     return {
         "levels": [lv.get_kind_display() for lv in levels],
         "schools": schools,
+        "districts": list(districts.values()),
         "votes_per_day": per_day,
-        "flags": {r["state"]: r["n"] for r in invalid},
+        "flags": {str(VoteFlagState(r["state"]).label): r["n"] for r in flagged},
     }
+
+
+def flag_report(campaign: Campaign) -> list[dict]:
+    """The committee's anomaly report: per rule, how many flagged votes are quarantined, invalidated or
+    released (a vote picked out by two rules counts under both)."""
+    from .services.anomalies import RULE_LABELS
+
+    counts = {rule: dict.fromkeys(VoteFlagState.values, 0) for rule in RULE_LABELS}
+    rows = VoteFlag.objects.filter(campaign=campaign).values("rules", "state").annotate(n=Count("id")).order_by()
+    for r in rows:
+        for rule in r["rules"] or []:
+            if rule in counts:
+                counts[rule][r["state"]] += r["n"]
+    return [{"rule": rule, "label": label, **counts[rule]} for rule, label in RULE_LABELS.items()]
+
+
+def panel_summary(candidate: Candidate) -> dict:
+    """The panel at the candidate's current level: how many members scored and their trimmed mean
+    (judging.aggregation, the rule the standings use)."""
+    totals = list(PanelScore.objects.filter(candidate=candidate, level=candidate.level).values_list("total", flat=True))
+    return {"n": len(totals), "mean": trimmed_mean(totals)}

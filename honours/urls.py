@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_campaigns, views_cases, views_manage
+from . import views, views_campaigns, views_cases, views_codes, views_manage, views_notices
 
 app_name = "honours"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("<int:campaign_id>/manage/candidates/<int:candidate_id>/", views_manage.candidate_detail, name="candidate"),
     path("<int:campaign_id>/manage/objections/<int:objection_id>/", views_cases.objection_case, name="objection"),
     path("<int:campaign_id>/manage/files/<int:file_id>/", views_cases.transition_file, name="transition_file"),
+    path("<int:campaign_id>/manage/codes/", views_codes.codes, name="codes"),
+    path("<int:campaign_id>/manage/notices/", views_notices.notices, name="notices"),
     path("<int:campaign_id>/manage/flags/", views_manage.flags, name="flags"),
     path("<int:campaign_id>/manage/stats/", views_manage.stats, name="stats"),
     path("<int:campaign_id>/manage/stats.xlsx", views_manage.stats_export, name="stats_export"),

@@ -22,6 +22,7 @@ from .services import review
 from .services.anomalies import RULE_LABELS, vote_flags_review
 from .services.attachments import clean_attachments
 from .services.review import can_nominate, can_review
+from .tasks import detect_vote_anomalies
 
 
 def _campaign_for_staff(request, campaign_id) -> Campaign:
@@ -180,6 +181,7 @@ def candidate_detail(request, campaign_id: int, candidate_id: int):
             "endorsements": cand.endorsements.all(),
             "files": cand.files.all(),
             "rubric": list(enumerate(campaign.rubric or [])),
+            "panel": selectors.panel_summary(cand) if reviewer and campaign.rubric else None,
         },
     )
 
@@ -190,6 +192,10 @@ def flags(request, campaign_id: int):
     scope = request_scope(request)
     if not scope.manages(campaign.owner_org):
         raise PermissionDenied
+    if request.method == "POST" and request.POST.get("action") == "detect":
+        detect_vote_anomalies.enqueue(campaign.pk)  # the worker runs it; 1,000,000 votes take seconds
+        messages.success(request, _("已开始异常检测，完成后新隔离的投票会列在下表。"))
+        return redirect("honours:flags", campaign_id=campaign.pk)
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("flag") if x.isdigit()]
         try:
@@ -207,12 +213,18 @@ def flags(request, campaign_id: int):
         else:
             messages.success(request, _("已处理 %(n)d 票。") % {"n": n})
         return redirect("honours:flags", campaign_id=campaign.pk)
-    rows = (
+    rows = list(
         VoteFlag.objects.filter(campaign=campaign, state=VoteFlagState.QUARANTINED)
         .select_related("vote", "candidate")
         .order_by("candidate_id", "vote__cast_at")[:500]
     )
-    return render(request, "honours/flags.html", {"campaign": campaign, "flags": rows, "labels": RULE_LABELS})
+    for f in rows:
+        f.rule_labels = [RULE_LABELS.get(r, r) for r in f.rules]
+    return render(
+        request,
+        "honours/flags.html",
+        {"campaign": campaign, "flags": rows, "report": selectors.flag_report(campaign)},
+    )
 
 
 @login_required

@@ -1,11 +1,13 @@
 """Demo works collections from units and adults for `seed_demo` (called by judging.demo): a 调研报告 collection
 entered by three 校外教育辅导站 (one edited by two of its volunteers) and a 微视频课件 collection entered by
-teachers and 五老 volunteers, each with a judged, closed round and published awards. Idempotent."""
+teachers and 五老 volunteers (each with a small playable MP4), each with a judged, closed round and published
+awards. Idempotent."""
 
 from __future__ import annotations
 
 import io
 from datetime import timedelta
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -14,6 +16,7 @@ from accounts.models import Membership, OrgKind, Role, User
 from accounts.selectors import org_district, org_school
 
 from . import services
+from .demo_video import demo_mp4
 from .models import (
     Assignment,
     ContestKind,
@@ -73,13 +76,17 @@ def _contest(organiser, ctx, title, kind, prefix, kinds, rubric, now) -> Submiss
     return contest
 
 
-def _version(entry, number, title, by, when, pdf: bytes | None = None) -> None:
-    if entry.versions.filter(number=number).exists():
+def _version(entry, number, title, by, when, make_file=None, file_type: str = "pdf") -> None:
+    """Version `number` of a demo entry; `make_file()` gives its file's bytes (called only when needed)."""
+    version = entry.versions.filter(number=number).first()
+    if version is not None and (version.file or make_file is None):
         return
-    version = EntryVersion(entry=entry, number=number, title=title, saved_by=by, created_at=when)
-    if pdf is not None:
-        version.file.save(f"demo/{entry.contest_id}/{entry.code}-{number}.pdf", ContentFile(pdf), save=False)
-        version.file_type, version.file_size = "pdf", len(pdf)
+    version = version or EntryVersion(entry=entry, number=number, title=title, saved_by=by, created_at=when)
+    if make_file is not None:  # a version seeded before the demo carried files gets its file now
+        data = make_file()
+        name = f"demo/{entry.contest_id}/{entry.code}-{number}.{file_type}"
+        version.file.save(name, ContentFile(data), save=False)
+        version.file_type, version.file_size = file_type, len(data)
     version.save()
 
 
@@ -97,11 +104,10 @@ def _report_entries(contest) -> None:
                       "pledge_accepted_at": contest.closes_at - timedelta(days=3), "consent_public": True},
         )  # fmt: skip
         title = REPORT_TITLES[i % len(REPORT_TITLES)]
-        _version(entry, 1, title, staff[0], contest.closes_at - timedelta(days=5), _report_pdf(title))
+        _version(entry, 1, title, staff[0], contest.closes_at - timedelta(days=5), partial(_report_pdf, title))
         if len(staff) > 1:  # a colleague revised it: the submitter of each version is kept
-            _version(
-                entry, 2, title + "（修改稿）", staff[1], contest.closes_at - timedelta(days=3), _report_pdf(title)
-            )
+            when = contest.closes_at - timedelta(days=3)
+            _version(entry, 2, title + "（修改稿）", staff[1], when, partial(_report_pdf, title))
 
 
 def _video_entries(contest) -> None:
@@ -118,8 +124,10 @@ def _video_entries(contest) -> None:
                       "district": org_district(org), "entrant_kind": kind,
                       "pledge_accepted_at": contest.closes_at - timedelta(days=2), "consent_public": i % 2 == 0},
         )  # fmt: skip
-        # the demo carries no video files (none can be generated here): judges see the title and code
-        _version(entry, 1, VIDEO_TITLES[i % len(VIDEO_TITLES)], person, contest.closes_at - timedelta(days=2))
+        # a real, playable H.264 video written in pure Python (judging.demo_video): judges and the public
+        # playlist play it on a phone
+        when = contest.closes_at - timedelta(days=2)
+        _version(entry, 1, VIDEO_TITLES[i % len(VIDEO_TITLES)], person, when, partial(demo_mp4, variant=i), "mp4")
 
 
 def _judge(organiser, contest, judges) -> None:

@@ -2,12 +2,13 @@
 {"code": "...", "message": "..."} with a 4xx status."""
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from core.errors import AppError, InvalidRequest, PayloadTooLarge, Unauthorized
+from core.errors import AppError, InvalidRequest, PayloadTooLarge, ServerBusy, Unauthorized, is_overload
 from core.textsafe import InvalidJson, loads_json
 
 
@@ -63,6 +64,15 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
     return _app_error(request, PayloadTooLarge())
+
+
+@api.exception_handler(OperationalError)
+def _database_error(request, exc: OperationalError):
+    if is_overload(exc):  # the pool stayed empty: a 503 the client retries, not a 500
+        response = _app_error(request, ServerBusy())
+        response["Retry-After"] = str(ServerBusy.retry_after_s)
+        return response
+    raise exc
 
 
 @api.exception_handler(Http404)

@@ -7,7 +7,7 @@ from csp.middleware import CSPMiddleware
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
-from core.errors import AppError
+from core.errors import AppError, ServerBusy, is_overload
 from core.textsafe import InvalidCharacters
 
 
@@ -22,9 +22,18 @@ class AppErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if is_overload(exception):
+            return overload_response(request)
         if not isinstance(exception, AppError):
             return None
         return render(request, "errors/app_error.html", {"error": exception}, status=exception.status)
+
+
+def overload_response(request):
+    error = ServerBusy()
+    response = _error_response(request, error)
+    response["Retry-After"] = str(error.retry_after_s)
+    return response
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -10,7 +10,7 @@ from accounts.selectors import classes_taught_by
 from competitions.selectors import contests_home_for_student
 from judging.entrants import works_home_for_adult
 from judging.selectors import judge_queue_summary, submission_contests_home_for_student
-from reading.selectors import flags_waiting
+from reading.selectors import flags_waiting, unseen_reminders
 from results.landing import public_landing
 
 from .dashboard import organiser_dashboard
@@ -27,6 +27,8 @@ def home_sections(request) -> list[tuple[str, object]]:
             "contests": contests_home_for_student(user),
             "submission_contests": submission_contests_home_for_student(user),
             "klass": scope.student_class,
+            # a teacher's in-app nudge greets the student here until they open the reading list
+            "reading_reminders": list(unseen_reminders(user)[:3]),
         }
         sections.append(("student", student))
     if scope.has_role(Role.TEACHER):

@@ -15,6 +15,8 @@ DEFAULTS = {
     # marked read: this share of the text seen, for this share of the estimated reading time
     "READING_READ_MIN_POSITION": 0.8,
     "READING_READ_MIN_FRACTION": 0.4,
+    # a reading time left blank is estimated from the text at a primary pupil's pace (字 per minute)
+    "READING_CHARS_PER_MINUTE": 200,
     "READING_REFLECTION_MAX_CHARS": 800,
     "READING_FLAG_WINDOW_HOURS": 24,  # one flag per student per window; later matches fold into it
     # a flag nobody has opened for this long goes up one level (school → district → city)

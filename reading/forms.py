@@ -22,7 +22,9 @@ class ReadingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     body = forms.CharField(label=_("正文（可用段落、标题、图片等 HTML）"), widget=forms.Textarea(attrs={"rows": 12}))
-    reading_minutes = forms.IntegerField(label=_("预计阅读分钟数"), min_value=1, max_value=120, initial=5)
+    reading_minutes = forms.IntegerField(
+        label=_("预计阅读分钟数（留空则按正文字数估算）"), min_value=1, max_value=120, required=False
+    )
     topic = forms.ModelChoiceField(label=_("测验专题"), queryset=Topic.objects.all())
     question_ids = forms.CharField(
         label=_("测验题目编号（3–5 个，逗号分隔，须为该专题已审核发布的题目）"), required=False

@@ -181,6 +181,8 @@ def _final_action(actor: Actor, event_id: int, message: dict, now) -> None:
         )
     elif action == "undo":
         services.action_undo(actor=actor, event_id=event_id, now=now)
+    elif action == "screen_game":
+        services.screen_game_set(actor=actor, event_id=event_id, game_id=message.get("game"), now=now)
     elif action == "risk":
         services.risk_choose(
             actor=actor, event_id=event_id, question_id=question, points=message.get("points"), now=now

@@ -83,6 +83,9 @@ class StageEvent(models.Model):
     current_question = models.ForeignKey(  # the knowledge final's question on stage
         "stage.FinalQuestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    screen_game = models.ForeignKey(  # a hall-quiz game the host put on the event's big screen
+        "stage.QuizGame", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("现场活动")

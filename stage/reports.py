@@ -30,7 +30,8 @@ def results_xlsx(event: StageEvent) -> bytes:
     criteria = list(event.criteria.all())
     wb = Workbook()
     wb.remove(wb.active)
-    for cr in event_results(event, only="locked"):
+    results = event_results(event, only="locked")
+    for cr in results:
         ws = wb.create_sheet(title=safe_cell(cr.category.name)[:31] or "-")
         head = ["名次", "奖项", "出场顺序", "报名号", "姓名", "单位", "演讲题目", "用时"]
         head += [f"{s.number}号评委" for s in seats]
@@ -61,6 +62,7 @@ def results_xlsx(event: StageEvent) -> bytes:
             ]
             ws.append([safe_cell(v) for v in line])
         ws.freeze_panes = "A2"
+    _winners_sheet(wb, results, event.decimals)
     detail = wb.create_sheet(title="评分明细")
     detail.append(["报名号", "姓名", "评委席位", "评委", *[c.name for c in criteria], "合计", "更正", "最后修改"])
     for sc in (
@@ -76,6 +78,21 @@ def results_xlsx(event: StageEvent) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _winners_sheet(wb, results, places: int) -> None:
+    """Every award winner on one sheet, category by category: the list the organiser reports onwards
+    (e.g. the winners sent to the provincial round)."""
+    ws = wb.create_sheet(title="获奖名单")
+    ws.append(["组别", "名次", "奖项", "报名号", "姓名", "单位", "演讲题目", "最后得分"])
+    for cr in results:
+        for row in cr.rows:
+            if row.tier is None:
+                continue
+            p = row.performer
+            line = [cr.category.name, row.rank, row.tier_label, p.code, p.name, p.unit, p.speech_title]
+            ws.append([safe_cell(v) for v in line] + [fmt(row.result.final, places)])
+    ws.freeze_panes = "A2"
 
 
 @dataclass

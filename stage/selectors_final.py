@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q, Sum
 
-from .models import Buzz, FinalQuestion, ScoreAction, StageEvent, Team
+from .models import Buzz, FinalQuestion, QuizGame, ScoreAction, StageEvent, Team
 
 
 def team_scores(event: StageEvent) -> list[dict]:
@@ -60,7 +60,9 @@ def final_part(event: StageEvent, *, host: bool) -> dict:
         if event.current_question_id
         else None
     )
-    data: dict = {"teams": team_scores(event), "question": None}
+    data: dict = {"teams": team_scores(event), "question": None, "screen_game": None}
+    if event.screen_game_id:  # a hall-quiz game on the big screen: the screen page switches to it
+        data["screen_game"] = QuizGame.objects.filter(pk=event.screen_game_id).values("id", "pin", "title").first()
     last = ScoreAction.objects.filter(event=event, undone_at__isnull=True).select_related("team").last()
     data["last_action"] = (
         {"team": last.team.number, "kind": last.kind, "delta": last.delta, "id": last.pk} if last else None

@@ -19,9 +19,13 @@ def final_setup(event: StageEvent) -> dict:
     for q in questions.order_by("position", "id"):
         by_round[q.round_id].append(q)
     games = QuizGame.objects.filter(event=event).order_by("-pk")
+
+    def touched(r) -> bool:  # a question of the round has been on stage: its rules are fixed (round_edit)
+        return any(q.shown_at is not None or q.pk == event.current_question_id for q in by_round[r.pk])
+
     return {
-        "rounds": [{"round": r, "questions": by_round[r.pk], "first": i == 0, "last": i == len(rounds) - 1}
-                   for i, r in enumerate(rounds)],
+        "rounds": [{"round": r, "questions": by_round[r.pk], "first": i == 0, "last": i == len(rounds) - 1,
+                    "touched": touched(r)} for i, r in enumerate(rounds)],
         "games": [{"game": g, "count": g.questions.count(), "players": g.players.count()} for g in games],
     }  # fmt: skip
 

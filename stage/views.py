@@ -31,6 +31,8 @@ def event_public(request, event_id: int):
     the event has finished, the official (locked) results with awards."""
     event = event_or_404(event_id)
     finished = event.status == EventStatus.FINISHED
+    if event.kind == EventKind.FINAL:
+        return _final_public(request, event, finished)
     results = event_results(event, only="locked" if finished else "revealed")
     return render(
         request,
@@ -45,6 +47,24 @@ def event_public(request, event_id: int):
             "performers": event.performers.select_related("category").order_by(
                 "running_order", "category__position", "code"
             ),
+        },
+    )
+
+
+def _final_public(request, event: StageEvent, finished: bool):
+    """A final's public page: teams, the rounds and their rules, the scoreboard (the same `team_scores` the
+    screen shows). Nothing of a question: questions stay on the stage."""
+    from .selectors_final import team_scores
+
+    return render(
+        request,
+        "stage/final_public.html",
+        {
+            "event": event,
+            "teams": team_scores(event),
+            "rounds": event.rounds.order_by("position", "id"),
+            "finished": finished,
+            "can_host": can_host(request.user, event),
         },
     )
 
@@ -142,6 +162,7 @@ def screen(request, event_id: int):
         {
             "event": event,
             "ws": WS_PATH.format(event.pk) + "?role=screen&display=" + display,
+            "display": display,
             "seats": event.seats.all(),
         },
     )

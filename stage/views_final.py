@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import AppError
@@ -144,6 +145,8 @@ def final_action(request, event_id: int, action: str):
             request.session[SESSION_TEAM_LINKS] = links
             messages.success(request, f"已为{team}生成新二维码（只显示这一次），旧链接失效。")
         return redirect("stage:manage", event_id=event.pk)
+    if action in ("team_edit", "round_edit"):
+        return _done(request, event, lambda: _edit(actor, event, post, action), _("已保存修改。"))
     if action == "round":
         form = RoundForm(post)
         if not form.is_valid():
@@ -174,6 +177,38 @@ def final_action(request, event_id: int, action: str):
             f"已创建现场答题（{len(data['questions'])} 题）。",
         )
     raise NotAllowed()
+
+
+def _edit(actor, event, post, action):
+    """In-place edits from the rows of the setup page; a bad field comes back as one message."""
+    data = post.copy()
+    if action == "team_edit":
+        raw = str(post.get("team", ""))
+        team = Team.objects.select_related("event").filter(event=event, pk=raw).first() if raw.isdigit() else None
+        if team is None:
+            raise StageError(_("没有该参赛队。"))
+        data["number"] = team.number
+        form = _valid(TeamForm(data))
+        fields = {k: form.cleaned_data[k] for k in ("name", "school", "members")}
+        services.team_edit(actor=actor, team=team, **fields)
+        return
+    round_ = _round(event, post.get("round"))
+    data["kind"] = round_.kind
+    form = _valid(RoundForm(data))
+    rules = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
+    services.round_edit(actor=actor, round_=round_, **rules)
+
+
+def _valid(form):
+    if not form.is_valid():
+        raise StageError(
+            "；".join(
+                f"{form.fields[k].label}：{e}" if k in form.fields else str(e)
+                for k, errors in form.errors.items()
+                for e in errors
+            )
+        )
+    return form
 
 
 def _round_step(actor, event, post, action, now):

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import AppError
@@ -135,6 +136,8 @@ def manage_action(request, event_id: int, action: str):
             ),
             "已添加选手。",
         )
+    if action == "performer_delete":
+        return _after(request, event, lambda: _performer_remove(actor, event, post), _("已删除选手。"))
     if action == "seat":
         return _after(request, event, lambda: _seat_from_form(actor, event, post), "已添加评委席位。")
     if action == "conflict":
@@ -228,6 +231,17 @@ def _seat_from_form(actor, event, post):
         is_head=bool(post.get("is_head")),
         unit_org=unit_org,
     )
+
+
+def _performer_remove(actor, event, post):
+    from .errors import StageError
+    from .models import Performer
+
+    raw = str(post.get("performer", ""))
+    performer = Performer.objects.select_related("event").filter(event=event, pk=raw).first() if raw.isdigit() else None
+    if performer is None:
+        raise StageError(_("没有该选手。"))
+    services.performer_remove(actor=actor, performer=performer)
 
 
 def _conflict_from_form(actor, event, post, now):

@@ -80,8 +80,19 @@ def game_screen(request, pin: str):
     display = request.GET.get("display", "")
     if not display_matches(game.event, display):
         raise Http404
+    back = None
+    if request.GET.get("from") == "event":  # opened by the event's screen: go back when the host says so
+        back = {
+            "ws": f"/ws/stage/events/{game.event_id}/?role=screen&display={display}",
+            "url": reverse("stage:screen", args=[game.event_id]) + "?display=" + display,
+        }
     return render(
         request,
         "stage/quiz_screen.html",
-        {"game": game, "ws": WS.format(pin) + "?role=screen&display=" + display, "join_url": "/stage/play/?pin=" + pin},
+        {
+            "game": game,
+            "ws": WS.format(pin) + "?role=screen&display=" + display,
+            "join_url": "/stage/play/?pin=" + pin,
+            "back": back,
+        },
     )

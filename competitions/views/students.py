@@ -1,8 +1,6 @@
 """Student contest pages. Thin: each view calls one selector or service; the paper page autosaves
 through the same JSON API (static/js/contest.js) and still works as a plain form without JavaScript."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,7 +14,7 @@ from accounts.permissions import request_scope
 from accounts.tokens import PAGE_TOKEN_SESSION_KEY, page_token
 from core.paging import page_query, paginate, search
 
-from .. import errors, selectors, services
+from .. import errors, paper_html, selectors, services
 from ..models import Contest, ContestStatus
 
 SESSION_TOKEN_KEY = PAGE_TOKEN_SESSION_KEY
@@ -120,12 +118,12 @@ def attempt_take(request, pk: int):
     for number, q in enumerate(questions, start=1):
         q["number"] = number
         q["saved"] = payload["answers"].get(str(q["id"]))
-        q["saved_json"] = json.dumps(q["saved"], ensure_ascii=False)
-        q["blank_range"] = range(q["blanks"])
     context = {
         "attempt": attempt,
         "contest": attempt.contest,
         "questions": questions,
+        "question_cards": paper_html.question_cards(questions),
+        "answer_sheet": paper_html.answer_sheet(questions),
         "answered": sum(1 for q in questions if _is_answered(q["saved"])),
         "remaining_s": payload["remaining_s"],
         "remaining_display": "{:02d}:{:02d}".format(*divmod(payload["remaining_s"], 60)),

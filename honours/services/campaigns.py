@@ -19,7 +19,7 @@ from accounts.models import GradeBand, Membership, Organization, OrgKind, Role, 
 from accounts.selectors import Scope
 
 from ..errors import HonoursError, InvalidTransition
-from ..models import Campaign, CampaignLevel, Formula, Honour, Quota
+from ..models import Campaign, CampaignLevel, Formula, Honour, PanelScore, Quota
 from ..models.campaign import LEVEL_ORDER
 from .quotas import ORG_KIND_OF_LEVEL, limit_from_enrolled
 from .review import sanitise_text
@@ -37,7 +37,7 @@ LOCKED_FIELDS = (
     "notice_working_days",
     "objection_answer_days",
 )
-OPEN_FIELDS = ("title", "year", "rules_text", "vote_opens_at", "vote_closes_at")
+OPEN_FIELDS = ("title", "year", "rules_text", "vote_opens_at", "vote_closes_at", "rubric")
 
 
 class CampaignInvalid(HonoursError):
@@ -224,6 +224,10 @@ def campaign_save(
             for lv in levels
         ):
             raise CampaignInvalid([_("活动已发布，名额规则已锁定。")])
+    if campaign is not None and "rubric" in fields:
+        stored = Campaign.objects.filter(pk=campaign.pk).values_list("rubric", flat=True).first()
+        if fields["rubric"] != stored and PanelScore.objects.filter(candidate__campaign=campaign).exists():
+            raise CampaignInvalid([_("已有评审打分，评审细则不能再修改。")])
     errors = plan_errors({**({} if campaign is None else vars(campaign)), **fields}, levels, honours)
     if errors:
         raise CampaignInvalid(errors)

@@ -29,8 +29,8 @@ def _new_code() -> str:
 def vote_codes_issue(
     *, campaign: Campaign, klass: Organization, now: datetime, actor: User | None = None, scope: Scope | None = None
 ) -> tuple[VoteCodeBatch, list[tuple[str, str]]]:
-    """Issue one code per student enrolled in `klass`. Returns the batch and [(student name, code)]
-    for printing. `scope` None means a trusted caller (the management command)."""
+    """Issue one code per student enrolled in `klass`, once per class and campaign. Returns the batch and
+    [(student name, code)] for printing. `scope` None means a trusted caller (the management command)."""
     if klass.kind != OrgKind.CLASS:
         raise HonoursError(_("只能按班级发放投票码。"))
     if scope is not None and not (scope.manages(klass) or scope.teaches(klass)):
@@ -42,6 +42,14 @@ def vote_codes_issue(
     )
     codes: list[tuple[str, str]] = []
     with transaction.atomic():
+        Organization.objects.select_for_update().get(pk=klass.pk)  # one issuer per class at a time
+        if VoteCodeBatch.objects.filter(campaign=campaign, klass=klass).exists():
+            # a second batch would give every family a second code, i.e. twice the votes
+            raise HonoursError(
+                _("%(name)s 已发放过投票码（每户一码），不能重复发放。") % {"name": klass.name},
+                code="codes_already_issued",
+                status=409,
+            )
         batch = VoteCodeBatch.objects.create(
             campaign=campaign, klass=klass, issued_by=actor, issued_at=now, size=len(students)
         )

@@ -43,12 +43,21 @@ def notice_publish(
 ) -> Notice:
     """Publish the level's notice from today for `working_days` working days (the campaign's default,
     5, when not given): the candidates the level approved, or with `final` the honours as the published
-    standings award them. Only an organiser of the campaign's owner region."""
+    standings award them. Only an organiser of the campaign's owner region; a level's notice not before
+    the level's planned start date, the final notice only once voting has closed."""
     campaign = level.campaign
     if not scope.manages(campaign.owner_org):
         raise PermissionDenied
     days = working_days or campaign.notice_working_days
     start = timezone.localdate(now)
+    if final and campaign.vote_closes_at and now < campaign.vote_closes_at:
+        raise HonoursError(_("投票结束后才能发布荣誉终评公示。"), code="voting_not_closed", status=409)
+    if not final and level.notice_starts_on and start < level.notice_starts_on:
+        raise HonoursError(
+            _("本级公示计划于 %(day)s 开始，届时才能发布。") % {"day": level.notice_starts_on},
+            code="notice_before_planned_start",
+            status=409,
+        )
     if final:
         from ..standings import standings
 
@@ -212,8 +221,10 @@ def objection_decide(
                 candidate.status = CandidateStatus.WITHDRAWN
                 candidate.status_reason = reason_text
                 candidate.save(update_fields=["status", "status_reason"])
-                if LevelApproval.objects.filter(candidate=candidate, level=level).exists():
-                    quota_give_back(level=level, candidate=candidate)
+                # the places it took at the notice's level and at any level it reached since are free again
+                approved = LevelApproval.objects.filter(candidate=candidate, level__order__gte=level.order)
+                for approval in approved.select_related("level"):
+                    quota_give_back(level=approval.level, candidate=candidate)
                 transition = Transition.objects.create(
                     candidate=candidate,
                     actor=actor,

@@ -19,6 +19,7 @@ from ..entrants import ENTRANT_ROLES
 from ..files import EXTENSIONS
 from ..models import (
     KIND_FILE_TYPES,
+    EntrantKind,
     Entry,
     FileStatus,
     SubmissionContest,
@@ -102,6 +103,9 @@ def entry_edit(request, pk):
             "units": units,
             "unit": unit,
             "needs_unit": contest.for_units and unit is None,
+            # an adult consents for themself; a student's consent is also their guardian's
+            "as_adult": not contest.for_units
+            and entrants.person_kind(request.user, contest) not in (None, EntrantKind.STUDENT),
             "submitted": entry.saved_version() if entry else None,
             "unsubmitted_draft": bool(
                 entry

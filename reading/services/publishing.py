@@ -3,7 +3,9 @@ published, reviewed bank questions (frozen as revisions at publish time)."""
 
 from __future__ import annotations
 
+import html
 import io
+import math
 import re
 import uuid
 from datetime import date, datetime
@@ -61,6 +63,12 @@ def body_sanitise(html: str) -> str:
     return _IMG_WITHOUT_SRC.sub("", cleaned).strip()  # an image whose source was dropped
 
 
+def reading_minutes_estimate(body: str) -> int:
+    """Minutes a pupil needs for the text at READING_CHARS_PER_MINUTE (markup and spaces not counted)."""
+    text = html.unescape(nh3.clean(body or "", tags=set()))
+    return max(1, math.ceil(len(re.sub(r"\s+", "", text)) / conf.get("READING_CHARS_PER_MINUTE")))
+
+
 def image_store(*, data: bytes, filename: str) -> str:
     """An illustration for a reading body: size-, pixel- and ratio-checked before decoding, re-encoded
     (metadata dropped, scaled to phone size) and stored. Returns its URL for an <img>."""
@@ -114,7 +122,7 @@ def reading_save(
     opens_on: date | None,
     grade_bands: list[str],
     body: str,
-    reading_minutes: int,
+    reading_minutes: int | None,
     topic: Topic,
     pass_percent: int,
     question_ids: list[int],
@@ -141,7 +149,9 @@ def reading_save(
     reading.month = month_start(month)
     reading.opens_on = opens_on or reading.month
     reading.grade_bands, reading.body = list(grade_bands), clean_body
-    reading.reading_minutes, reading.topic, reading.pass_percent = max(1, reading_minutes), topic, pass_percent
+    # the organiser's own figure, else an estimate from the text (it sets the plausible reading time)
+    reading.reading_minutes = max(1, reading_minutes) if reading_minutes else reading_minutes_estimate(clean_body)
+    reading.topic, reading.pass_percent = topic, pass_percent
     if audio is not None:
         kind, data = audio_check(data=audio[0], filename=audio[1])
         reading.audio.save(f"narration.{kind}", ContentFile(data), save=False)

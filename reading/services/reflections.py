@@ -120,7 +120,10 @@ def reflection_feature(*, actor: User, reflection_id: int, featured: bool) -> Re
         raise errors.NotAllowed()
     if featured and not reflection.share_consent:
         raise errors.ReflectionInvalid(_("学生未同意分享这篇心得。"))
-    if featured and DistressFlag.objects.filter(reflection=reflection).exists():
+    # by the text itself, not only by a flag's link: the rate limit folds a later match into the same
+    # flag and points it at the newer reflection, and a purge or a closed case removes the link
+    concerning = matching_categories(reflection.text) or DistressFlag.objects.filter(reflection=reflection).exists()
+    if featured and concerning:
         raise errors.ReflectionInvalid(_("这篇心得不能选入班级展示。"))
     reflection.featured = featured
     reflection.save(update_fields=["featured"])
@@ -180,6 +183,13 @@ def phrase_save(*, actor: User, phrase: str, category: str, active: bool = True)
     obj, _created = WarningPhrase.objects.update_or_create(
         phrase=phrase, defaults={"category": category, "active": active, "updated_by": actor}
     )
+    if active:
+        # a reflection chosen for a class selection before the phrase was listed leaves it (no flag:
+        # nobody re-reads old texts, the selection just stops showing it to classmates)
+        needle = normalise_for_matching(phrase)
+        featured = Reflection.objects.filter(featured=True).only("pk", "text")
+        hits = [r.pk for r in featured if needle and needle in normalise_for_matching(r.text)]
+        Reflection.objects.filter(pk__in=hits).update(featured=False)
     return obj
 
 

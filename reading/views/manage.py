@@ -80,7 +80,7 @@ def reading_edit(request, pk: int | None = None):
                 messages.success(request, _("已保存。"))
                 return redirect("reading:manage_edit", pk=reading.pk)
     else:
-        initial = {"reading_minutes": 5, "pass_percent": 60}
+        initial = {"pass_percent": 60}
         if reading is not None:
             initial = {
                 "title": reading.title,
@@ -99,7 +99,12 @@ def reading_edit(request, pk: int | None = None):
             }
         form = ReadingForm(initial=initial, **kwargs)
     candidates = topic_questions(reading.topic)[:100] if reading else []
-    return render(request, "reading/edit.html", {"form": form, "reading": reading, "candidates": candidates})
+    estimate = services.reading_minutes_estimate(reading.body) if reading else None
+    return render(
+        request,
+        "reading/edit.html",
+        {"form": form, "reading": reading, "candidates": candidates, "estimate": estimate},
+    )
 
 
 @role_required(Role.ORGANISER)

@@ -79,6 +79,8 @@ def reading_detail(request, pk: int):
         "idle_s": conf.get("READING_IDLE_S"),
         "progress_url": f"/api/v1/readings/{reading.pk}/progress",
         "api_token": page_token(request),
+        # back to where the reader stopped (the button scrolls there); not at the very top or end
+        "resume_percent": round(progress.position * 100) if progress and 0.05 <= progress.position < 0.95 else None,
     }
     return render(request, "reading/detail.html", context)
 
@@ -184,8 +186,17 @@ def month_record(request):
     now = timezone.now()
     month = _month(request.GET.get("month", ""), selectors.local_date(now))
     record = selectors.month_record(request.user, scope.student_class, month, now)
+    this_month = selectors.local_date(now).replace(day=1)
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return render(
         request,
         "reading/record.html",
-        {"record": record, "student": request.user, "klass": scope.student_class, "labels": selectors.STATE_LABELS},
+        {
+            "record": record,
+            "student": request.user,
+            "klass": scope.student_class,
+            "labels": selectors.STATE_LABELS,
+            "previous_month": date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1),
+            "next_month": following if following <= this_month else None,
+        },
     )

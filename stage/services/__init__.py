@@ -1,6 +1,14 @@
 """Every write of the stage app. Views, consumers, commands and the demo call these."""
 
-from .final import action_undo, answer_mark, buzz_record, question_step, risk_choose, team_answer
+from .final import (
+    action_undo,
+    answer_mark,
+    buzz_record,
+    question_step,
+    risk_choose,
+    screen_game_set,
+    team_answer,
+)
 from .final_setup import (
     final_create,
     question_add,
@@ -8,9 +16,11 @@ from .final_setup import (
     question_reserve,
     round_add,
     round_delete,
+    round_edit,
     round_move,
     team_add,
     team_device_reset,
+    team_edit,
     team_link_issue,
 )
 from .live import event_set_status, performer_go, scoring_open, timer_action
@@ -25,6 +35,7 @@ from .setup import (
     draw_perform,
     event_create,
     performer_add,
+    performer_remove,
     performers_from_awards,
     seat_add,
     seat_device_reset,
@@ -48,12 +59,15 @@ __all__ = [
     "question_reserve",
     "question_step",
     "risk_choose",
+    "screen_game_set",
     "round_add",
     "round_delete",
+    "round_edit",
     "round_move",
     "team_add",
     "team_answer",
     "team_device_reset",
+    "team_edit",
     "team_link_issue",
     "CriterionSpec",
     "conflict_declare",
@@ -65,6 +79,7 @@ __all__ = [
     "performer_add",
     "performer_go",
     "performer_lock",
+    "performer_remove",
     "performers_from_awards",
     "score_correct",
     "score_submit",

@@ -31,6 +31,7 @@ from ..models import (
     Buzz,
     EventKind,
     FinalQuestion,
+    QuizGame,
     Round,
     RoundKind,
     ScoreAction,
@@ -304,3 +305,24 @@ def action_undo(*, actor: Actor, event_id: int, now: datetime) -> ScoreAction:
     audit(event=event, action=AuditAction.UNDO, actor=actor, now=now, undone=last.pk, team=last.team.number)
     changed(event)
     return last
+
+
+@transaction.atomic
+def screen_game_set(*, actor: Actor, event_id: int, game_id, now: datetime) -> StageEvent:
+    """Put one of the event's hall-quiz games on the event's big screen (its join QR, questions, results),
+    or give the screen back to the final (game_id None). The screen follows over its socket."""
+    event = locked_event(event_id)
+    check_host(actor, event)
+    game = None
+    if game_id not in (None, ""):
+        try:
+            game = QuizGame.objects.filter(event=event, pk=int(game_id)).first()
+        except (TypeError, ValueError):
+            game = None
+        if game is None:
+            raise NoSuchThing()
+    if event.screen_game_id != (game.pk if game else None):
+        event.screen_game = game
+        event.save(update_fields=["screen_game"])
+        changed(event)
+    return event

@@ -14,7 +14,7 @@ from questionbank.models import Question, QuestionStatus
 from ..access import Actor, check_host, link_hash
 from ..errors import InvalidQuestion, NoSuchThing, WrongState
 from ..models import AuditAction, EventKind, FinalQuestion, Round, RoundKind, StageEvent, Team
-from .common import audit, changed
+from .common import audit, changed, locked_event
 
 ORAL = "oral"
 CHOICE_TYPES = {"single", "multiple", "true_false"}
@@ -37,19 +37,35 @@ def team_add(*, actor: Actor, event: StageEvent, number: int, name: str, school:
     check_host(actor, event)
     if event.kind != EventKind.FINAL:
         raise WrongState("只有知识竞赛决赛可以添加参赛队。")
-    name, school = " ".join(str(name).split()), " ".join(str(school).split())
-    members = "、".join(m for m in str(members).replace(",", "、").replace("，", "、").split("、") if m.strip())
-    if not name or not school:
-        raise InvalidQuestion("请填写队名和学校。")
+    name, school, members = _team_fields(name, school, members)
     if not 1 <= int(number) <= 99:
         raise InvalidQuestion("队号须为 1–99。")
-    if len(name) > 50 or len(school) > 100 or len(members) > 200:
-        raise InvalidQuestion("队名、学校或队员名单过长。")
     try:
         with transaction.atomic():
             return Team.objects.create(event=event, number=number, name=name, school=school, members=members)
     except IntegrityError:
         raise InvalidQuestion(f"队号 {number} 已被使用。") from None
+
+
+@transaction.atomic
+def team_edit(*, actor: Actor, team: Team, name: str, school: str, members: str = "") -> Team:
+    """Correct a team's name, school or members in place (its number, device and scores stay)."""
+    check_host(actor, team.event)
+    name, school, members = _team_fields(name, school, members)
+    team.name, team.school, team.members = name, school, members
+    team.save(update_fields=["name", "school", "members"])
+    changed(team.event)
+    return team
+
+
+def _team_fields(name: str, school: str, members: str) -> tuple[str, str, str]:
+    name, school = " ".join(str(name).split()), " ".join(str(school).split())
+    members = "、".join(m.strip() for m in str(members).replace(",", "、").replace("，", "、").split("、") if m.strip())
+    if not name or not school:
+        raise InvalidQuestion("请填写队名和学校。")
+    if len(name) > 50 or len(school) > 100 or len(members) > 200:
+        raise InvalidQuestion("队名、学校或队员名单过长。")
+    return name, school, members
 
 
 @transaction.atomic
@@ -88,6 +104,14 @@ def round_add(
     risk_choices: tuple[int, ...] = (10, 20, 30),
 ) -> Round:
     check_host(actor, event)
+    rules = _round_rules(kind, title, points, answer_s, buzz_window_s, penalty, risk_choices)
+    last = event.rounds.order_by("-position").values_list("position", flat=True).first()
+    position = 0 if last is None else last + 1
+    return Round.objects.create(event=event, position=position, kind=kind, **rules)
+
+
+def _round_rules(kind, title, points, answer_s, buzz_window_s, penalty, risk_choices) -> dict:
+    """A round's checked rules (the add and the edit share them)."""
     if kind not in RoundKind.values:
         raise InvalidQuestion("未知的轮次类型。")
     title = " ".join(str(title).split()) or RoundKind(kind).label
@@ -97,19 +121,39 @@ def round_add(
         raise InvalidQuestion("分值 0–1000，答题时间 5–600 秒，抢答时限 1–120 秒，扣分 0–1000。")
     if kind == RoundKind.RISK and (not risk_choices or any(not 1 <= int(c) <= 1000 for c in risk_choices)):
         raise InvalidQuestion("风险题须至少有一个分值，每个分值为 1–1000。")
-    last = event.rounds.order_by("-position").values_list("position", flat=True).first()
-    position = 0 if last is None else last + 1
-    return Round.objects.create(
-        event=event,
-        position=position,
-        kind=kind,
-        title=title,
-        points=points,
-        answer_s=answer_s,
-        buzz_window_s=buzz_window_s,
-        penalty=penalty,
-        risk_choices=sorted({int(c) for c in risk_choices}) if kind == RoundKind.RISK else [],
-    )
+    return {
+        "title": title,
+        "points": points,
+        "answer_s": answer_s,
+        "buzz_window_s": buzz_window_s,
+        "penalty": penalty,
+        "risk_choices": sorted({int(c) for c in risk_choices}) if kind == RoundKind.RISK else [],
+    }
+
+
+@transaction.atomic
+def round_edit(
+    *,
+    actor: Actor,
+    round_: Round,
+    title: str,
+    points: int,
+    answer_s: int,
+    buzz_window_s: int,
+    penalty: int,
+    risk_choices: tuple[int, ...] = (),
+) -> Round:
+    """Change a round's name and rules in place (its kind stays) until one of its questions has been on
+    stage: the rules a team played under never change afterwards."""
+    round_.event = locked_event(round_.event_id)  # ordered against a question going on stage
+    check_host(actor, round_.event)
+    _untouched(round_)
+    rules = _round_rules(round_.kind, title, points, answer_s, buzz_window_s, penalty, risk_choices)
+    for field, value in rules.items():
+        setattr(round_, field, value)
+    round_.save(update_fields=list(rules))
+    changed(round_.event)
+    return round_
 
 
 def _untouched(round_: Round) -> None:

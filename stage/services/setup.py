@@ -16,7 +16,7 @@ from accounts.models import Organization
 from .. import draw
 from ..access import Actor, check_host, link_hash
 from ..errors import DrawError, NoSuchThing, StageError
-from ..models import AuditAction, Category, Criterion, JudgeSeat, Performer, StageEvent, new_secret
+from ..models import AuditAction, AuditEntry, Category, Criterion, JudgeSeat, Performer, StageEvent, new_secret
 from .common import audit, changed, locked_event
 
 
@@ -109,6 +109,20 @@ def performer_add(
         raise StageError(_("报名号“%(code)s”重复。") % {"code": code}) from None
 
 
+@transaction.atomic
+def performer_remove(*, actor: Actor, performer: Performer) -> None:
+    """Take a performer off the roster (withdrawn, or entered twice) while it is still open: once the
+    commitment is published the roster is frozen. A performer named in the audit log (a declared
+    conflict) stays: that record must keep pointing at them."""
+    event = performer.event
+    check_host(actor, event)
+    _check_roster_open(event)
+    if AuditEntry.objects.filter(performer=performer).exists():
+        raise StageError(_("该选手已有登记记录（如回避申报），不能删除。"))
+    performer.delete()
+    changed(event)
+
+
 def _org_named(unit: str) -> Organization | None:
     """A unit written as a school's exact name links the performer to it (for same-school conflicts)."""
     unit = (unit or "").strip()
@@ -120,22 +134,25 @@ def _org_named(unit: str) -> Organization | None:
 
 @transaction.atomic
 def performers_from_awards(*, actor: Actor, event: StageEvent, contest, category: str, now: datetime) -> int:
-    """Take an essay contest's published winners as performers (name, school, work title)."""
+    """Take an essay contest's published winners as performers (name, school, work title). A unit's entry
+    goes on stage as the unit (its name and tree node, no account): whoever of its staff first submitted it
+    is not the performer, and its certificate names the unit (stage.certificates)."""
     from judging.selectors import published_awards
 
     added = 0
     for award in published_awards(contest):
         entry = award.entry
         version = entry.saved_version()
+        place = entry.unit if entry.unit_id else entry.school
         performer_add(
             actor=actor,
             event=event,
             category=category,
-            name=entry.author.display_name,
-            unit=entry.school.name if entry.school_id else "",
-            unit_org=entry.school,
+            name=entry.unit.name[:50] if entry.unit_id else entry.author.display_name,
+            unit=place.name if place is not None else "",
+            unit_org=place,
             speech_title=version.title if version else "",
-            user=entry.author,
+            user=None if entry.unit_id else entry.author,
             now=now,
         )
         added += 1

@@ -33,6 +33,7 @@
     var q = f.question;
     $("q-answering").textContent = q && q.answering ? "答题：" + q.answering + "号队" : "";
     $("q-risk").textContent = q && q.risk_points ? "风险分值 " + q.risk_points : "";
+    $("screen-now").textContent = f.screen_game ? "活动大屏正在显示现场答题：" + f.screen_game.title + "（PIN " + f.screen_game.pin + "）" : "活动大屏显示决赛。";
     $("last-action").textContent = f.last_action ? "上一次计分：" + f.last_action.team + "号队 " + (f.last_action.delta > 0 ? "+" : "") + f.last_action.delta : "";
     var ol = $("questions");
     ol.textContent = "";
@@ -50,6 +51,8 @@
   root.addEventListener("click", function (e) {
     var b = e.target.closest("[data-final]");
     if (b) act(b.getAttribute("data-final"));
+    var g = e.target.closest("[data-screen-game]");
+    if (g) send("screen_game", { game: g.getAttribute("data-screen-game") || null });
   });
   var KEYS = { s: "show", o: "open", y: "right", n: "wrong", c: "close", v: "reveal", u: "undo" };
   document.addEventListener("keydown", function (e) {

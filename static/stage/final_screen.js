@@ -4,7 +4,11 @@
   var root = document.getElementById("final-screen");
   if (!root) return;
   var live = new StageLive(root.getAttribute("data-ws"), {
-    onState: function (s) { StageFinal.drawQuestion(live, s); StageFinal.drawTeams(s); },
+    onState: function (s) {
+      if (StageScreenSwitch.follow(s, root.getAttribute("data-display"))) return;
+      StageFinal.drawQuestion(live, s);
+      StageFinal.drawTeams(s);
+    },
     onStatus: StageFinal.status
   });
   StageFinal.tick(live);

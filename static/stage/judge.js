@@ -13,6 +13,7 @@
   var shownFor = null;   // performer id whose fields are on screen
   var dirty = false;     // the judge is typing: do not overwrite fields from the server
   var refused = false;   // the server refused this device
+  var headAction = "lock"; // the head judge's last action, for the wording of its result
 
   function loadQueue() {
     try { return JSON.parse(window.localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
@@ -63,7 +64,7 @@
       }
     } else if (m.type === "done") {
       var fb = $("head-feedback");
-      if (fb) fb.textContent = m.ok ? "✔ 已锁定" : "✘ " + m.message;
+      if (fb) fb.textContent = m.ok ? (headAction === "correct" ? "✔ 已更正" : "✔ 已锁定") : "✘ " + m.message;
     }
   }
 
@@ -131,6 +132,8 @@
     }
     criterionInputs().forEach(function (i) { i.disabled = !!(p && p.locked); });
     $("submit").disabled = !!(p && p.locked);
+    var correct = $("head-correct");
+    if (correct) correct.hidden = !(p && p.locked);
     var head = $("head-seats");
     if (head) {
       head.textContent = "";
@@ -173,7 +176,25 @@
         force = window.confirm("还有 " + pending.length + " 位评委未评分，仍要锁定吗？");
         if (!force) return;
       }
+      headAction = "lock";
       live.send({ type: "lock", performer: p.id, force: force, ref: Date.now() });
+    });
+  }
+
+  // the head judge corrects a locked score from the phone (logged with the reason; the screen marks 更正)
+  var correctForm = $("head-correct");
+  if (correctForm) {
+    correctForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var p = live.state && live.state.performer;
+      if (!p || !p.locked) return;
+      var points = {};
+      Array.prototype.forEach.call(correctForm.querySelectorAll("[data-criterion]"), function (i) {
+        points[i.getAttribute("data-criterion")] = i.value.trim();
+      });
+      headAction = "correct";
+      var sent = live.send({ type: "correct", performer: p.id, seat: Number($("hc-seat").value), points: points, reason: $("hc-reason").value, ref: Date.now() });
+      if (!sent) $("head-feedback").textContent = "✘ 网络断开，请联网后重新提交更正。";
     });
   }
 })();

@@ -168,6 +168,19 @@ def test_entry_page_works_for_volunteers_and_unit_staff(client, w):
     assert client.get(url).status_code == 403
 
 
+def test_the_consent_box_speaks_to_who_enters(client, w):
+    persons = w.contest([EntrantKind.STUDENT, EntrantKind.VOLUNTEER], code_prefix="WL")
+    url = reverse("judging:entry_edit", args=[persons.pk])
+    client.force_login(w.staff_1)
+    adult = client.get(url).content.decode()
+    assert "本人同意在展示页公开" in adult and "监护人" not in adult
+    client.force_login(w.tree.student_a)
+    assert "本人及监护人同意在展示页公开" in client.get(url).content.decode()
+    client.force_login(w.staff_2)
+    unit_page = client.get(reverse("judging:entry_edit", args=[w.unit_contest().pk])).content.decode()
+    assert "本单位同意在展示页公开" in unit_page
+
+
 def test_adults_find_their_collections_on_the_home_page(client, w):
     persons = w.contest([EntrantKind.VOLUNTEER], title="优秀活动微视频课件")
     units = w.unit_contest(title="辅导站调研报告")

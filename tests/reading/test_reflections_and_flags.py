@@ -161,3 +161,34 @@ def test_phrase_list_is_editable_by_city_organisers_only():
     reading = make_reading(tree.city)
     _, concerning = write(tree.student_a, reading, "感觉活着 没意思")
     assert concerning
+
+
+def test_a_concerning_reflection_stays_out_of_the_class_selection_after_its_flag_moved_on():
+    tree = Tree()
+    add_phrases()
+    make_counsellor(tree.school_a)
+    first, second = make_reading(tree.city), make_reading(tree.city, title="第二篇")
+    r1, concerning = write(tree.student_a, first, "我觉得没有希望", consent=True)
+    assert concerning
+    # within the window the rate limit folds the second match into the same flag, which now points at it
+    r2, _ = write(tree.student_a, second, "今天又被欺负了", consent=True, at=NOW + timedelta(hours=1))
+    flag = DistressFlag.objects.get()
+    assert flag.reflection_id == r2.pk and flag.matches == 2
+    for r in (r1, r2):
+        with pytest.raises(ReflectionInvalid):
+            services.reflection_feature(actor=tree.teacher_a, reflection_id=r.pk, featured=True)
+    assert not Reflection.objects.filter(featured=True).exists()
+
+
+def test_a_newly_listed_phrase_takes_a_matching_reflection_out_of_the_class_selection():
+    tree = Tree()
+    reading = make_reading(tree.city)
+    shown, _ = write(tree.student_a, reading, "我有时觉得自己好孤单", consent=True)
+    other, _ = write(tree.student_b, reading, "读后很感动", consent=True)
+    services.reflection_feature(actor=tree.teacher_a, reflection_id=shown.pk, featured=True)
+    services.reflection_feature(actor=tree.teacher_b, reflection_id=other.pk, featured=True)
+    services.phrase_save(actor=tree.city_organiser, phrase="好 孤单", category="hopeless")
+    assert list(selectors.featured_reflections(reading, tree.class_a)) == []
+    assert list(selectors.featured_reflections(reading, tree.class_b)) == [other]
+    with pytest.raises(ReflectionInvalid):
+        services.reflection_feature(actor=tree.teacher_a, reflection_id=shown.pk, featured=True)

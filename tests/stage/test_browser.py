@@ -5,6 +5,7 @@ submitting and sends the kept score when it comes back, the head judge locks, th
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from stage import services
 from stage.models import Score
@@ -73,7 +74,8 @@ def test_host_two_judges_and_the_screen_through_one_performer(live_daphne, chrom
         screen.wait_for_selector(f"#p-name:text('{first.name}')")
         host.keyboard.press(" ")
         host.wait_for_selector("#timer-state:text('计时中')")
-        screen.wait_for_function("document.getElementById('timer').textContent !== '5:00'")
+        # a locator expectation: wait_for_function's string predicate needs eval, which the page's CSP forbids
+        expect(screen.locator("#timer")).not_to_have_text("5:00")
         host.keyboard.press("s")
         host.wait_for_selector("#timer-state:text('已停止')")
         host.keyboard.press("o")

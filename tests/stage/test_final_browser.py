@@ -87,7 +87,15 @@ def test_host_two_team_devices_screen_and_a_player_phone(live_daphne, chromium_b
         host.goto(f"{base}/stage/games/{g.pin}/host/")
         host.wait_for_selector("#players:text('1')")
         screen.goto(f"{base}/stage/games/{g.pin}/screen/?display={f.event.display_token}")
-        screen.wait_for_function("document.querySelector('img.pin-qr').naturalWidth > 0")  # the join QR
+        qr = screen.locator(
+            "img.pin-qr"
+        )  # the join QR, decoded (polled: the page's CSP forbids wait_for_function's eval)
+        for _try in range(100):
+            if qr.evaluate("img => img.complete && img.naturalWidth > 0"):
+                break
+            screen.wait_for_timeout(100)
+        else:
+            raise AssertionError("the join QR did not load")
         host.keyboard.press("n")
         host.wait_for_selector("#answered:text('已作答 0 / 1')")
         phone.locator(".quiz-option").first.click()

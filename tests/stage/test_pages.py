@@ -93,6 +93,11 @@ def test_export_has_every_judges_score_and_escapes_formulas():
     assert rows[1][8:11] == (78.0, 80.0, 82.0)
     detail = list(wb["评分明细"].iter_rows(values_only=True))
     assert len(detail) == 1 + 6
+    winners = list(wb["获奖名单"].iter_rows(values_only=True))  # what goes on to the provincial round
+    assert len(winners) == 1 + 2 and winners[0][:3] == ("组别", "名次", "奖项")
+    assert winners[1][:3] == ("小学组", 1, "一等奖") and winners[1][4] == "'=HYPERLINK(1)"
+    assert winners[1][7] == "80.00"
+    assert winners[2][:3] == ("小学组", 2, "二等奖") and winners[2][7] == "70.00"
 
 
 def test_xlsx_import_is_all_or_nothing_with_row_numbers():

@@ -8,7 +8,7 @@ from core.spreadsheet import safe_cell
 
 DEFAULT_PASSWORD = "Nantong@2026"
 # Each app may provide `<app>.demo.seed(ctx, stdout)` to add its own demo content.
-DEMO_APPS = ["questionbank", "competitions", "judging", "results", "stage", "honours", "reading"]
+DEMO_APPS = ["questionbank", "competitions", "judging", "results", "stage", "honours", "reading", "playlist"]
 
 
 class Command(BaseCommand):

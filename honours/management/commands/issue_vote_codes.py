@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Organization, OrgKind
+from honours.errors import HonoursError
 from honours.models import Campaign
 from honours.services.codes import vote_codes_issue
 from honours.slips import slips_pdf
@@ -31,11 +32,20 @@ class Command(BaseCommand):
             raise CommandError(f"组织 {org_id} 不是学校。")
         classes = [org] if klass else list(Organization.objects.filter(parent=org, kind=OrgKind.CLASS).order_by("name"))
         now = timezone.now()
-        all_codes = []
+        all_codes, skipped = [], 0
         for c in classes:
-            batch, codes = vote_codes_issue(campaign=camp, klass=c, now=now)
+            try:
+                batch, codes = vote_codes_issue(campaign=camp, klass=c, now=now)
+            except HonoursError as exc:
+                if klass:
+                    raise CommandError(exc.message) from exc
+                self.stdout.write(f"{c.name}：{exc.message}（跳过）")
+                skipped += 1
+                continue
             all_codes += [(f"{c.name} {name}", code) for name, code in codes]
             self.stdout.write(f"{c.name}：批次 {batch.pk}，{len(codes)} 个投票码")
+        if classes and skipped == len(classes):
+            raise CommandError("该范围内的班级都已发放过投票码，未生成新的纸条。")
         with open(out, "wb") as fh:
             fh.write(slips_pdf(title=camp.title, class_name=org.name, codes=all_codes))
         self.stdout.write(self.style.SUCCESS(f"已写入 {out}（共 {len(all_codes)} 张纸条）"))

@@ -14,6 +14,17 @@
   var state = document.getElementById("progress-state");
   var lastInput = Date.now(), lastTick = Date.now(), pending = 0, busy = false;
   var read = article.dataset.read === "1";
+  var resume = document.getElementById("resume");
+  if (resume) {
+    // back to the saved position: the inverse of position() below
+    resume.addEventListener("click", function () {
+      var p = parseFloat(article.dataset.position) || 0;
+      var rect = article.getBoundingClientRect();
+      var top = rect.top + window.scrollY + p * rect.height - window.innerHeight;
+      window.scrollTo({ top: Math.max(0, top), behavior: "instant" });
+      resume.hidden = resume.parentNode.hidden = true;  // .button sets display, so hide its paragraph too
+    });
+  }
 
   function active() {
     return document.visibilityState === "visible" && Date.now() - lastInput < idle;
@@ -26,6 +37,11 @@
   ["scroll", "touchstart", "keydown", "pointerdown", "wheel"].forEach(function (ev) {
     window.addEventListener(ev, function () { lastInput = Date.now(); }, { passive: true });
   });
+  // until the reader moves, report the saved place: opening the page and leaving at once must not
+  // overwrite where they stopped with the top of the text
+  var saved = parseFloat(article.dataset.position), moved = false;
+  window.addEventListener("scroll", function () { moved = true; }, { passive: true });
+  function reported() { return moved || isNaN(saved) ? position() : saved; }
   setInterval(function () {
     var now = Date.now();
     if (active()) pending += Math.min(now - lastTick, 2000) / 1000; // a suspended timer never counts double
@@ -40,23 +56,23 @@
       method: "POST",
       headers: token ? { "Content-Type": "application/json", "Authorization": "Bearer " + token }
                      : { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ position: Math.round(position() * 1000) / 1000, engaged_s: Math.round(sent * 10) / 10 }),
+      body: JSON.stringify({ position: Math.round(reported() * 1000) / 1000, engaged_s: Math.round(sent * 10) / 10 }),
       credentials: "same-origin",
       keepalive: !!keepalive
     }).then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
       .then(function (res) {
         busy = false;
-        if (!res.ok) { if (state) state.textContent = res.data.message || "进度保存失败"; return; }
+        if (!res.ok) { if (state) state.textContent = res.data.message || article.dataset.msgFailed; return; }
         pending = Math.max(0, pending - sent);
         if (res.data.read && !read) {
           read = true;
           if (state) {
-            state.textContent = "已读完！";
+            state.textContent = article.dataset.msgRead;
             var a = document.createElement("a");
             a.href = window.location.pathname + "?t=" + Date.now() + "#quiz";
             a.className = "button primary";
             a.id = "start-quiz";
-            a.textContent = "开始测验";
+            a.textContent = article.dataset.msgStartQuiz;
             state.appendChild(document.createTextNode(" "));
             state.appendChild(a);
           }
