@@ -1,8 +1,7 @@
 from django.urls import path
 
-from . import views_certificates as certs
-from . import views_showcase as showcase
-from . import views_stats as stats
+from .views import certificates as certs
+from .views import showcase, stats
 
 app_name = "results"
 

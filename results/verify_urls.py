@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import views_certificates
+from .views import certificates
 
 app_name = "verify"
 
 urlpatterns = [
-    path("", views_certificates.verify, name="form"),
-    path("<str:code>/", views_certificates.verify, name="certificate"),
+    path("", certificates.verify, name="form"),
+    path("<str:code>/", certificates.verify, name="certificate"),
 ]

@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Role, User, grade_band_for
 from accounts.permissions import request_scope
 
-from . import selectors
-from .errors import HonoursError
-from .export import statistics_xlsx
-from .models import Campaign, Candidate, Objection, ObjectionOutcome, VoteFlag, VoteFlagState
-from .services import review
-from .services.anomalies import RULE_LABELS, vote_flags_review
-from .services.attachments import clean_attachments
-from .services.review import can_nominate, can_review
-from .tasks import detect_vote_anomalies
+from .. import selectors
+from ..errors import HonoursError
+from ..export import statistics_xlsx
+from ..models import Campaign, Candidate, Objection, ObjectionOutcome, VoteFlag, VoteFlagState
+from ..services import review
+from ..services.anomalies import RULE_LABELS, vote_flags_review
+from ..services.attachments import clean_attachments
+from ..services.review import can_nominate, can_review
+from ..tasks import detect_vote_anomalies
 
 
 def _campaign_for_staff(request, campaign_id) -> Campaign:

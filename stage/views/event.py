@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .access import can_host, display_matches, event_or_404, seat_for_link, seat_for_user, team_for_link
-from .consumers import SESSION_LINKS, SESSION_TEAMS
-from .devices import DEVICE_COOKIE, DEVICE_TAKEN, claim, holds, new_device_id, remember_device
-from .errors import NotAllowed
-from .models import EventKind, EventStatus, StageEvent
-from .selectors import TIERS, event_results
-from .verify import verify
+from ..access import can_host, display_matches, event_or_404, seat_for_link, seat_for_user, team_for_link
+from ..consumers import SESSION_LINKS, SESSION_TEAMS
+from ..devices import DEVICE_COOKIE, DEVICE_TAKEN, claim, holds, new_device_id, remember_device
+from ..errors import NotAllowed
+from ..models import EventKind, EventStatus, StageEvent
+from ..selectors import TIERS, event_results
+from ..verify import verify
 
 WS_PATH = "/ws/stage/events/{}/"
 
@@ -54,7 +54,7 @@ def event_public(request, event_id: int):
 def _final_public(request, event: StageEvent, finished: bool):
     """A final's public page: teams, the rounds and their rules, the scoreboard (the same `team_scores` the
     screen shows). Nothing of a question: questions stay on the stage."""
-    from .selectors_final import team_scores
+    from ..selectors_final import team_scores
 
     return render(
         request,

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET
 
 from core.errors import AppError
 
-from . import services
-from .access import can_host, display_matches
-from .errors import NotAllowed
-from .models import QuizGame
-from .qr import qr_svg
-from .quiz_consumer import SESSION_PLAYERS
+from .. import services
+from ..access import can_host, display_matches
+from ..errors import NotAllowed
+from ..models import QuizGame
+from ..qr import qr_svg
+from ..quiz_consumer import SESSION_PLAYERS
 
 WS = "/ws/stage/games/{}/"
 

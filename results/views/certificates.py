@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization, Role
 from accounts.permissions import request_scope, role_required
 
-from . import selectors, services, sources
-from .forms import CertificateTemplateForm, ReasonForm
-from .masking import public_holder_name
-from .models import BatchStatus, CertificateBatch, CertificateKind, CertificateTemplate
-from .pdf import certificate_filename, certificate_pdf
+from .. import selectors, services, sources
+from ..forms import CertificateTemplateForm, ReasonForm
+from ..masking import public_holder_name
+from ..models import BatchStatus, CertificateBatch, CertificateKind, CertificateTemplate
+from ..pdf import certificate_filename, certificate_pdf
 
 STAFF_ROLES = (Role.ORGANISER, Role.TEACHER)
 

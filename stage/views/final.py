@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 from core.errors import AppError
 from questionbank.models import Question
 
-from . import services
-from .access import Actor, hosted_event
-from .errors import NotAllowed, StageError
-from .forms_final import DayQuestionForm, FinalForm, QuizGameForm, RoundForm, TeamForm
-from .models import FinalQuestion, Round, Team
-from .qr import qr_svg
-from .selectors_setup import bank_candidates, final_setup
+from .. import services
+from ..access import Actor, hosted_event
+from ..errors import NotAllowed, StageError
+from ..forms_final import DayQuestionForm, FinalForm, QuizGameForm, RoundForm, TeamForm
+from ..models import FinalQuestion, Round, Team
+from ..qr import qr_svg
+from ..selectors_setup import bank_candidates, final_setup
 
 SESSION_TEAM_LINKS = "stage_new_team_links"
 

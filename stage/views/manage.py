@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 
 from core.errors import AppError
 
-from . import services
-from .access import Actor, hosted_event
-from .errors import NotAllowed
-from .importing import performers_import
-from .models import EventKind, JudgeSeat
-from .qr import qr_svg
-from .reports import bias_report, format_offset, results_xlsx
-from .views_final import manage as final_manage
+from .. import services
+from ..access import Actor, hosted_event
+from ..errors import NotAllowed
+from ..importing import performers_import
+from ..models import EventKind, JudgeSeat
+from ..qr import qr_svg
+from ..reports import bias_report, format_offset, results_xlsx
+from .final import manage as final_manage
 
 SESSION_NEW_LINKS = "stage_new_links"
 
@@ -31,7 +31,7 @@ def event_create(request):
     from accounts.models import Role
     from accounts.permissions import request_scope
 
-    from .forms import EventForm
+    from ..forms import EventForm
 
     scope = request_scope(request)
     if not (scope.is_admin or scope.has_role(Role.ORGANISER)):
@@ -206,7 +206,7 @@ def manage_action(request, event_id: int, action: str):
 def _seat_from_form(actor, event, post):
     from accounts.models import User
 
-    from .errors import StageError
+    from ..errors import StageError
 
     username = post.get("username", "").strip()
     user = User.objects.filter(username=username).first() if username else None
@@ -234,8 +234,8 @@ def _seat_from_form(actor, event, post):
 
 
 def _performer_remove(actor, event, post):
-    from .errors import StageError
-    from .models import Performer
+    from ..errors import StageError
+    from ..models import Performer
 
     raw = str(post.get("performer", ""))
     performer = Performer.objects.select_related("event").filter(event=event, pk=raw).first() if raw.isdigit() else None
@@ -245,8 +245,8 @@ def _performer_remove(actor, event, post):
 
 
 def _conflict_from_form(actor, event, post, now):
-    from .errors import StageError
-    from .models import Performer
+    from ..errors import StageError
+    from ..models import Performer
 
     seat = JudgeSeat.objects.filter(event=event, number=post.get("seat") or 0).first()
     performer = Performer.objects.filter(event=event, code=post.get("code", "").strip()).first()
@@ -259,7 +259,7 @@ def _awards_from_form(actor, event, post, now):
     from judging.models import SubmissionContest
     from judging.selectors import can_manage_contest
 
-    from .errors import StageError
+    from ..errors import StageError
 
     contest = SubmissionContest.objects.filter(pk=post.get("contest") or 0).first()
     if contest is None:

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import request_scope
 from core.confirm import confirmation_page, is_confirmed
 
-from .errors import HonoursError
-from .forms import CampaignForm, honour_formset, honour_plans, level_forms, stored_honours
-from .models import Campaign
-from .services.campaigns import (
+from ..errors import HonoursError
+from ..forms import CampaignForm, honour_formset, honour_plans, level_forms, stored_honours
+from ..models import Campaign
+from ..services.campaigns import (
     CampaignInvalid,
     campaign_publish,
     campaign_save,

@@ -16,11 +16,11 @@ from accounts.models import Organization, OrgKind
 from accounts.permissions import request_scope
 from core.confirm import confirmation_page, is_confirmed
 
-from .errors import HonoursError
-from .models import Campaign, VoteCodeBatch
-from .services.codes import vote_codes_issue
-from .services.review import can_nominate
-from .slips import slips_pdf
+from ..errors import HonoursError
+from ..models import Campaign, VoteCodeBatch
+from ..services.codes import vote_codes_issue
+from ..services.review import can_nominate
+from ..slips import slips_pdf
 
 
 @login_required

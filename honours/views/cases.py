@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import request_scope
 
-from .errors import HonoursError
-from .models import Objection, ObjectionOutcome, TransitionFile
-from .selectors import can_see_candidate
-from .services.attachments import CONTENT_TYPES, EXTENSION, clean_attachments
-from .services.notice import (
+from ..errors import HonoursError
+from ..models import Objection, ObjectionOutcome, TransitionFile
+from ..selectors import can_see_candidate
+from ..services.attachments import CONTENT_TYPES, EXTENSION, clean_attachments
+from ..services.notice import (
     can_handle,
     investigator_choices,
     objection_assign,

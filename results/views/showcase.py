@@ -12,10 +12,10 @@ from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 from core.ranges import serve_stored_file
 
-from . import showcase
-from .errors import ShowcaseError
-from .models import ShowcaseItem
-from .sources import SUBMISSION_CONTEST, contest_model
+from .. import showcase
+from ..errors import ShowcaseError
+from ..models import ShowcaseItem
+from ..sources import SUBMISSION_CONTEST, contest_model
 
 
 def _contest(pk: int):

@@ -12,8 +12,8 @@ from accounts.permissions import request_scope, role_required
 from core.dbrouting import reads_from_replica
 from core.paging import page_query, paginate, search
 
-from . import charts, selectors, sources, statistics
-from .xlsx import stats_workbook, trends_workbook
+from .. import charts, selectors, sources, statistics
+from ..xlsx import stats_workbook, trends_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

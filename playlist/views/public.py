@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.ranges import ranged_file_response, serve_stored_file
 
-from . import selectors, services, viewers
-from .models import Playlist
+from .. import selectors, services, viewers
+from ..models import Playlist
 
 # A work is never a page: the browser gets no script, plugin or frame from these answers.
 FILE_CSP = "default-src 'none'; sandbox"

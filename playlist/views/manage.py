@@ -11,10 +11,10 @@ from accounts.models import Role
 from accounts.permissions import request_scope, role_required
 from core.confirm import confirmation_page, is_confirmed
 
-from . import selectors, services
-from .errors import PlaylistError
-from .forms import CaptionsForm, PlaylistForm, PosterForm
-from .models import Playlist, PlaylistItem
+from .. import selectors, services
+from ..errors import PlaylistError
+from ..forms import CaptionsForm, PlaylistForm, PosterForm
+from ..models import Playlist, PlaylistItem
 
 
 def _managed(request, pk: int) -> Playlist:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from core.confirm import confirmation_page, is_confirmed
 from judging.models import ContestKind, Entry
 
-from . import selectors, services
-from .errors import ConsentError
-from .forms import ConsentForm
-from .models import ConsentRole, VideoConsent
+from .. import selectors, services
+from ..errors import ConsentError
+from ..forms import ConsentForm
+from ..models import ConsentRole, VideoConsent
 
 
 @login_required

@@ -7,15 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import selectors
-from .api import SESSION_CODES
-from .chain import chain_verify
-from .errors import HonoursError, InvalidCode
-from .models import Campaign, CandidateStatus, LevelKind, Notice, Objection
-from .services.notice import notice_is_open, objection_lodge
-from .services.voting import normalize_code, voter_for_code
-from .standings import formula_text, invalidated_counts, public_counts, standings
-from .voting_set import voting_open
+from .. import selectors
+from ..api import SESSION_CODES
+from ..chain import chain_verify
+from ..errors import HonoursError, InvalidCode
+from ..models import Campaign, CandidateStatus, LevelKind, Notice, Objection
+from ..services.notice import notice_is_open, objection_lodge
+from ..services.voting import normalize_code, voter_for_code
+from ..standings import formula_text, invalidated_counts, public_counts, standings
+from ..voting_set import voting_open
 
 
 def _voter_label(request, campaign) -> str:

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import request_scope
 from core.confirm import confirmation_page, is_confirmed
 
-from .errors import HonoursError
-from .models import Campaign, CampaignLevel
-from .services.notice import notice_publish
+from ..errors import HonoursError
+from ..models import Campaign, CampaignLevel
+from ..services.notice import notice_publish
 
 MAX_WORKING_DAYS = 30
 
