@@ -1,4 +1,9 @@
-"""The bare ASGI baseline for bench/answers.py: reads the request body and answers a small JSON body."""
+"""The bare ASGI baseline for bench/answers.py: reads the request body and answers a small JSON body.
+Under the same server settings as quizsite/asgi.py (Twisted's form parsing off), so ratios stay like for like."""
+
+from core.daphne_http import skip_form_parsing
+
+skip_form_parsing()
 
 BODY = b'{"saved":true,"remaining_s":0}'
 

@@ -33,6 +33,16 @@ from bench.harness import start_daphne_group  # noqa: E402
 CANDIDATES = 20
 
 
+def cpu_seconds(procs) -> float:
+    """User + system CPU the server processes have used so far (Linux /proc)."""
+    total = 0.0
+    for proc in procs:
+        with open(f"/proc/{proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def prepare(voters: int, accounts: int) -> tuple[int, list[dict]]:
     """A bench campaign voting now with CANDIDATES candidates; `accounts` roster students with tokens
     and `voters - accounts` family codes. Returns (campaign id, voters as {"auth"| "code"})."""
@@ -284,6 +294,7 @@ def main() -> int:
     bare_procs, bare_port = start_daphne_group("bench.hello_asgi:app", env, args.servers)
     lat, bare_lat, acked, statuses, bare_statuses = [], [], {}, {}, {}
     elapsed = bare_elapsed = 0.0
+    cpu = {"votes": 0.0, "bare": 0.0}  # server processes' CPU seconds in the measured rounds
     per_round = args.seconds / args.rounds
     # warm-up (first connections, pools, caches) on the last tenth of the voters; its votes are checked
     # with the rest, its latencies are not measured
@@ -297,18 +308,22 @@ def main() -> int:
         for r in range(args.rounds):
             pool = voters[r * half : (r + 1) * half]
             offset = r * half
+            before = cpu_seconds(procs)
             la, ack, st, dt = asyncio.run(
                 drive(port, campaign_id, pool, cands, args.connections, per_round, r, args.dup_share)
             )
+            cpu["votes"] += cpu_seconds(procs) - before
             lat += la
             elapsed += dt
             for (vi, c), n in ack.items():
                 acked[(vi + offset, c)] = acked.get((vi + offset, c), 0) + n
             for k, v in st.items():
                 statuses[k] = statuses.get(k, 0) + v
+            before = cpu_seconds(bare_procs)
             la, _ack, st, dt = asyncio.run(
                 drive(bare_port, campaign_id, pool, cands, args.connections, per_round, r, args.dup_share)
             )
+            cpu["bare"] += cpu_seconds(bare_procs) - before
             bare_lat += la
             bare_elapsed += dt
             for k, v in st.items():
@@ -320,6 +335,8 @@ def main() -> int:
     accepted = statuses.get(201, 0)  # measured rounds only
     app["accepted_per_s"] = round(accepted / elapsed, 1) if elapsed else 0
     bare = summary(bare_lat, bare_elapsed)
+    app["server_cpu_ms_per_request"] = round(1000 * cpu["votes"] / app["count"], 3) if app["count"] else None
+    bare["server_cpu_ms_per_request"] = round(1000 * cpu["bare"] / bare["count"], 3) if bare["count"] else None
     checks = verify(campaign_id, voters, acked)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
@@ -330,6 +347,10 @@ def main() -> int:
         f"votes: {accepted} accepted (201) of {app['count']} requests; {app['accepted_per_s']} accepted/s; p50 {app['p50_ms']} ms, p99 {app['p99_ms']} ms"
     )
     print(f"statuses: {statuses}")
+    print(
+        f"server CPU per request (load-independent): votes {app['server_cpu_ms_per_request']} ms, "
+        f"bare {bare['server_cpu_ms_per_request']} ms"
+    )
     print(f"bare ASGI app: {bare['rps']}/s, p50 {bare['p50_ms']} ms, p99 {bare['p99_ms']} ms")
     ratio = round(app["rps"] / bare["rps"], 3) if bare["rps"] else None
     print(f"ratio vote path / bare app (requests/s): {ratio}")

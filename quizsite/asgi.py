@@ -10,11 +10,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from competitions.fastpath import AnswerFastPath  # noqa: E402
+from core.daphne_http import skip_form_parsing  # noqa: E402
 from core.fastpath import Pools  # noqa: E402
 from honours.fastpath import VoteFastPath  # noqa: E402
 from quizsite.origin import browser_origin_validator  # noqa: E402
 from quizsite.routing import websocket_urlpatterns  # noqa: E402
 from reading.fastpath import ProgressFastPath  # noqa: E402
+
+skip_form_parsing()  # daphne never reads Twisted's parsed form args; see core/daphne_http.py
 
 
 def fast_paths(app):

@@ -1,0 +1,41 @@
+"""Daphne's HTTP requests without Twisted's form parsing.
+
+Twisted's `Request.requestReceived` parses the body of every POST whose Content-Type is a form
+(urlencoded or multipart) into `request.args`, and parses every POST's Content-Type header through the
+`email` package first. Daphne never reads `request.args`: it hands the raw body to the ASGI app, and
+Django parses forms itself. So that work is wasted on every POST — about a fifth of the server's CPU
+under a vote burst (py-spy) — and on a multipart upload (a judged video, an import workbook) it parses
+the whole body with the `email` parser inside the reactor thread, stalling every socket of the process.
+
+`skip_form_parsing()` turns Twisted's `parsePOSTFormSubmission` off for daphne's requests. It is applied
+once per process by the ASGI module (quizsite/asgi.py, and the bench's bare baseline so the comparison
+stays like for like). Under another server, or a Twisted without the attribute, it changes nothing."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+log = logging.getLogger(__name__)
+_APPLIED = "_quizsite_skips_form_parsing"
+
+
+def skip_form_parsing() -> bool:
+    """True when daphne's requests now skip Twisted's form parsing (idempotent)."""
+    try:
+        from daphne.http_protocol import WebRequest
+    except ImportError:  # not running under daphne
+        return False
+    if getattr(WebRequest, _APPLIED, False):
+        return True
+    original_init = WebRequest.__init__
+
+    @functools.wraps(original_init)
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if hasattr(self, "_parsePOSTFormSubmission"):
+            self._parsePOSTFormSubmission = False
+
+    WebRequest.__init__ = init
+    setattr(WebRequest, _APPLIED, True)
+    return True
