@@ -136,6 +136,35 @@ class DayQuestionForm(Prefixed, forms.Form):
         return data
 
 
+class QuestionPlaceForm(Prefixed, forms.Form):
+    """Where a reserved bank question stands: its round and answering team (its text stays frozen)."""
+
+    id_prefix = "place"
+    round = forms.TypedChoiceField(label=_("轮次"), coerce=int)
+    team = forms.IntegerField(label=_("答题队号（必答题、风险题必填）"), required=False, min_value=1)
+
+    def __init__(self, *args, rounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = [(r.pk, f"{r.title}（{r.get_kind_display()}）") for r in rounds]
+
+
+def question_initial(question) -> dict:
+    """A stored final question as the day-question form's fields, so it can be corrected."""
+    if question.qtype == "true_false":
+        keys = "对" if question.answer is True else "错"
+    else:
+        keys = "".join(question.answer) if isinstance(question.answer, list) else ""
+    return {
+        "round": question.round_id,
+        "team": question.team.number if question.team else None,
+        "qtype": question.qtype,
+        "stem": question.stem,
+        "options_text": "\n".join(f"{o.get('key', '')}. {o.get('text', '')}" for o in question.options or []),
+        "answer_keys": keys,
+        "answer_text": question.answer_text,
+    }
+
+
 def parse_quiz_questions(text: str, *, time_s: int, points: int) -> list[dict]:
     """Blocks separated by a blank line:
 

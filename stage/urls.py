@@ -23,6 +23,11 @@ urlpatterns = [
     path("events/<int:event_id>/manage/", manage.manage, name="manage"),
     path("events/<int:event_id>/manage/<str:action>/", manage.manage_action, name="manage_action"),
     path("events/<int:event_id>/final/<str:action>/", final.final_action, name="final_action"),
+    path(
+        "events/<int:event_id>/final/questions/<int:question_id>/edit/",
+        final.question_edit,
+        name="final_question_edit",
+    ),
     path("events/<int:event_id>/results.xlsx", manage.export_xlsx, name="export"),
     path("events/<int:event_id>/bias/", manage.bias, name="bias"),
     path("events/<int:event_id>/audit/", manage.audit_log, name="audit"),

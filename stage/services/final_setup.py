@@ -208,6 +208,23 @@ def _check_team_for_round(round_: Round, team: Team | None) -> None:
         raise NoSuchThing()
 
 
+def _day_question_fields(*, round_: Round, team: Team | None, stem: str, qtype: str, options, answer) -> list:
+    """The checks a question entered for the day passes, on adding and on editing: choice questions like
+    the bank's, oral ones carry only a reference answer. Returns the options to store."""
+    _check_team_for_round(round_, team)
+    options = options or []
+    if qtype != ORAL:
+        if qtype not in CHOICE_TYPES:
+            raise InvalidQuestion("现场题只能是选择题、判断题或口答题。")
+        try:
+            validate_answer_shape(qtype=qtype, options=options, blank_count=0, answer=answer)
+        except MalformedAnswer as exc:
+            raise InvalidQuestion(str(exc)) from None
+    if not stem.strip():
+        raise InvalidQuestion("题干不能为空。")
+    return options
+
+
 @transaction.atomic
 def question_add(
     *,
@@ -223,17 +240,7 @@ def question_add(
     """A question entered for the day. Choice questions are checked like the bank's; oral ones carry a
     reference answer the host reads."""
     check_host(actor, round_.event)
-    _check_team_for_round(round_, team)
-    options = options or []
-    if qtype != ORAL:
-        if qtype not in CHOICE_TYPES:
-            raise InvalidQuestion("现场题只能是选择题、判断题或口答题。")
-        try:
-            validate_answer_shape(qtype=qtype, options=options, blank_count=0, answer=answer)
-        except MalformedAnswer as exc:
-            raise InvalidQuestion(str(exc)) from None
-    if not stem.strip():
-        raise InvalidQuestion("题干不能为空。")
+    options = _day_question_fields(round_=round_, team=team, stem=stem, qtype=qtype, options=options, answer=answer)
     return FinalQuestion.objects.create(
         round=round_,
         position=round_.questions.count(),
@@ -244,6 +251,54 @@ def question_add(
         answer=answer if answer is not None else [],
         answer_text=answer_text,
     )
+
+
+@transaction.atomic
+def question_edit(
+    *,
+    actor: Actor,
+    question: FinalQuestion,
+    round_: Round,
+    stem: str,
+    qtype: str = ORAL,
+    options: list | None = None,
+    answer=None,
+    answer_text: str = "",
+    team: Team | None = None,
+    now: datetime,
+) -> FinalQuestion:
+    """Correct a question before it goes on stage. A question entered for the day can change in full; a
+    reserved bank question keeps its frozen text (correct it in the bank and reserve it again) and can
+    only move to another round or team. Moving to another round puts it last there. Audited."""
+    question = FinalQuestion.objects.select_for_update().select_related("round__event").get(pk=question.pk)
+    event = question.round.event
+    check_host(actor, event)
+    if round_.event_id != event.pk:
+        raise NoSuchThing()
+    if question.shown_at is not None or event.current_question_id == question.pk:
+        raise WrongState("该题已上过台，不能修改。")
+    if question.source_revision_id is not None:
+        if (stem, qtype, options or [], answer if answer is not None else []) != (
+            question.stem,
+            question.qtype,
+            question.options,
+            question.answer,
+        ):
+            raise InvalidQuestion("题库题目的内容不能在此修改：请在题库中修改后重新选用。")
+        _check_team_for_round(round_, team)
+    else:
+        options = _day_question_fields(round_=round_, team=team, stem=stem, qtype=qtype, options=options, answer=answer)
+        question.stem, question.qtype, question.options = stem, qtype, options
+        question.answer = answer if answer is not None else []
+        question.answer_text = answer_text
+    if round_.pk != question.round_id:
+        question.position = round_.questions.count()
+        question.round = round_
+    question.team = team
+    question.save()
+    audit(event=event, action=AuditAction.QUESTION, actor=actor, now=now, edited_question=question.pk)
+    changed(event)
+    return question
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,15 @@ from questionbank.models import Question
 from .. import services
 from ..access import Actor, hosted_event
 from ..errors import NotAllowed, StageError
-from ..forms_final import DayQuestionForm, FinalForm, QuizGameForm, RoundForm, TeamForm
+from ..forms_final import (
+    DayQuestionForm,
+    FinalForm,
+    QuestionPlaceForm,
+    QuizGameForm,
+    RoundForm,
+    TeamForm,
+    question_initial,
+)
 from ..models import FinalQuestion, Round, Team
 from ..qr import qr_svg
 from ..selectors_setup import bank_candidates, final_setup
@@ -231,6 +240,41 @@ def _day_question(actor, event, data):
         answer_text=data.get("answer_text", ""),
         team=_team(event, data.get("team")),
     )
+
+
+@login_required
+def question_edit(request, event_id: int, question_id: int):
+    """Correct a question before it goes on stage: a day question in full, a reserved bank question's
+    round and team only."""
+    event, actor = hosted_event(request.user, event_id)
+    question = FinalQuestion.objects.select_related("team", "round").filter(round__event=event, pk=question_id).first()
+    if question is None:
+        raise Http404
+    reserved = question.source_revision_id is not None
+    form_class = QuestionPlaceForm if reserved else DayQuestionForm
+    rounds = event.rounds.order_by("position", "id")
+    form = form_class(request.POST or None, rounds=rounds, initial=question_initial(question))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        keep = ("stem", "qtype", "options", "answer", "answer_text")
+        content = {k: getattr(question, k) if reserved else data.get(k, "") for k in keep}
+        try:
+            services.question_edit(
+                actor=actor,
+                question=question,
+                round_=_round(event, data["round"]),
+                team=_team(event, data.get("team")),
+                now=timezone.now(),
+                **content,
+            )
+        except AppError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("stage:manage", event_id=event.pk)
+    context = {"event": event, "question": question, "form": form, "reserved": reserved}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "stage/final_question_edit.html", context, status=status)
 
 
 def _question_delete(actor, event, post, now):
