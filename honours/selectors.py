@@ -114,37 +114,30 @@ def published_notices(campaign: Campaign, level: str, unit_id: int | None = None
 
 
 def notice_units(scope: Scope, campaign: Campaign) -> list[dict]:
-    """Per level, the units this organiser manages with how many candidates their notice would list and
-    the notice already published, if any. Units come from the tree (the level's kind) and from where the
-    approved candidates' quota was taken (a school with no town: its district stands in)."""
-    from .services.quotas import units_by_school
-
+    """Per level, the units this organiser manages with how many candidates their notice would list
+    (approved there by the unit, not withdrawn) and the notice already published, if any. Units come from
+    the tree (the level's kind) and from the approvals (a school with no town: its district stands in)."""
     region = campaign_region(scope, campaign)
     owner = campaign.owner_org
     published = {(n.level_id, n.unit_id): n for n in campaign.notices.filter(final=False)}
     out = []
     for level in campaign.levels.order_by("order"):
-        units = {
-            u.pk: u
-            for u in Organization.objects.filter(
-                under_paths_q(region), path__startswith=owner.path, kind__in=ORG_KIND_OF_LEVEL[level.kind]
-            )
-        }
-        approved = list(
-            Candidate.objects.filter(under_paths_q(region, "school"), approvals__level=level)
-            .exclude(status=CandidateStatus.WITHDRAWN)
-            .select_related("school")
+        counts = dict(
+            LevelApproval.objects.filter(under_paths_q(region, "unit"), level=level)
+            .exclude(candidate__status=CandidateStatus.WITHDRAWN)
+            .values_list("unit_id")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        counts: dict[int, int] = {}
-        of_school = units_by_school(level=level, schools={c.school for c in approved})
-        for cand in approved:
-            unit = of_school[cand.school_id]
-            if scope.manages(unit) and unit.path.startswith(owner.path):
-                units.setdefault(unit.pk, unit)
-                counts[unit.pk] = counts.get(unit.pk, 0) + 1
+        units = Organization.objects.filter(
+            Q(kind__in=ORG_KIND_OF_LEVEL[level.kind]) | Q(pk__in=list(counts)),
+            under_paths_q(region),
+            path__startswith=owner.path,
+        ).order_by("path")
         rows = [
             {"unit": u, "approved": counts.get(u.pk, 0), "notice": published.get((level.pk, u.pk))}
-            for u in sorted(units.values(), key=lambda u: u.path)
+            for u in units
+            if scope.manages(u)
         ]
         out.append({"level": level, "rows": rows})
     return out

@@ -1,6 +1,7 @@
 """A notice belongs to (level, unit). Each old level-wide notice is split into one notice per unit of the
-candidates it listed (same dates and publisher), and each objection follows its candidate's unit notice;
-a notice that listed nobody, and the final notice, become the campaign owner's (city) notice."""
+candidates it listed — the unit recorded on the candidate's approval at that level (the one whose quota it
+took) — with the same dates and publisher, and each objection follows its candidate's unit notice. A
+notice that listed nobody, and the final notice, become the campaign owner's (city) notice."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -27,12 +28,17 @@ def split_by_unit(apps, schema_editor):
     Notice = apps.get_model("honours", "Notice")
     Objection = apps.get_model("honours", "Objection")
     Organization = apps.get_model("accounts", "Organization")
+    LevelApproval = apps.get_model("honours", "LevelApproval")
     for notice in Notice.objects.filter(unit__isnull=True).select_related("campaign", "level").order_by("pk"):
         owner_id = notice.campaign.owner_org_id
         groups: dict[int, list] = {}
         if not notice.final:
+            approved_by = dict(
+                LevelApproval.objects.filter(level_id=notice.level_id).values_list("candidate_id", "unit_id")
+            )
             for cand in notice.candidates.select_related("school"):
-                groups.setdefault(_unit(Organization, notice.level.kind, cand.school).pk, []).append(cand)
+                unit_id = approved_by.get(cand.pk) or _unit(Organization, notice.level.kind, cand.school).pk
+                groups.setdefault(unit_id, []).append(cand)
         if not groups:
             notice.unit_id = owner_id
             notice.save(update_fields=["unit"])

@@ -28,21 +28,15 @@ from ..models import (
 )
 from ..workdays import add_working_days, working_period_end
 from .attachments import transition_files_save
-from .quotas import ORG_KIND_OF_LEVEL, quota_give_back, units_by_school
+from .quotas import ORG_KIND_OF_LEVEL, quota_give_back
 from .review import sanitise_text
 
 
 def unit_candidates(*, level: CampaignLevel, unit: Organization) -> list[Candidate]:
-    """What a unit's notice at `level` lists: the candidates approved at that level whose unit there is
-    `unit` (the same rule as the quota they took), withdrawn ones left out."""
-    ids = LevelApproval.objects.filter(level=level, candidate__school__path__startswith=unit.path).values(
-        "candidate_id"
-    )
-    cands = list(
-        Candidate.objects.filter(pk__in=ids).exclude(status=CandidateStatus.WITHDRAWN).select_related("school")
-    )
-    units = units_by_school(level=level, schools={c.school for c in cands})
-    return [c for c in cands if units[c.school_id].pk == unit.pk]
+    """What a unit's notice at `level` lists: the candidates `unit` approved at that level (the unit whose
+    quota the approval took), withdrawn ones left out."""
+    ids = LevelApproval.objects.filter(level=level, unit=unit).values("candidate_id")
+    return list(Candidate.objects.filter(pk__in=ids).exclude(status=CandidateStatus.WITHDRAWN))
 
 
 def notice_publish(

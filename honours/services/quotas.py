@@ -26,23 +26,13 @@ ORG_KIND_OF_LEVEL = {
 def unit_for(*, level: CampaignLevel, school: Organization) -> Organization:
     """The unit whose quota a candidate of `school` uses at `level`: the school itself, or its town,
     district or city. A school directly under a district has no town; its district stands in."""
-    return units_by_school(level=level, schools=[school])[school.pk]
-
-
-def units_by_school(*, level: CampaignLevel, schools) -> dict[int, Organization]:
-    """unit_for for many schools with one query: school id → its unit at `level`."""
     kinds = ORG_KIND_OF_LEVEL[level.kind]
-    schools = list(schools)
-    wanted = {i for s in schools if s.kind not in kinds for i in [*s.ancestor_ids(), s.parent_id] if i}
-    found = {o.pk: o for o in Organization.objects.filter(pk__in=wanted)} if wanted else {}
-    out = {}
-    for school in schools:
-        if school.kind in kinds:
-            out[school.pk] = school
-            continue
-        above = [found[i] for i in school.ancestor_ids() if i in found and found[i].kind in kinds]
-        out[school.pk] = above[0] if above else found.get(school.parent_id, school)
-    return out
+    if school.kind in kinds:
+        return school
+    found = Organization.objects.filter(pk__in=school.ancestor_ids(), kind__in=kinds).first()
+    if found is None:
+        return school.parent or school
+    return found
 
 
 def enrolled_count(*, unit: Organization, grade_bands: list[str]) -> int:
