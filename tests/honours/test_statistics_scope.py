@@ -32,6 +32,8 @@ def test_a_district_organiser_sees_only_their_district_and_page_and_xlsx_agree(v
     assert s["districts"][0]["nominated"] == 2 and s["districts"][0]["district_quota"] == (2, 2)
     assert {r.candidate_id for r in s["standings"]} == {cands[0].pk, cands[1].pk}
     client.force_login(organiser)
+    manage = client.get(f"/honours/{campaign.pk}/manage/").content.decode()
+    assert f"/honours/{campaign.pk}/manage/stats/" in manage and f"/honours/{campaign.pk}/manage/notices/" in manage
     page = client.get(f"/honours/{campaign.pk}/manage/stats/")
     assert page.status_code == 200
     body = page.content.decode()
