@@ -16,6 +16,7 @@ from .models import Campaign, CampaignLevel, Candidate, Honour, LevelKind
 from .services import review
 from .services.codes import format_code, vote_codes_issue
 from .services.notice import notice_publish, objection_lodge
+from .services.quotas import unit_for
 from .services.voting import VoteMeta, vote_cast, voter_for_user
 
 TITLE = "2026年度南通市“三好标兵”评选（演示）"
@@ -111,8 +112,14 @@ def seed(ctx, stdout) -> None:
             cand = review.candidate_approve(actor=boss, scope=scope, candidate=cand, now=now - timedelta(days=12))
         cands[i] = cand
     district = campaign.levels.get(kind=LevelKind.DISTRICT)
-    notice = notice_publish(actor=boss, scope=scope, level=district, now=now)
+    # each district publishes its own notice; the first candidate's gets an objection
+    notices = {}
+    for cand in cands[:4]:
+        unit = unit_for(level=district, school=cand.school)
+        if unit.pk not in notices:
+            notices[unit.pk] = notice_publish(actor=boss, scope=scope, level=district, unit=unit, now=now)
     if cands:
+        notice = notices[unit_for(level=district, school=cands[0].school).pk]
         objection_lodge(notice=notice, candidate=cands[0], text="希望核实该生获奖证书的真实性。", now=now)
     codes = []
     if ctx.classes:
@@ -121,6 +128,8 @@ def seed(ctx, stdout) -> None:
         voter = voter_for_user(user=user, now=now)
         for cand in Candidate.objects.filter(campaign=campaign, level__kind=LevelKind.CITY)[:2]:
             vote_cast(campaign=campaign, candidate_id=cand.pk, voter=voter, meta=VoteMeta(), now=now)
-    stdout.write(f"三好标兵评选演示：/honours/{campaign.pk}/ ；公示 /honours/{campaign.pk}/notice/district/")
+    stdout.write(
+        f"三好标兵评选演示：/honours/{campaign.pk}/ ；公示 /honours/{campaign.pk}/notice/district/（各区县分别公示）"
+    )
     for name, code in codes[:3]:
         stdout.write(f"  家庭投票码（{name}）：{format_code(code)}  → /honours/vote/")

@@ -6,12 +6,9 @@ import openpyxl
 
 from core.spreadsheet import safe_cell
 
-from .selectors import honours_statistics
-from .standings import standings
 
-
-def statistics_xlsx(campaign) -> bytes:
-    s = honours_statistics(campaign)
+def statistics_xlsx(s: dict) -> bytes:
+    """`s` is selectors.honours_statistics, the same figures the page shows."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "推荐与名额"
@@ -53,7 +50,7 @@ def statistics_xlsx(campaign) -> bytes:
         days.append([str(day), n])
     table = book.create_sheet("综合排名")
     table.append(["名次", "姓名", "学校", "有效票数", "投票分", "评审分", "综合成绩", "荣誉"])
-    for row in standings(campaign):
+    for row in s["standings"]:
         table.append(
             [
                 row.rank,

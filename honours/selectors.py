@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import Organization
 from accounts.selectors import Scope, under_paths_q
 from judging.aggregation import trimmed_mean
 
@@ -88,14 +89,71 @@ def notice_candidates(notice: Notice):
     return notice.candidates.select_related("school").order_by("id")
 
 
-def honours_statistics(campaign: Campaign) -> dict:
+def campaign_region(scope: Scope, campaign: Campaign) -> list[str]:
+    """The subtrees of the campaign's tree this user organises: the whole tree for its owner's organisers
+    (and admins), else the managed nodes inside it (a district, a town, a school). Empty: no organiser
+    role in the tree."""
+    owner = campaign.owner_org
+    if scope.manages(owner):
+        return [owner.path]
+    return [p for p in scope.managed_paths if p.startswith(owner.path)]
+
+
+def published_notices(campaign: Campaign, level: str, unit_id: int | None = None) -> list[Notice]:
+    """The public page of one level (`final` for the honours notice): every unit notice published at it,
+    by unit, optionally one unit's only."""
+    if level == "final":
+        qs = campaign.notices.filter(final=True)
+    elif level in LevelKind.values:
+        qs = campaign.notices.filter(level__kind=level, final=False)
+    else:
+        return []
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return list(qs.select_related("level", "unit").order_by("unit__path"))
+
+
+def notice_units(scope: Scope, campaign: Campaign) -> list[dict]:
+    """Per level, the units this organiser manages with how many candidates their notice would list
+    (approved there by the unit, not withdrawn) and the notice already published, if any. Units come from
+    the tree (the level's kind) and from the approvals (a school with no town: its district stands in)."""
+    region = campaign_region(scope, campaign)
+    owner = campaign.owner_org
+    published = {(n.level_id, n.unit_id): n for n in campaign.notices.filter(final=False)}
+    out = []
+    for level in campaign.levels.order_by("order"):
+        counts = dict(
+            LevelApproval.objects.filter(under_paths_q(region, "unit"), level=level)
+            .exclude(candidate__status=CandidateStatus.WITHDRAWN)
+            .values_list("unit_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        units = Organization.objects.filter(
+            Q(kind__in=ORG_KIND_OF_LEVEL[level.kind]) | Q(pk__in=list(counts)),
+            under_paths_q(region),
+            path__startswith=owner.path,
+        ).order_by("path")
+        rows = [
+            {"unit": u, "approved": counts.get(u.pk, 0), "notice": published.get((level.pk, u.pk))}
+            for u in units
+            if scope.manages(u)
+        ]
+        out.append({"level": level, "rows": rows})
+    return out
+
+
+def honours_statistics(campaign: Campaign, *, region: list[str] | None = None) -> dict:
     """Nominations, approvals per level, finalists and honours (as the standings award them now) per
     school and per district, against the school's and the district's quota; votes per day; flagged
-    votes by state. One function for the page and the xlsx export."""
+    votes by state; the standings rows. `region` (paths, selectors.campaign_region) keeps only the
+    candidates of schools under it: a district organiser's figures are their district's, and a quota is
+    shown only for a unit inside the region. One function for the page and the xlsx export."""
     from .standings import standings
 
+    region = region if region is not None else [campaign.owner_org.path]
     levels = list(campaign.levels.order_by("order"))
-    nominated = Candidate.objects.filter(campaign=campaign)
+    nominated = Candidate.objects.filter(under_paths_q(region, "school"), campaign=campaign)
     by_school = {
         r["school_id"]: r
         for r in nominated.values("school_id", "school__name", "district_id", "district__name").annotate(
@@ -103,18 +161,19 @@ def honours_statistics(campaign: Campaign) -> dict:
         )
     }
     approvals = (
-        LevelApproval.objects.filter(level__campaign=campaign)
+        LevelApproval.objects.filter(level__campaign=campaign, candidate__in=nominated)
         .values("level_id", "candidate__school_id")
         .annotate(n=Count("id"))
     )
     approved: dict[tuple[int, int], int] = {(a["level_id"], a["candidate__school_id"]): a["n"] for a in approvals}
     quotas = {}
     for level in levels:
-        for q in level.quotas.select_related("unit"):
+        for q in level.quotas.filter(under_paths_q(region, "unit")):
             quotas[(level.pk, q.unit_id)] = (q.used, q.limit)
     school_of = dict(nominated.values_list("pk", "school_id"))
+    ranked = [s for s in standings(campaign) if s.candidate_id in school_of]
     honoured: dict[int, int] = {}
-    for s in standings(campaign):
+    for s in ranked:
         if s.honour:
             honoured[school_of[s.candidate_id]] = honoured.get(school_of[s.candidate_id], 0) + 1
     district_level = next((lv for lv in levels if lv.kind == LevelKind.DISTRICT), None)
@@ -145,19 +204,25 @@ def honours_statistics(campaign: Campaign) -> dict:
             d[key] += row[key]
         d["approved"] = [a + b for a, b in zip(d["approved"], row["approved"], strict=True)]
     per_day = list(
-        Vote.objects.filter(campaign=campaign)
+        Vote.objects.filter(campaign=campaign, candidate__in=nominated)
         .values("day")
         .annotate(n=Count("id"))
         .order_by("day")
         .values_list("day", "n")
     )
-    flagged = VoteFlag.objects.filter(campaign=campaign).values("state").annotate(n=Count("id")).order_by()
+    flagged = (
+        VoteFlag.objects.filter(campaign=campaign, candidate__in=nominated)
+        .values("state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return {
         "levels": [lv.get_kind_display() for lv in levels],
         "schools": schools,
         "districts": list(districts.values()),
         "votes_per_day": per_day,
         "flags": {str(VoteFlagState(r["state"]).label): r["n"] for r in flagged},
+        "standings": ranked,
     }
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
+
 from .campaign import Campaign, CampaignLevel
 from .review import Candidate
 
@@ -28,8 +30,13 @@ class Holiday(models.Model):
 
 
 class Notice(models.Model):
+    """One unit's 公示 at one level: the unit whose organisers review that level for the listed candidates
+    (school / town / district / city, as for quotas). The final honours notice is one per campaign, its
+    unit the campaign's owner."""
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="notices")
     level = models.ForeignKey(CampaignLevel, on_delete=models.CASCADE, related_name="notices")
+    unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("公示单位"))
     final = models.BooleanField(_("荣誉终评公示"), default=False)
     starts_on = models.DateField(_("公示开始"))
     ends_on = models.DateField(_("公示结束（含）"))
@@ -40,7 +47,12 @@ class Notice(models.Model):
     class Meta:
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
-        constraints = [models.UniqueConstraint(fields=["level", "final"], name="honours_notice_per_level")]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "unit", "final"], name="honours_notice_per_unit"),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=models.Q(final=True), name="honours_final_notice_per_campaign"
+            ),
+        ]
 
 
 class ObjectionOutcome(models.TextChoices):

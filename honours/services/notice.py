@@ -28,8 +28,15 @@ from ..models import (
 )
 from ..workdays import add_working_days, working_period_end
 from .attachments import transition_files_save
-from .quotas import quota_give_back, unit_for
+from .quotas import ORG_KIND_OF_LEVEL, quota_give_back
 from .review import sanitise_text
+
+
+def unit_candidates(*, level: CampaignLevel, unit: Organization) -> list[Candidate]:
+    """What a unit's notice at `level` lists: the candidates `unit` approved at that level (the unit whose
+    quota the approval took), withdrawn ones left out."""
+    ids = LevelApproval.objects.filter(level=level, unit=unit).values("candidate_id")
+    return list(Candidate.objects.filter(pk__in=ids).exclude(status=CandidateStatus.WITHDRAWN))
 
 
 def notice_publish(
@@ -38,15 +45,23 @@ def notice_publish(
     scope: Scope,
     level: CampaignLevel,
     now: datetime,
+    unit: Organization | None = None,
     working_days: int | None = None,
     final: bool = False,
 ) -> Notice:
-    """Publish the level's notice from today for `working_days` working days (the campaign's default,
-    5, when not given): the candidates the level approved, or with `final` the honours as the published
-    standings award them. Only an organiser of the campaign's owner region; a level's notice not before
-    the level's planned start date, the final notice only once voting has closed."""
+    """Publish `unit`'s notice at `level` from today for `working_days` working days (the campaign's
+    default, 5, when not given): the candidates approved at that level in that unit. Only an organiser
+    managing the unit (the city committee manages every unit). With `final`, the campaign's one honours
+    notice (unit: the campaign's owner, only its organisers) lists the honours as the published standings
+    award them. A level's notice not before the level's planned start date, the final notice only once
+    voting has closed. Publishing again restarts the unit's period from today."""
     campaign = level.campaign
-    if not scope.manages(campaign.owner_org):
+    owner = campaign.owner_org
+    if final:
+        unit = owner
+    if unit is None:
+        raise HonoursError(_("请选择发布公示的单位。"), code="unit_required")
+    if not scope.manages(unit) or not unit.path.startswith(owner.path):
         raise PermissionDenied
     days = working_days or campaign.notice_working_days
     start = timezone.localdate(now)
@@ -62,13 +77,15 @@ def notice_publish(
         from ..standings import standings
 
         winners = [s.candidate_id for s in standings(campaign) if s.honour]
-        candidates = Candidate.objects.filter(pk__in=winners)
+        candidates = list(Candidate.objects.filter(pk__in=winners))
     else:
-        ids = LevelApproval.objects.filter(level=level).values_list("candidate_id", flat=True)
-        candidates = Candidate.objects.filter(pk__in=ids).exclude(status=CandidateStatus.WITHDRAWN)
+        candidates = unit_candidates(level=level, unit=unit)
+        if not candidates and unit.kind not in ORG_KIND_OF_LEVEL[level.kind]:
+            raise HonoursError(_("该单位不是本级的评审单位。"), code="not_a_unit")
     with transaction.atomic():
         notice, _created = Notice.objects.update_or_create(
             level=level,
+            unit=unit,
             final=final,
             defaults={
                 "campaign": campaign,
@@ -111,16 +128,14 @@ def objection_lodge(
 
 
 def can_handle(scope: Scope, objection: Objection) -> bool:
-    """Organisers of the campaign's region or of the unit that reviewed the candidate at the notice's level."""
-    return scope.manages(objection.notice.campaign.owner_org) or scope.manages(
-        unit_for(level=objection.notice.level, school=objection.candidate.school)
-    )
+    """Organisers of the campaign's region or of the unit whose notice the objection was lodged against."""
+    return scope.manages(objection.notice.campaign.owner_org) or scope.manages(objection.notice.unit)
 
 
 def investigator_choices(objection: Objection):
     """Organisers of the reviewing unit, of a node above it within the campaign's region, or of a node below
     it — never anyone attached to the candidate's own school (conflict of interest)."""
-    unit = unit_for(level=objection.notice.level, school=objection.candidate.school)
+    unit = objection.notice.unit
     owner = objection.notice.campaign.owner_org
     above = Organization.objects.filter(pk__in=[*unit.ancestor_ids(), unit.pk]).values_list("path", flat=True)
     q = Q(memberships__org__path__startswith=unit.path) | Q(
@@ -200,7 +215,7 @@ def objection_decide(
     """Close the case. Upheld: the candidate is withdrawn at the notice's level, the reason published,
     and the unit's place at that level freed. Dismissed: the reason is recorded."""
     level = objection.notice.level
-    if not scope.manages(unit_for(level=level, school=objection.candidate.school)):
+    if not scope.manages(objection.notice.unit):
         raise PermissionDenied
     reason_text = sanitise_text(reason, limit=300, field=_("处理结论"))
     with transaction.atomic():

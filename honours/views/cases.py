@@ -44,7 +44,9 @@ def _decide(request, scope, objection) -> None:
 @login_required
 def objection_case(request, campaign_id: int, objection_id: int):
     objection = get_object_or_404(
-        Objection.objects.select_related("candidate__school", "notice__level", "notice__campaign", "investigator"),
+        Objection.objects.select_related(
+            "candidate__school", "notice__level", "notice__unit", "notice__campaign", "investigator"
+        ),
         pk=objection_id,
         notice__campaign_id=campaign_id,
     )

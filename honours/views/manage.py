@@ -59,6 +59,7 @@ def manage(request, campaign_id: int):
             "mine": taught,
             "objections": objections,
             "committee": scope.manages(campaign.owner_org),
+            "organiser": bool(selectors.campaign_region(scope, campaign)),
         },
     )
 
@@ -227,21 +228,26 @@ def flags(request, campaign_id: int):
     )
 
 
+def _statistics_for(request, campaign_id: int) -> tuple[Campaign, dict]:
+    """The statistics of the part of the campaign's tree the organiser manages (all of it for the city)."""
+    campaign = _campaign_for_staff(request, campaign_id)
+    region = selectors.campaign_region(request_scope(request), campaign)
+    if not region:
+        raise PermissionDenied
+    return campaign, selectors.honours_statistics(campaign, region=region)
+
+
 @login_required
 def stats(request, campaign_id: int):
-    campaign = _campaign_for_staff(request, campaign_id)
-    if not request_scope(request).manages(campaign.owner_org):
-        raise PermissionDenied
-    return render(request, "honours/stats.html", {"campaign": campaign, "s": selectors.honours_statistics(campaign)})
+    campaign, s = _statistics_for(request, campaign_id)
+    return render(request, "honours/stats.html", {"campaign": campaign, "s": s})
 
 
 @login_required
 def stats_export(request, campaign_id: int):
-    campaign = _campaign_for_staff(request, campaign_id)
-    if not request_scope(request).manages(campaign.owner_org):
-        raise PermissionDenied
+    campaign, s = _statistics_for(request, campaign_id)
     response = HttpResponse(
-        statistics_xlsx(campaign), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        statistics_xlsx(s), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="honours-{campaign.pk}-stats.xlsx"'
     return response

@@ -11,7 +11,7 @@ from .. import selectors
 from ..api import SESSION_CODES
 from ..chain import chain_verify
 from ..errors import HonoursError, InvalidCode
-from ..models import Campaign, CandidateStatus, LevelKind, Notice, Objection
+from ..models import Campaign, Objection
 from ..services.notice import notice_is_open, objection_lodge
 from ..services.voting import normalize_code, voter_for_code
 from ..standings import formula_text, invalidated_counts, public_counts, standings
@@ -54,7 +54,7 @@ def campaign_page(request, campaign_id: int):
             "voting": voting_open(campaign, now),
             "candidates": cands,
             "formula": formula_text(campaign),
-            "notices": campaign.notices.select_related("level").order_by("starts_on"),
+            "notices": campaign.notices.select_related("level", "unit").order_by("starts_on", "unit__path"),
             "voter": _voter_label(request, campaign),
             "chain": report,
             "digests": digests,
@@ -64,26 +64,37 @@ def campaign_page(request, campaign_id: int):
     )
 
 
-def _notice_for(campaign, level: str) -> Notice:
-    if level == "final":
-        notice = campaign.notices.filter(final=True).select_related("level").first()
-    elif level in LevelKind.values:
-        notice = campaign.notices.filter(level__kind=level, final=False).select_related("level").first()
-    else:
-        notice = None
-    if notice is None:
-        raise Http404
-    return notice
+def _objected(notices, data):
+    """The unit notice and candidate an objection is about: the form names the notice; a post without it
+    (older form) goes to the notice that lists the candidate — a candidate has one unit per level."""
+    raw = data.get("candidate_id") or ""
+    if not raw.isdigit():
+        return None, None
+    chosen = [n for n in notices if str(n.pk) == data.get("notice_id")] if data.get("notice_id") else notices
+    for notice in chosen:
+        candidate = notice.candidates.filter(pk=int(raw)).first()
+        if candidate is not None:
+            return notice, candidate
+    return None, None
+
+
+def _unit_filter(request) -> int | None:
+    raw = request.GET.get("unit") or ""
+    return int(raw) if raw.isdigit() else None
 
 
 @require_http_methods(["GET", "POST"])
 def notice_page(request, campaign_id: int, level: str):
+    """Every unit's notice published at the level, by unit (`?unit=<org id>`: one unit's); an objection
+    is lodged against one unit's notice."""
     campaign = get_object_or_404(Campaign.objects.public(), pk=campaign_id)
-    notice = _notice_for(campaign, level)
+    notices = selectors.published_notices(campaign, level, _unit_filter(request))
+    if not notices:
+        raise Http404
     now = timezone.now()
     error = None
     if request.method == "POST":
-        candidate = notice.candidates.filter(pk=request.POST.get("candidate_id") or 0).first()
+        notice, candidate = _objected(notices, request.POST)
         try:
             if candidate is None:
                 raise HonoursError(_("请选择候选人。"))
@@ -100,16 +111,18 @@ def notice_page(request, campaign_id: int, level: str):
         else:
             messages.success(request, _("异议已受理，请保存下面的查询链接以了解处理结果。"))
             return redirect("honours:objection_status", token=objection.follow_token)
-    withdrawn = notice.candidates.filter(status=CandidateStatus.WITHDRAWN)
+    groups = [
+        {"notice": n, "candidates": selectors.notice_candidates(n), "open": notice_is_open(n, now)} for n in notices
+    ]
     return render(
         request,
         "honours/notice.html",
         {
             "campaign": campaign,
-            "notice": notice,
-            "candidates": selectors.notice_candidates(notice),
-            "open": notice_is_open(notice, now),
-            "withdrawn": withdrawn,
+            "level": level,
+            "final": level == "final",
+            "level_label": notices[0].level.get_kind_display(),
+            "groups": groups,
             "error": error,
         },
         status=400 if error else 200,

@@ -41,7 +41,7 @@ def setup():
     for c in cands:
         review.candidate_approve(actor=org, scope=scope_for(org), candidate=c, now=NOW)
     level = campaign.levels.get(kind="school")
-    notice = notice_publish(actor=w.city_org, scope=scope_for(w.city_org), level=level, now=NOW)
+    notice = notice_publish(actor=w.city_org, scope=scope_for(w.city_org), level=level, unit=w.schools[0], now=NOW)
     return w, campaign, cands, notice
 
 
@@ -113,7 +113,9 @@ def test_notice_page_takes_an_objection_and_the_objector_sees_the_outcome(setup,
     from django.utils import timezone
 
     w, campaign, cands, notice = setup
-    notice_publish(actor=w.city_org, scope=scope_for(w.city_org), level=notice.level, now=timezone.now())
+    notice_publish(
+        actor=w.city_org, scope=scope_for(w.city_org), level=notice.level, unit=notice.unit, now=timezone.now()
+    )
     url = f"/honours/{campaign.pk}/notice/school/"
     page = client.get(url)
     assert page.status_code == 200

@@ -92,8 +92,11 @@ def test_stats_page_and_export_escape_formulas(world, client):
     assert book["推荐与名额"]["B2"].value == w.schools[0].name
     names = [row[1] for row in book["综合排名"].iter_rows(values_only=True)]
     assert all(not (isinstance(n, str) and n.startswith("=")) for n in names)
-    # a district organiser is not the committee
+    # a district organiser gets their district's figures (tests/honours/test_statistics_scope.py); a
+    # teacher has no organiser role in the tree
     client.force_login(w.district_orgs[0])
+    assert client.get(f"/honours/{campaign.pk}/manage/stats.xlsx").status_code == 200
+    client.force_login(w.teachers[0])
     assert client.get(f"/honours/{campaign.pk}/manage/stats.xlsx").status_code == 403
 
 

@@ -12,6 +12,7 @@ from honours.errors import HonoursError
 from honours.models import CandidateStatus, LevelApproval, Quota
 from honours.services import review
 from honours.services.notice import notice_publish, objection_decide, objection_lodge
+from honours.services.quotas import unit_for
 
 from .factories import NOW, build_world, make_campaign, nominate
 
@@ -49,7 +50,8 @@ def test_no_sequence_of_actions_exceeds_a_quota(actions, quota):
                     review.candidate_reject(actor=boss, scope=scope, candidate=cand, reason="不符", now=now)
                 elif action == "withdraw" and cand.approvals.exists():
                     level = cand.approvals.order_by("-level__order").first().level
-                    notice = notice_publish(actor=boss, scope=scope, level=level, now=now)
+                    unit = unit_for(level=level, school=cand.school)
+                    notice = notice_publish(actor=boss, scope=scope, level=level, unit=unit, now=now)
                     if notice.candidates.filter(pk=cand.pk).exists():
                         o = objection_lodge(notice=notice, candidate=cand, text="异议", now=now)
                         objection_decide(

@@ -29,6 +29,7 @@ def test_stage_follows_dates_and_notices():
         actor=w.city_org,
         scope=scope_for(w.city_org),
         level=campaign.levels.get(kind="school"),
+        unit=w.schools[0],
         now=NOW + timedelta(days=1),
     )
     assert campaign_stage(campaign, NOW + timedelta(days=2)) == "notice"
@@ -44,7 +45,11 @@ def test_an_investigator_is_assigned_by_the_units_organiser_only_and_never_from_
     cand = nominate(campaign, w.students[w.classes[0].pk][0], actor=w.teachers[0])
     review.candidate_approve(actor=w.city_org, scope=scope_for(w.city_org), candidate=cand, now=NOW)
     notice = notice_publish(
-        actor=w.city_org, scope=scope_for(w.city_org), level=campaign.levels.get(kind="school"), now=NOW
+        actor=w.city_org,
+        scope=scope_for(w.city_org),
+        level=campaign.levels.get(kind="school"),
+        unit=w.schools[0],
+        now=NOW,
     )
     objection = objection_lodge(notice=notice, candidate=cand, text="请核查", now=NOW)
     with pytest.raises(PermissionDenied):

@@ -128,7 +128,9 @@ def test_an_objection_case_is_investigated_and_decided_with_every_step_in_the_hi
     w, campaign, cand = world
     org = w.city_org
     cand = approve_to(cand, "final", w)
-    notice = notice_publish(actor=org, scope=scope_for(org), level=campaign.levels.get(kind="city"), now=NOW)
+    notice = notice_publish(
+        actor=org, scope=scope_for(org), level=campaign.levels.get(kind="city"), unit=w.city, now=NOW
+    )
     objection = objection_lodge(notice=notice, candidate=cand, text="获奖证书系伪造", now=NOW)
     case = f"/honours/{campaign.pk}/manage/objections/{objection.pk}/"
     investigator = w.district_orgs[0]
@@ -179,7 +181,11 @@ def test_a_dismissed_objection_is_recorded_in_the_history(world, client):
     org = w.school_orgs[0]
     review.candidate_approve(actor=org, scope=scope_for(org), candidate=cand, now=NOW)
     notice = notice_publish(
-        actor=w.city_org, scope=scope_for(w.city_org), level=campaign.levels.get(kind="school"), now=NOW
+        actor=w.city_org,
+        scope=scope_for(w.city_org),
+        level=campaign.levels.get(kind="school"),
+        unit=cand.school,
+        now=NOW,
     )
     objection = objection_lodge(notice=notice, candidate=cand, text="请核查", now=NOW)
     client.force_login(org)
