@@ -15,27 +15,47 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from judging.aggregation import q2, trimmed_mean
 
-from .models import Campaign, CountDisplay, Formula, PanelScore, Vote, VoteFlag, VoteFlagState
+from .models import Campaign, CountDisplay, Formula, PanelScore, Vote, VoteFlag, VoteFlagState, VoteTally
 from .voting_set import voting_candidates
 
 NOT_COUNTED = (VoteFlagState.QUARANTINED, VoteFlagState.INVALIDATED)
 
 
 def vote_counts(campaign_id: int, *, until: datetime | None = None) -> dict[int, int]:
-    qs = Vote.objects.filter(campaign_id=campaign_id)
+    """Votes counted per candidate: the log's votes (cast before `until` when given) minus quarantined
+    and invalidated ones. The log's votes come from the database's hourly tallies; before `until`, that
+    is the whole hours before it plus the log's rows of the hour it falls in."""
+    tallies = VoteTally.objects.filter(campaign_id=campaign_id)
     if until is not None:
-        qs = qs.filter(cast_at__lt=until)
-    total = dict(qs.values("candidate_id").annotate(n=Count("id")).values_list("candidate_id", "n"))
+        hour = until.replace(minute=0, second=0, microsecond=0)
+        tallies = tallies.filter(hour__lt=hour)
+    rows = tallies.values("candidate_id").annotate(n=Sum("votes")).values_list("candidate_id", "n")
+    total = {cid: int(n) for cid, n in rows}
+    if until is not None and until > hour:
+        part = Vote.objects.filter(campaign_id=campaign_id, cast_at__gte=hour, cast_at__lt=until)
+        for cid, n in part.values("candidate_id").annotate(n=Count("id")).values_list("candidate_id", "n"):
+            total[cid] = total.get(cid, 0) + n
     flagged = VoteFlag.objects.filter(campaign_id=campaign_id, state__in=NOT_COUNTED)
     if until is not None:
         flagged = flagged.filter(vote__cast_at__lt=until)
     for cid, n in flagged.values("candidate_id").annotate(n=Count("id")).values_list("candidate_id", "n"):
         total[cid] = total.get(cid, 0) - n
     return total
+
+
+def logged_counts(campaign_id: int) -> dict[int, int]:
+    """The log's rows per candidate, counted from the log itself (what the tallies must add up to)."""
+    rows = Vote.objects.filter(campaign_id=campaign_id).values("candidate_id").annotate(n=Count("id"))
+    return dict(rows.values_list("candidate_id", "n"))
+
+
+def tallied_counts(campaign_id: int) -> dict[int, int]:
+    rows = VoteTally.objects.filter(campaign_id=campaign_id).values("candidate_id").annotate(n=Sum("votes"))
+    return {cid: int(n) for cid, n in rows.values_list("candidate_id", "n") if n}
 
 
 def invalidated_counts(campaign_id: int) -> dict[int, list[tuple[str, int]]]:

@@ -11,6 +11,7 @@ from .review import (
     Transition,
     TransitionFile,
 )
+from .tally import VoteTally
 from .voting import ChainHead, Vote, VoteCode, VoteCodeBatch, VoteFlag, VoteFlagState, VoterDay
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "VoteCodeBatch",
     "VoteFlag",
     "VoteFlagState",
+    "VoteTally",
     "VoterDay",
 ]

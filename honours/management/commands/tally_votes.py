@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from honours.chain import chain_verify
 from honours.models import Campaign
-from honours.standings import formula_text, standings, vote_counts
+from honours.standings import formula_text, logged_counts, standings, tallied_counts, vote_counts
 
 
 def standings_table(campaign) -> list[str]:
@@ -32,9 +32,17 @@ class Command(BaseCommand):
             self.stdout.write(f"哈希链校验通过：{report.rows} 条记录。")
         for day, seq, digest in report.digests:
             self.stdout.write(f"  {day} 末条 {seq} 摘要 {digest}")
+        logged = {cid: n for cid, n in logged_counts(camp.pk).items() if n}
+        tally = tallied_counts(camp.pk)
+        if tally != logged:  # the pages count from the tally; it must say what the log says
+            self.stderr.write(f"票数合计与投票日志不一致：合计 {tally}，日志 {logged}")
+        else:
+            self.stdout.write(f"票数合计与投票日志一致：{sum(logged.values())} 票。")
         self.stdout.write(f"有效票总数：{sum(vote_counts(camp.pk).values())}")
         self.stdout.write(formula_text(camp))
         for line in standings_table(camp):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError("投票日志被改动，结果不可信。")
+        if tally != logged:
+            raise CommandError("票数合计与投票日志不一致，结果不可信。")
