@@ -192,7 +192,7 @@ def stored_honours(campaign: Campaign) -> list[HonourPlan]:
 CRITERIA_PREFIX = "criteria"
 
 
-def criteria_formset(data=None, *, campaign: Campaign | None = None, criteria=()) -> forms.BaseFormSet:
+def criteria_formset(data=None, *, criteria=()) -> forms.BaseFormSet:
     """The panel's rubric with judging's criterion rows (name, description, max points, weight). As for the
     honours, initial rows only to display. `criteria`: the campaign's stored judging Criterion rows."""
     if data is not None:
