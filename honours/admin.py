@@ -42,7 +42,8 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "owner_org", "draft", "vote_opens_at", "vote_closes_at"]
     inlines = [LevelInline, HonourInline]
     raw_id_fields = ["owner_org", "created_by", "published_by"]
-    readonly_fields = ["draft", "published_at", "published_by"]  # publishing goes through the organiser page
+    # publishing and the panel's rubric go through the organiser page (services.campaigns / services.panel)
+    readonly_fields = ["draft", "published_at", "published_by", "panel_rubric"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -16,6 +16,7 @@ from .models import Campaign, CampaignLevel, Candidate, Honour, LevelKind
 from .services import review
 from .services.codes import format_code, vote_codes_issue
 from .services.notice import notice_publish, objection_lodge
+from .services.panel import campaign_rubric_write
 from .services.quotas import unit_for
 from .services.voting import VoteMeta, vote_cast, voter_for_user
 
@@ -48,11 +49,6 @@ def _campaign(ctx, boss, now) -> tuple[Campaign, bool]:
         owner_org=ctx.city,
         grade_bands=["primary_lower", "primary_upper", "junior", "senior"],
         rules_text=RULES,
-        rubric=[
-            {"name": "思想品德", "max_points": 40, "weight": 1},
-            {"name": "学业与特长", "max_points": 30, "weight": 1},
-            {"name": "社会实践", "max_points": 30, "weight": 1},
-        ],
         nomination_closes_at=now - timedelta(days=10),
         voting_level=LevelKind.CITY,
         vote_opens_at=now - timedelta(days=1),
@@ -61,6 +57,14 @@ def _campaign(ctx, boss, now) -> tuple[Campaign, bool]:
         freeze_hours=12,
         panel_weight=Decimal("70"),
         created_by=boss,
+    )
+    campaign_rubric_write(
+        campaign=campaign,
+        criteria=[
+            {"name": "思想品德", "max_points": 40, "weight": 1, "description": "理想信念、遵纪守法、关心集体"},
+            {"name": "学业与特长", "max_points": 30, "weight": 1},
+            {"name": "社会实践", "max_points": 30, "weight": 1},
+        ],
     )
     CampaignLevel.objects.create(campaign=campaign, kind=LevelKind.SCHOOL, order=0, quota_fixed=3)
     CampaignLevel.objects.create(

@@ -43,3 +43,11 @@ class InvalidCode(HonoursError):
 
 class NoticeClosed(HonoursError):
     code, status, default_message = "notice_closed", 409, _("公示期已结束，不能再提出异议。")
+
+
+class RubricFrozen(HonoursError):
+    code, status, default_message = "rubric_frozen", 409, _("已有评审打分，评审细则已冻结，不能再修改。")
+
+
+class NoPanelRubric(HonoursError):
+    code, status, default_message = "no_panel_rubric", 409, _("本活动未设评审细则，不进行评审打分。")

@@ -2,14 +2,13 @@
 (school → town → district → city; unticked = skipped), and the honours with their places. Field
 checks live here; rules across fields (dates in order, quota mode, voting level) in services.campaigns."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import GradeBand
+from judging.forms import CriterionFormSet
 
-from .models import Campaign, CampaignLevel, LevelKind, PanelScore, QuotaRounding
+from .models import Campaign, CampaignLevel, LevelKind, QuotaRounding
 from .models.campaign import LEVEL_ORDER
 from .services.campaigns import HonourPlan, LevelPlan
 
@@ -20,15 +19,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CampaignForm(forms.ModelForm):
     grade_bands = forms.MultipleChoiceField(
         label=_("参评学段"), choices=GradeBand.choices, widget=forms.CheckboxSelectMultiple
-    )
-    # not in Meta.fields: services.campaigns.campaign_save writes it (editable until the first panel score)
-    rubric = forms.CharField(
-        label=_("评审细则（可选）"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "每行一项：名称 满分 权重（以空格分隔，权重可省略，默认为 1），例如“思想品德 40 1”；留空则不设评审打分。"
-        ),
     )
 
     class Meta:
@@ -60,15 +50,10 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
-        if self.instance.pk:
-            self.initial["rubric"] = rubric_text(self.instance.rubric)
-        scored = self.instance.pk and PanelScore.objects.filter(candidate__campaign=self.instance).exists()
         if locked:
             for name in self.fields:
-                if name not in ("title", "year", "rules_text", "vote_opens_at", "vote_closes_at", "rubric"):
+                if name not in ("title", "year", "rules_text", "vote_opens_at", "vote_closes_at"):
                     self.fields[name].disabled = True
-        if scored:
-            self.fields["rubric"].disabled = True
 
     BASIC = ("title", "year", "grade_bands", "rules_text")
 
@@ -78,45 +63,11 @@ class CampaignForm(forms.ModelForm):
     def rule_fields(self):
         return [self[name] for name in self.fields if name not in self.BASIC]
 
-    def clean_rubric(self) -> list[dict]:
-        criteria, names = [], set()
-        for n, line in enumerate((self.cleaned_data.get("rubric") or "").splitlines(), start=1):
-            parts = line.split()
-            if not parts:
-                continue
-            try:
-                if len(parts) not in (2, 3):
-                    raise InvalidOperation
-                max_points = Decimal(parts[1])
-                weight = Decimal(parts[2]) if len(parts) == 3 else Decimal(1)
-                if not (
-                    max_points.is_finite() and weight.is_finite() and 0 < max_points <= 1000 and 0 <= weight <= 100
-                ):
-                    raise InvalidOperation
-            except InvalidOperation as exc:
-                raise forms.ValidationError(
-                    _("第 %(n)d 行应为“名称 满分 权重”，满分大于 0 且不超过 1000，权重 0 到 100。") % {"n": n}
-                ) from exc
-            name = parts[0][:50]
-            if name in names:
-                raise forms.ValidationError(_("评审细则中“%(name)s”重复。") % {"name": name})
-            names.add(name)
-            criteria.append({"name": name, "max_points": _number(max_points), "weight": _number(weight)})
-        return criteria
-
     def clean_year(self):
         year = self.cleaned_data["year"]
         if not 2000 <= year <= 2100:
             raise forms.ValidationError(_("年度须在 2000 到 2100 之间。"))
         return year
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def rubric_text(rubric) -> str:
-    return "\n".join(f"{c['name']} {c['max_points']} {c.get('weight', 1)}" for c in rubric or [])
 
 
 class LevelForm(forms.Form):
@@ -236,3 +187,26 @@ def honour_plans(formset) -> list[HonourPlan]:
 
 def stored_honours(campaign: Campaign) -> list[HonourPlan]:
     return [HonourPlan(name=h.name, places=h.places) for h in campaign.honours.order_by("order")]
+
+
+CRITERIA_PREFIX = "criteria"
+
+
+def criteria_formset(data=None, *, criteria=()) -> forms.BaseFormSet:
+    """The panel's rubric with judging's criterion rows (name, description, max points, weight). As for the
+    honours, initial rows only to display. `criteria`: the campaign's stored judging Criterion rows."""
+    if data is not None:
+        return CriterionFormSet(data, prefix=CRITERIA_PREFIX)
+    initial = [
+        {"name": c.name, "description": c.description, "max_points": c.max_points, "weight": c.weight} for c in criteria
+    ]
+    return CriterionFormSet(initial=initial, prefix=CRITERIA_PREFIX)
+
+
+def criteria_posted(data) -> bool:
+    """A page showing a frozen rubric has no criterion inputs: then the rubric is left as it is."""
+    return data is not None and f"{CRITERIA_PREFIX}-TOTAL_FORMS" in data
+
+
+def criteria_plans(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms if f.cleaned_data.get("name")]

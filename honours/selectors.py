@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from accounts.selectors import Scope, under_paths_q
 from judging.aggregation import trimmed_mean
+from judging.models import Criterion
 
 from .models import (
     Campaign,
@@ -238,6 +239,13 @@ def flag_report(campaign: Campaign) -> list[dict]:
             if rule in counts:
                 counts[rule][r["state"]] += r["n"]
     return [{"rule": rule, "label": label, **counts[rule]} for rule, label in RULE_LABELS.items()]
+
+
+def panel_criteria(campaign: Campaign) -> list:
+    """The panel rubric's judging `Criterion` rows in order; empty when the campaign has no panel scoring."""
+    if campaign.panel_rubric_id is None:
+        return []
+    return list(Criterion.objects.filter(rubric_id=campaign.panel_rubric_id).order_by("order", "id"))
 
 
 def panel_summary(candidate: Candidate) -> dict:

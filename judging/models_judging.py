@@ -15,12 +15,20 @@ from accounts.models import Organization
 
 
 class Rubric(models.Model):
-    contest = models.OneToOneField("SubmissionContest", on_delete=models.CASCADE, related_name="rubric")
+    """Criteria judges score against. A submission contest has one; a rubric without a contest belongs to
+    whichever app links to it (an honours campaign's panel). Frozen from the first score on."""
+
+    contest = models.OneToOneField(
+        "SubmissionContest", on_delete=models.CASCADE, related_name="rubric", null=True, blank=True
+    )
     frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("评分细则")
         verbose_name_plural = _("评分细则")
+
+    def __str__(self) -> str:
+        return str(self.contest) if self.contest_id else _("评分细则 #%(id)s") % {"id": self.pk}
 
     @property
     def is_frozen(self) -> bool:

@@ -49,7 +49,16 @@ class Campaign(models.Model):
     )
     grade_bands = models.JSONField(_("参评学段"), default=list)
     rules_text = models.TextField(_("评选规则"), blank=True)
-    rubric = models.JSONField(_("评审细则"), default=list, blank=True, help_text='[{"name", "max_points", "weight"}]')
+    # The optional panel scoring's criteria: judging's rubric, without a contest (services.panel). No rubric,
+    # or one without criteria, means no panel scoring.
+    panel_rubric = models.OneToOneField(
+        "judging.Rubric",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="honours_campaign",
+        verbose_name=_("评审细则"),
+    )
     nomination_closes_at = models.DateTimeField(_("推荐截止"), null=True, blank=True)
     notice_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=5)
     objection_answer_days = models.PositiveSmallIntegerField(_("异议答复期限（工作日）"), default=5)

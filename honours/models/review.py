@@ -156,7 +156,9 @@ class TransitionFile(models.Model):
 
 
 class PanelScore(models.Model):
-    """One panel member's rubric score for a candidate at a level (judging.aggregation does the maths)."""
+    """One panel member's score for a candidate at a level (judging.aggregation does the maths). `points` is
+    {criterion id: points} over the campaign's panel rubric (judging.Criterion): the rubric is frozen from the
+    first score on, so those ids stay the criteria that were scored."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="panel_scores")
     level = models.ForeignKey(CampaignLevel, on_delete=models.PROTECT, related_name="+")

@@ -9,7 +9,7 @@ from .review import Candidate
 
 class VoteTally(models.Model):
     """How many rows the vote log holds for a candidate cast within one hour (UTC), before moderation.
-    A trigger on the log adds every inserted vote in the same transaction (migration 0007), whoever
+    A trigger on the log adds every inserted vote in the same transaction (migration 0009), whoever
     inserts it — the fast path's batch INSERT, vote_cast, a bulk load — so counting a campaign sums a
     few rows per candidate instead of reading its whole log, and the count at the display freeze is the
     hours before it plus the part of one hour. The log is append-only, so tallies only grow;

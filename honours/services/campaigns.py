@@ -19,8 +19,9 @@ from accounts.models import GradeBand, Membership, Organization, OrgKind, Role, 
 from accounts.selectors import Scope
 
 from ..errors import HonoursError, InvalidTransition
-from ..models import Campaign, CampaignLevel, Formula, Honour, PanelScore, Quota
+from ..models import Campaign, CampaignLevel, Formula, Honour, Quota
 from ..models.campaign import LEVEL_ORDER
+from .panel import campaign_rubric_write, criteria_errors
 from .quotas import ORG_KIND_OF_LEVEL, limit_from_enrolled
 from .review import sanitise_text
 
@@ -37,7 +38,7 @@ LOCKED_FIELDS = (
     "notice_working_days",
     "objection_answer_days",
 )
-OPEN_FIELDS = ("title", "year", "rules_text", "vote_opens_at", "vote_closes_at", "rubric")
+OPEN_FIELDS = ("title", "year", "rules_text", "vote_opens_at", "vote_closes_at")
 
 
 class CampaignInvalid(HonoursError):
@@ -195,9 +196,12 @@ def campaign_save(
     fields: dict,
     levels: list[LevelPlan],
     honours: list[HonourPlan],
+    criteria: list[dict] | None = None,
 ) -> Campaign:
-    """Create (as a draft of the actor's city) or update a campaign with its levels and honours in one
-    transaction. Raises CampaignInvalid listing every problem; nothing is written then."""
+    """Create (as a draft of the actor's city) or update a campaign with its levels, honours and (unless
+    `criteria` is None: left as they are) the panel's rubric criteria, in one transaction. Raises
+    CampaignInvalid listing every problem, or RubricFrozen for changed criteria after the first panel score;
+    nothing is written then."""
     fields = dict(fields)
     fields["title"] = sanitise_text(fields.get("title", ""), limit=100, field=_("名称"))
     fields["rules_text"] = (
@@ -224,11 +228,8 @@ def campaign_save(
             for lv in levels
         ):
             raise CampaignInvalid([_("活动已发布，名额规则已锁定。")])
-    if campaign is not None and "rubric" in fields:
-        stored = Campaign.objects.filter(pk=campaign.pk).values_list("rubric", flat=True).first()
-        if fields["rubric"] != stored and PanelScore.objects.filter(candidate__campaign=campaign).exists():
-            raise CampaignInvalid([_("已有评审打分，评审细则不能再修改。")])
     errors = plan_errors({**({} if campaign is None else vars(campaign)), **fields}, levels, honours)
+    errors += criteria_errors(criteria) if criteria is not None else []
     if errors:
         raise CampaignInvalid(errors)
     first = min(levels, key=lambda lv: LEVEL_ORDER.index(lv.kind))
@@ -245,6 +246,8 @@ def campaign_save(
             _write_dates(campaign, levels)
         else:
             _write_structure(campaign, levels, honours)
+        if criteria is not None:
+            campaign_rubric_write(campaign=campaign, criteria=criteria)
     return campaign
 
 

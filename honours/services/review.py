@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organization, Role, User, grade_band_for
 from accounts.selectors import Scope, org_district, org_school
 from judging.aggregation import weighted_total
+from judging.models import Rubric
+from judging.services import JudgingError, points_parse, rubric_freeze
 
-from ..errors import HonoursError, InvalidTransition, NotEligible, OpenObjection
+from ..errors import HonoursError, InvalidTransition, NoPanelRubric, NotEligible, OpenObjection
 from ..live import counts_changed
 from ..models import (
     Campaign,
@@ -325,9 +327,11 @@ def candidate_resubmit(
 
 
 def panel_score_save(
-    *, judge: User, scope: Scope, candidate: Candidate, points: dict[str, Decimal], now: datetime
+    *, judge: User, scope: Scope, candidate: Candidate, points: dict[int, Decimal], now: datetime
 ) -> PanelScore:
-    """A panel member's rubric score at the candidate's current level. A member attached to the
+    """A panel member's score at the candidate's current level: points keyed by the campaign's panel
+    `judging.Criterion` ids, checked by judging's rule (0 to max points, one decimal, every criterion), total
+    by `judging.aggregation.weighted_total`. The first score freezes the rubric. A member attached to the
     candidate's school (any role there) has a conflict and is refused."""
     level = candidate.level
     if not (scope.has_role(Role.JUDGE) or can_review(scope, level=level, candidate=candidate)):
@@ -335,17 +339,22 @@ def panel_score_save(
     conflict = Membership.objects.filter(user=judge, org__path__startswith=candidate.school.path).exists()
     if conflict:
         raise HonoursError(_("评审与候选人同校，须回避。"), code="conflict_of_interest", status=403)
-    criteria = candidate.campaign.rubric or []
-    weights, clean = {}, {}
-    for c in criteria:
-        name = c["name"]
-        value = Decimal(str(points.get(name, "")) or "NaN") if name in points else None
-        if value is None or value.is_nan() or value < 0 or value > Decimal(str(c["max_points"])):
-            raise HonoursError(_("“%(name)s”的分数须在 0 到 %(max)s 之间。") % {"name": name, "max": c["max_points"]})
-        weights[name] = Decimal(str(c.get("weight", 1)))
-        clean[name] = str(value)
-    total = weighted_total({k: Decimal(v) for k, v in clean.items()}, weights)
-    score, _created = PanelScore.objects.update_or_create(
-        candidate=candidate, level=level, judge=judge, defaults={"points": clean, "total": total, "at": now}
-    )
+    rubric_id = Campaign.objects.filter(pk=candidate.campaign_id).values_list("panel_rubric", flat=True).first()
+    with transaction.atomic():
+        rubric = Rubric.objects.select_for_update().filter(pk=rubric_id).first()  # serialises with edits
+        criteria = list(rubric.criteria.all()) if rubric else []
+        if not criteria:
+            raise NoPanelRubric()
+        try:
+            parsed = points_parse(criteria, points, complete=True)
+        except JudgingError as exc:
+            raise HonoursError(exc.message, code=exc.code) from None
+        total = weighted_total(parsed, {c.pk: c.weight for c in criteria})
+        rubric_freeze(rubric=rubric, now=now)
+        score, _created = PanelScore.objects.update_or_create(
+            candidate=candidate,
+            level=level,
+            judge=judge,
+            defaults={"points": {str(k): str(v) for k, v in parsed.items()}, "total": total, "at": now},
+        )
     return score

@@ -12,8 +12,18 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import request_scope
 from core.confirm import confirmation_page, is_confirmed
 
+from .. import selectors
 from ..errors import HonoursError
-from ..forms import CampaignForm, honour_formset, honour_plans, level_forms, stored_honours
+from ..forms import (
+    CampaignForm,
+    criteria_formset,
+    criteria_plans,
+    criteria_posted,
+    honour_formset,
+    honour_plans,
+    level_forms,
+    stored_honours,
+)
 from ..models import Campaign
 from ..services.campaigns import (
     CampaignInvalid,
@@ -47,9 +57,13 @@ def _form_page(request, campaign: Campaign | None):
     form = CampaignForm(data, instance=campaign, locked=locked)
     levels = level_forms(data, campaign=campaign, locked=locked)
     honours = honour_formset(data, campaign=campaign, locked=locked)
+    stored_criteria = selectors.panel_criteria(campaign) if campaign else []
+    rubric_frozen = bool(campaign and campaign.panel_rubric and campaign.panel_rubric.is_frozen)
+    criteria = criteria_formset(data if criteria_posted(data) else None, criteria=stored_criteria)
     errors: list[str] = []
     if data is not None:
-        checked = [form.is_valid(), honours.is_valid()] + [lf.is_valid() for lf in levels]  # every error at once
+        checked = [form.is_valid(), honours.is_valid(), not criteria.is_bound or criteria.is_valid()]
+        checked += [lf.is_valid() for lf in levels]  # every error at once
         if all(checked):
             fields = dict(form.cleaned_data)
             try:
@@ -60,6 +74,7 @@ def _form_page(request, campaign: Campaign | None):
                     fields=fields,
                     levels=[p for p in (lf.plan() for lf in levels) if p is not None],
                     honours=stored_honours(campaign) if locked else honour_plans(honours),
+                    criteria=criteria_plans(criteria) if criteria_posted(data) else None,
                 )
             except CampaignInvalid as exc:
                 errors = exc.errors
@@ -73,7 +88,17 @@ def _form_page(request, campaign: Campaign | None):
     return render(
         request,
         "honours/campaign_form.html",
-        {"campaign": campaign, "form": form, "levels": levels, "honours": honours, "errors": errors, "locked": locked},
+        {
+            "campaign": campaign,
+            "form": form,
+            "levels": levels,
+            "honours": honours,
+            "criteria": criteria,
+            "stored_criteria": stored_criteria,
+            "rubric_frozen": rubric_frozen,
+            "errors": errors,
+            "locked": locked,
+        },
         status=400 if errors else 200,
     )
 

@@ -1,8 +1,6 @@
 """Organiser, school and committee pages: review per level, nomination, a candidate's file and actions,
 objection cases, quarantined votes, statistics and export, and the big screen."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -109,14 +107,7 @@ TRANSITIONS = {
 
 
 def _points(request, campaign) -> dict:
-    out = {}
-    for i, c in enumerate(campaign.rubric or []):
-        raw = request.POST.get(f"p{i}", "")
-        try:
-            out[c["name"]] = Decimal(raw)
-        except InvalidOperation as exc:
-            raise HonoursError(_("请填写有效的分数。")) from exc
-    return out
+    return {c.pk: request.POST.get(f"c{c.pk}", "") for c in selectors.panel_criteria(campaign)}
 
 
 @login_required
@@ -169,6 +160,7 @@ def candidate_detail(request, campaign_id: int, candidate_id: int):
         else:
             messages.success(request, _("已保存。"))
         return redirect("honours:candidate", campaign_id=campaign.pk, candidate_id=cand.pk)
+    criteria = selectors.panel_criteria(campaign)
     return render(
         request,
         "honours/candidate.html",
@@ -181,8 +173,8 @@ def candidate_detail(request, campaign_id: int, candidate_id: int):
             "objections": cand.objections.select_related("notice__level") if reviewer or school_side else [],
             "endorsements": cand.endorsements.all(),
             "files": cand.files.all(),
-            "rubric": list(enumerate(campaign.rubric or [])),
-            "panel": selectors.panel_summary(cand) if reviewer and campaign.rubric else None,
+            "criteria": criteria,
+            "panel": selectors.panel_summary(cand) if reviewer and criteria else None,
         },
     )
 

@@ -28,6 +28,7 @@ from .rounds import (
     round_set_panel,
     round_update,
 )
+from .rubrics import criteria_clean, points_parse, rubric_criteria_replace, rubric_freeze
 from .teams import team_invitation_accept, team_invitation_decline, team_leave
 from .uploads import entry_file_process, entry_files_rebuild
 
@@ -57,6 +58,10 @@ __all__ = [
     "round_open",
     "round_set_panel",
     "rubric_set",
+    "criteria_clean",
+    "points_parse",
+    "rubric_criteria_replace",
+    "rubric_freeze",
     "score_reopen",
     "team_invitation_accept",
     "team_invitation_decline",

@@ -3,8 +3,6 @@ services/assigning.py."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +15,6 @@ from .. import aggregation
 from ..models import (
     Assignment,
     AssignmentSource,
-    Criterion,
     Entry,
     JudgeConflict,
     JudgePairRule,
@@ -34,6 +31,7 @@ from ..selectors import entries_under_q
 from .assigning import assignment_add
 from .common import _require_manager, log
 from .errors import JudgingError
+from .rubrics import points_parse, rubric_criteria_replace
 
 # --- contest and rubric ------------------------------------------------------------------------
 
@@ -64,64 +62,16 @@ def rubric_set(*, actor: User, contest: SubmissionContest, criteria: list[dict])
         raise JudgingError("rubric_frozen", _("评审已开始，评分细则已冻结，不能修改。"), 409)
     if not criteria:
         raise JudgingError("rubric_empty", _("评分细则至少需要一个评分项。"))
-    cleaned = []
-    for i, c in enumerate(criteria, start=1):
-        name = (c.get("name") or "").strip()
-        if not name:
-            raise JudgingError("criterion_name", _("第 %(i)s 个评分项缺少名称。") % {"i": i})
-        try:
-            max_points = Decimal(str(c.get("max_points")))
-            weight = Decimal(str(c.get("weight", "1") or "1"))
-        except (InvalidOperation, ValueError):
-            raise JudgingError("criterion_number", _("「%(n)s」的满分或权重不是数字。") % {"n": name}) from None
-        if not max_points.is_finite() or max_points <= 0 or max_points > 1000:
-            raise JudgingError("criterion_max", _("「%(n)s」的满分须在 0 到 1000 之间。") % {"n": name})
-        if not weight.is_finite() or weight < 0 or weight > 100:
-            raise JudgingError("criterion_weight", _("「%(n)s」的权重须在 0 到 100 之间。") % {"n": name})
-        cleaned.append(
-            Criterion(
-                rubric=rubric,
-                order=i,
-                name=name[:50],
-                description=(c.get("description") or "").strip(),
-                max_points=max_points.quantize(Decimal("0.1")),
-                weight=weight.quantize(Decimal("0.01")),
-            )
-        )
-    rubric.criteria.all().delete()
-    Criterion.objects.bulk_create(cleaned)
+    rubric_criteria_replace(rubric=rubric, criteria=criteria)
     return rubric
 
 
 # --- scores ------------------------------------------------------------------------------------
 
 
-def _parse_points(criteria: list[Criterion], raw: dict, *, complete: bool) -> dict[int, Decimal]:
-    parsed = {}
-    for c in criteria:
-        value = raw.get(c.pk, raw.get(str(c.pk)))
-        if value is None or str(value).strip() == "":
-            if complete:
-                raise JudgingError("score_missing", _("请为「%(n)s」打分。") % {"n": c.name})
-            continue
-        try:
-            d = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise JudgingError("score_not_number", _("「%(n)s」的分数须为数字。") % {"n": c.name}) from None
-        if not d.is_finite() or d < 0 or d > c.max_points:
-            raise JudgingError(
-                "score_out_of_range",
-                _("「%(n)s」的分数须在 0 到 %(m)s 之间。") % {"n": c.name, "m": format(c.max_points.normalize(), "f")},
-            )
-        if d != d.quantize(Decimal("0.1")):
-            raise JudgingError("score_precision", _("「%(n)s」的分数最多保留一位小数。") % {"n": c.name})
-        parsed[c.pk] = d.quantize(Decimal("0.1"))
-    return parsed
-
-
 def score_validate(*, assignment: Assignment, points: dict) -> None:
     """Check a complete score without saving it (asked before the judge confirms submission)."""
-    _parse_points(list(assignment.round.contest.rubric.criteria.all()), points, complete=True)
+    points_parse(list(assignment.round.contest.rubric.criteria.all()), points, complete=True)
 
 
 @transaction.atomic
@@ -148,7 +98,7 @@ def score_save(*, judge: User, assignment: Assignment, points: dict, comment: st
     if len(comment or "") > 2000:
         raise JudgingError("comment_too_long", _("评语不能超过 2000 字。"))
     criteria = list(rnd.contest.rubric.criteria.all())
-    parsed = _parse_points(criteria, points, complete=submit)
+    parsed = points_parse(criteria, points, complete=submit)
     score.items.all().delete()
     ScoreItem.objects.bulk_create([ScoreItem(score=score, criterion_id=cid, points=p) for cid, p in parsed.items()])
     score.comment = (comment or "").strip()

@@ -29,6 +29,7 @@ from ..models import (
 from .assigning import _Constraints
 from .common import _require_manager, log
 from .errors import JudgingError
+from .rubrics import rubric_freeze
 
 EDITABLE_FIELDS = (
     "name",
@@ -281,9 +282,7 @@ def round_open(*, actor: User, rnd: Round, now=None) -> Round:
         raise JudgingError("round_not_ready", _("还不能开始评审：") + problems[0], 409)
     rnd.status, rnd.opened_at = RoundStatus.JUDGING, now
     rnd.save(update_fields=["status", "opened_at"])
-    if not rubric.frozen_at:
-        rubric.frozen_at = now
-        rubric.save(update_fields=["frozen_at"])
+    rubric_freeze(rubric=Rubric.objects.select_for_update().get(pk=rubric.pk), now=now)
     log(contest, actor, "round_open", round=rnd.pk)
     return rnd
 

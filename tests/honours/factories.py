@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 
 from accounts.models import Membership, Organization, OrgKind, Role, User
 from honours.models import Campaign, CampaignLevel, Honour, LevelKind
+from honours.selectors import panel_criteria
+from honours.services.panel import campaign_rubric_write
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=TZ)  # a Monday
+RUBRIC = [{"name": "事迹", "max_points": 60, "weight": 1}, {"name": "材料", "max_points": 40, "weight": 1}]
 
 
 @dataclass
@@ -73,16 +76,23 @@ def make_campaign(
         "vote_opens_at": NOW,
         "vote_closes_at": NOW + timedelta(days=7),
         "votes_per_day": 3,
-        "rubric": [{"name": "事迹", "max_points": 60, "weight": 1}, {"name": "材料", "max_points": 40, "weight": 1}],
         "panel_weight": Decimal("70"),
     }
     defaults.update(kw)
+    rubric = defaults.pop("rubric", RUBRIC)
     campaign = Campaign.objects.create(**defaults)
+    campaign_rubric_write(campaign=campaign, criteria=rubric)
     for i, kind in enumerate(levels):
         CampaignLevel.objects.create(campaign=campaign, kind=kind, order=i, quota_fixed=quota)
     Honour.objects.create(campaign=campaign, name="十佳三好标兵", places=1, order=0)
     Honour.objects.create(campaign=campaign, name="三好标兵", places=2, order=1)
     return campaign
+
+
+def points_by_name(campaign, points: dict) -> dict:
+    """{criterion name: points} → {judging Criterion id: points}, as the candidate page posts them."""
+    ids = {c.name: c.pk for c in panel_criteria(campaign)}
+    return {ids[name]: value for name, value in points.items()}
 
 
 def nominate(campaign, student, *, actor, now=NOW, attest=True):

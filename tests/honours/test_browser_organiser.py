@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from honours.models import Campaign, CandidateStatus, Quota
+from honours.selectors import panel_criteria
 
 from .factories import build_world, make_campaign, nominate
 
@@ -38,6 +39,10 @@ def test_city_organiser_creates_and_publishes_a_campaign_on_a_phone(live_daphne,
     page.locator("#id_district-quota_fixed").fill("3")
     page.locator("#id_city-quota_fixed").fill("20")
     page.locator("#id_city-nomination_closes_at").fill("2027-04-30T18:00")
+    # the panel's rubric: judging's criterion rows (name, description, max points, weight)
+    page.locator("#id_criteria-0-name").fill("思想品德")
+    page.locator("#id_criteria-0-description").fill("理想信念、遵纪守法")
+    page.locator("#id_criteria-0-max_points").fill("40")
     # a mistake first: voting before the city level's nominations close
     page.get_by_label("投票开始").fill("2027-04-01T08:00")
     page.get_by_label("投票结束").fill("2027-05-10T20:00")
@@ -49,6 +54,9 @@ def test_city_organiser_creates_and_publishes_a_campaign_on_a_phone(live_daphne,
     page.get_by_role("heading", name="2027年度南通市三好标兵评选 · 名额与发布").wait_for()
     campaign = Campaign.objects.get()
     assert campaign.draft and [lv.kind for lv in campaign.levels.order_by("order")] == ["school", "district", "city"]
+    assert [(c.name, c.description, c.max_points) for c in panel_criteria(campaign)] == [
+        ("思想品德", "理想信念、遵纪守法", 40)
+    ]  # kept through the page that showed the mistake
     assert page.locator(f'[data-unit="{w.schools[0].pk}"] [data-limit]').inner_text() == "2"
 
     # publishing asks first; cancelling (keyboard) leaves the draft alone

@@ -1,4 +1,4 @@
-"""Migration 0005_notice_per_unit: an old level-wide notice is split into one notice per unit of the
+"""Migration 0007_notice_per_unit: an old level-wide notice is split into one notice per unit of the
 candidates it listed (the unit on the candidate's approval at that level), with the same period and
 publisher; each objection follows its candidate to that unit's notice; the final notice becomes the
 campaign owner's (city) notice."""
@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("honours", "0003_campaign_pages_transition_files")]
-AFTER = [("honours", "0005_notice_per_unit")]
+BEFORE = [("honours", "0006_remove_campaign_rubric")]
+AFTER = [("honours", "0007_notice_per_unit")]
 AT = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

@@ -9,7 +9,7 @@ from accounts.selectors import scope_for
 from honours.selectors import panel_summary
 from honours.services import review
 
-from .factories import NOW, build_world, make_campaign, nominate, user
+from .factories import NOW, build_world, make_campaign, nominate, points_by_name, user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,11 @@ def test_reviewer_sees_the_panels_trimmed_mean_at_the_level(client):
     for i, (a, b) in enumerate([(60, 40), (50, 30), (40, 30), (30, 20), (10, 0)]):
         judge = user(f"评委{i}", Role.JUDGE, w.schools[2])
         review.panel_score_save(
-            judge=judge, scope=scope_for(judge), candidate=cand, points={"事迹": a, "材料": b}, now=NOW
+            judge=judge,
+            scope=scope_for(judge),
+            candidate=cand,
+            points=points_by_name(cand.campaign, {"事迹": a, "材料": b}),
+            now=NOW,
         )
     # totals 100, 80, 70, 50, 10: five scores, so the highest and lowest are dropped → (80+70+50)/3
     assert panel_summary(cand) == {"n": 5, "mean": Decimal("66.67")}

@@ -7,7 +7,7 @@ from honours.models import CandidateStatus, LevelApproval, LevelKind, Quota, Tra
 from honours.selectors import candidates_for_level
 from honours.services import review
 
-from .factories import NOW, approve_to, build_world, make_campaign, nominate
+from .factories import NOW, approve_to, build_world, make_campaign, nominate, points_by_name
 
 pytestmark = pytest.mark.django_db
 
@@ -175,17 +175,29 @@ def test_panel_score_uses_rubric_and_excludes_a_member_from_the_candidates_schoo
     cand = nominate(campaign, w.students[w.classes[0].pk][0], actor=w.teachers[0])
     judge = user("评委", Role.JUDGE, w.schools[2])
     score = review.panel_score_save(
-        judge=judge, scope=scope_for(judge), candidate=cand, points={"事迹": 50, "材料": 35}, now=NOW
+        judge=judge,
+        scope=scope_for(judge),
+        candidate=cand,
+        points=points_by_name(campaign, {"事迹": 50, "材料": 35}),
+        now=NOW,
     )
     assert str(score.total) == "85.00"
     with pytest.raises(HonoursError):
         review.panel_score_save(
-            judge=judge, scope=scope_for(judge), candidate=cand, points={"事迹": 61, "材料": 1}, now=NOW
+            judge=judge,
+            scope=scope_for(judge),
+            candidate=cand,
+            points=points_by_name(campaign, {"事迹": 61, "材料": 1}),
+            now=NOW,
         )
     conflicted = user("同校评委", Role.JUDGE, w.schools[0])
     with pytest.raises(HonoursError) as exc:
         review.panel_score_save(
-            judge=conflicted, scope=scope_for(conflicted), candidate=cand, points={"事迹": 50, "材料": 35}, now=NOW
+            judge=conflicted,
+            scope=scope_for(conflicted),
+            candidate=cand,
+            points=points_by_name(campaign, {"事迹": 50, "材料": 35}),
+            now=NOW,
         )
     assert exc.value.code == "conflict_of_interest"
 

@@ -10,7 +10,7 @@ from honours.models import Formula
 from honours.services.review import panel_score_save
 from honours.standings import public_counts, standings
 
-from .factories import NOW, user
+from .factories import NOW, points_by_name, user
 from .synth import add_votes
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,13 @@ def give(campaign, cand, n, start=NOW):
 def score(w, cand, totals):
     for i, (a, b) in enumerate(totals):
         judge = user(f"评委{i}", Role.JUDGE, None)
-        panel_score_save(judge=judge, scope=scope_for(judge), candidate=cand, points={"事迹": a, "材料": b}, now=NOW)
+        panel_score_save(
+            judge=judge,
+            scope=scope_for(judge),
+            candidate=cand,
+            points=points_by_name(cand.campaign, {"事迹": a, "材料": b}),
+            now=NOW,
+        )
 
 
 def test_weighted_formula_normalises_votes_to_the_top_and_breaks_ties(voting_world):

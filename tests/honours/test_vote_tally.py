@@ -125,7 +125,7 @@ def test_the_migration_fills_the_tally_from_the_log_already_there(voting_world):
     w, campaign, cands = voting_world
     now = open_now(campaign)
     executor = MigrationExecutor(connection)
-    node = ("honours", "0007_vote_tally")
+    node = ("honours", "0009_vote_tally")
     before = [p for p in executor.loader.graph.node_map[node].parents if p.key[0] == "honours"][0].key
     executor.migrate([before])
     try:

@@ -84,7 +84,7 @@ def merge_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("honours", "0003_campaign_pages_transition_files"),
+        ("honours", "0006_remove_campaign_rubric"),
     ]
 
     operations = [

@@ -62,7 +62,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("honours", "0005_notice_per_unit"),
+        ("honours", "0007_notice_per_unit"),
     ]
 
     operations = [
