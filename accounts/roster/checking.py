@@ -10,14 +10,17 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheet import FORMULA_PREFIXES
 
+from ..family import FAMILY_NO_RE, family_key, normalise_family_no
 from ..models import STAGE_GRADES, Gender, Grade, Organization, OrgKind, Role, SchoolStage, User
 from ..selectors import Scope, scope_for
 from ..validators import normalise_phone, phone_is_valid
 from .reading import _read_table, _table_rows
 from .rows import (
     COL_CLASS,
+    COL_FAMILY_NO,
     COL_GENDER,
     COL_GRADE,
+    COL_GUARDIAN_PHONE,
     COL_NAME,
     COL_PHONE,
     COL_SCHOOL,
@@ -199,6 +202,17 @@ class _Checker:
             return
         row.class_id, row.class_name = None, create_name
 
+    def check_family(self, row: RosterRow) -> None:
+        row.family_key = None
+        if row.family_no and _text_ok(row, COL_FAMILY_NO, row.family_no, max_len=32):
+            if not FAMILY_NO_RE.match(normalise_family_no(row.family_no)):
+                row.error(COL_FAMILY_NO, _("只能包含字母、数字、“-”和“_”，最多 32 位；可以留空。"))
+        if row.guardian_phone:
+            if phone_is_valid(row.guardian_phone):
+                row.guardian_phone = normalise_phone(row.guardian_phone)
+            else:
+                row.error(COL_GUARDIAN_PHONE, _("家长手机应为 11 位数字，以 13–19 开头；可以留空。"))
+
     def check(self, row: RosterRow, seen: dict[tuple[int, str], int]) -> None:
         row.status, row.errors, row.note = RowStatus.NEW, [], ""
         if not row.name:
@@ -252,11 +266,14 @@ class _Checker:
                 row.phone = normalise_phone(row.phone)
             else:
                 row.error(COL_PHONE, _("手机号应为 11 位数字，以 13–19 开头（如 13800000000）。"))
+        self.check_family(row)
 
         school = self.resolve_school(row)
         if school is None:
             return
         row.school_id, row.school_label = school.pk, school.name
+        if not any(c in (COL_FAMILY_NO, COL_GUARDIAN_PHONE) for c, _msg in row.errors):
+            row.family_key = family_key(guardian_phone=row.guardian_phone, family_no=row.family_no, school_id=school.pk)
         if grade is not None:
             row.grade = grade
             allowed = STAGE_GRADES.get(school.stage) if school.stage else None
@@ -282,11 +299,32 @@ class _Checker:
             seen[key] = row.line
 
 
+def _link_family_numbers(rows: list[RosterRow]) -> None:
+    """Rows of one school sharing a 家庭编号 are one family: where some of them also give the 家长手机, the
+    others take the phone's key too (so a sibling at another school, known by the phone only, still
+    matches). Two different phones under one number are refused: which family is it?"""
+    groups: dict[tuple[int, str], list[RosterRow]] = {}
+    for row in rows:
+        if row.family_key and row.family_no:
+            groups.setdefault((row.school_id, normalise_family_no(row.family_no)), []).append(row)
+    for group in groups.values():
+        phones = {r.guardian_phone for r in group if r.guardian_phone}
+        if len(phones) > 1:
+            for r in group:
+                r.error(COL_GUARDIAN_PHONE, _("同一家庭编号下填写了不同的家长手机，请统一为一个。"))
+                r.family_key = None
+        elif phones:
+            key = family_key(guardian_phone=phones.pop())
+            for r in group:
+                r.family_key = key
+
+
 def _check_rows(*, scope: Scope, rows: list[RosterRow], school: Organization | None) -> RosterPreview:
     checker = _Checker(scope, school)
     seen: dict[tuple[int, str], int] = {}
     for row in rows:
         checker.check(row, seen)
+    _link_family_numbers(rows)
     return RosterPreview(rows=rows, school_id=school.pk if school else None)
 
 

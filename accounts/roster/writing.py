@@ -118,6 +118,7 @@ def roster_import(*, user: User, token: str) -> RosterResult:
                         student_no=row.student_no,
                         gender=row.gender,
                         phone=row.phone,
+                        family_key=row.family_key,
                         password=password_hash,
                         must_change_password=True,
                     )
@@ -246,12 +247,24 @@ def roster_error_rows_xlsx(*, preview) -> bytes:
     dataset = tablib.Dataset(headers=[*TEMPLATE_HEADERS, "错误原因"], title="有错误的行")
     for row in preview.error_rows:
         reasons = "；".join(f"{column}：{reason}" for column, reason in row.errors)
-        values = [row.name, row.student_no, row.school_name, row.grade_raw, row.class_raw, row.gender_raw, row.phone]
+        values = [
+            row.name,
+            row.student_no,
+            row.school_name,
+            row.grade_raw,
+            row.class_raw,
+            row.gender_raw,
+            row.phone,
+            row.family_no,
+            row.guardian_phone,
+        ]
         dataset.append([safe_cell(v) for v in [*values, reasons]])
     return _xlsx(dataset)
 
 
 def roster_template_xlsx() -> bytes:
     dataset = tablib.Dataset(headers=TEMPLATE_HEADERS, title="学生名单")
-    dataset.append(["张小明", "320601201501010011", "如东县实验小学", "五年级", "1班", "男", "13800000000"])
+    dataset.append(
+        ["张小明", "320601201501010011", "如东县实验小学", "五年级", "1班", "男", "13800000000", "A015", "13900000000"]
+    )
     return _xlsx(dataset)

@@ -11,7 +11,16 @@ from .review import (
     Transition,
     TransitionFile,
 )
-from .voting import ChainHead, Vote, VoteCode, VoteCodeBatch, VoteFlag, VoteFlagState, VoterDay
+from .voting import (
+    ChainHead,
+    Vote,
+    VoteCode,
+    VoteCodeBatch,
+    VoteCodeFamily,
+    VoteFlag,
+    VoteFlagState,
+    VoterDay,
+)
 
 __all__ = [
     "Campaign",
@@ -39,6 +48,7 @@ __all__ = [
     "Vote",
     "VoteCode",
     "VoteCodeBatch",
+    "VoteCodeFamily",
     "VoteFlag",
     "VoteFlagState",
     "VoterDay",
