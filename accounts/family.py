@@ -38,4 +38,3 @@ def family_key(*, guardian_phone: str = "", family_no: str = "", school_id: int 
     else:
         return None
     return hmac.new(_key(), material.encode(), hashlib.sha256).hexdigest()
-

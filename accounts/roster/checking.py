@@ -204,9 +204,12 @@ class _Checker:
 
     def check_family(self, row: RosterRow) -> None:
         row.family_key = None
-        if row.family_no and _text_ok(row, COL_FAMILY_NO, row.family_no, max_len=32):
-            if not FAMILY_NO_RE.match(normalise_family_no(row.family_no)):
-                row.error(COL_FAMILY_NO, _("只能包含字母、数字、“-”和“_”，最多 32 位；可以留空。"))
+        if (
+            row.family_no
+            and _text_ok(row, COL_FAMILY_NO, row.family_no, max_len=32)
+            and not FAMILY_NO_RE.match(normalise_family_no(row.family_no))
+        ):
+            row.error(COL_FAMILY_NO, _("只能包含字母、数字、“-”和“_”，最多 32 位；可以留空。"))
         if row.guardian_phone:
             if phone_is_valid(row.guardian_phone):
                 row.guardian_phone = normalise_phone(row.guardian_phone)

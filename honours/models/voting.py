@@ -47,9 +47,7 @@ class VoteCodeFamily(models.Model):
     batch = models.ForeignKey(VoteCodeBatch, on_delete=models.CASCADE, related_name="families")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "family_key"], name="honours_one_code_per_family")
-        ]
+        constraints = [models.UniqueConstraint(fields=["campaign", "family_key"], name="honours_one_code_per_family")]
 
 
 class ChainHead(models.Model):

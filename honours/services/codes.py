@@ -29,7 +29,7 @@ def format_code(code: str) -> str:
 
 
 def given_name(name: str) -> str:
-    """"王小红" → "小红": a slip names a child's siblings by given name only."""
+    """A slip names a child's siblings by given name only: 王小红 → 小红, 欧阳娜娜 → 娜娜."""
     if len(name) > 2 and name.startswith(COMPOUND_SURNAMES):
         return name[2:]
     if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
