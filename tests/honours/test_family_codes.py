@@ -114,3 +114,19 @@ def test_slip_helpers_name_children_by_given_name_and_fit_the_line():
 
     data = slips_pdf(title="评选", class_name="5年级1班", codes=[FamilySlip("王大宝", "ABCDEFGHJK", ["二宝"])])
     assert data.startswith(b"%PDF")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_siblings_classes_issued_at_once_print_the_familys_code_once():
+    from .test_concurrency import race
+
+    w = build_world()
+    a, b = w.classes[0], w.classes[1]
+    _family(w.students[a.pk][0], w.students[b.pk][0])
+    campaign = make_campaign(w)
+    results = race(2, lambda i: vote_code_batch_issue(campaign=campaign, klass=(a, b)[i], now=NOW))
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sorted(r.sibling_skipped for r in results) == [0, 1]
+    assert VoteCode.objects.filter(campaign=campaign).count() == 5  # six students, one family of two
+    assert VoteCodeFamily.objects.filter(campaign=campaign).count() == 1
