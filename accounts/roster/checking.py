@@ -120,7 +120,7 @@ class _Checker:
         for s in self.schools:
             self.schools_by_name.setdefault(_norm_name(s.name), []).append(s)
         self._classes: dict[int, list[Organization]] = {}
-        self._existing_nos: dict[int, set[str]] = {}
+        self._existing_nos: dict[int, dict[str, tuple[int, int]]] = {}
         self._planned_classes: dict[tuple[int, str], int] = {}  # classes this file will create → grade
 
     def classes_of(self, school: Organization) -> list[Organization]:
@@ -128,17 +128,22 @@ class _Checker:
             self._classes[school.pk] = list(Organization.objects.filter(parent=school, kind=OrgKind.CLASS))
         return self._classes[school.pk]
 
-    def existing_student_nos(self, school: Organization) -> set[str]:
+    def existing_student_nos(self, school: Organization) -> dict[str, tuple[int, int]]:
+        """student number (lower case) → (user id, class id) of the school's students."""
         if school.pk not in self._existing_nos:
             self._existing_nos[school.pk] = {
-                no.lower()
-                for no in User.objects.filter(
+                no.lower(): (user_id, class_id)
+                for no, user_id, class_id in User.objects.filter(
                     memberships__role=Role.STUDENT, memberships__org__path__startswith=school.path
                 )
                 .exclude(student_no="")
-                .values_list("student_no", flat=True)
+                .values_list("student_no", "pk", "memberships__org_id")
             }
         return self._existing_nos[school.pk]
+
+    def may_update_family(self, school: Organization, class_id: int) -> bool:
+        klass = next((k for k in self.classes_of(school) if k.pk == class_id), None)
+        return self.may_create_class_in(school) or (klass is not None and self.scope.teaches(klass))
 
     def may_create_class_in(self, school: Organization) -> bool:
         # organisers of the subtree, site admins, and teachers attached to the whole school
@@ -218,6 +223,7 @@ class _Checker:
 
     def check(self, row: RosterRow, seen: dict[tuple[int, str], int]) -> None:
         row.status, row.errors, row.note = RowStatus.NEW, [], ""
+        row.family_update_user_id = None
         if not row.name:
             row.error(COL_NAME, _("不能为空。"))
         else:
@@ -298,6 +304,10 @@ class _Checker:
         elif row.student_no.lower() in self.existing_student_nos(school):
             row.status = RowStatus.DUPLICATE
             row.note = _("该校已有此学号的学生，已跳过。")
+            user_id, class_id = self.existing_student_nos(school)[row.student_no.lower()]
+            if row.family_key and self.may_update_family(school, class_id):
+                row.family_update_user_id = user_id
+                row.note = _("该校已有此学号的学生，不重复导入；将为其写入家庭编号/家长手机对应的家庭标识。")
         else:
             seen[key] = row.line
 

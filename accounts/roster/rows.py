@@ -131,6 +131,7 @@ class RosterRow:
     grade: int | None = None
     gender: str = ""
     family_key: str | None = None
+    family_update_user_id: int | None = None  # an existing student (a duplicate row) whose family key this sets
 
     def error(self, column: str, reason: str) -> None:
         self.errors.append((column, reason))
@@ -182,13 +183,18 @@ class RosterPreview:
         return [r for r in self.rows if r.status == RowStatus.ERROR]
 
     @property
+    def family_updates(self) -> list[RosterRow]:
+        """Duplicate rows that give an existing student's family columns: schools fill them in later."""
+        return [r for r in self.duplicate_rows if r.family_update_user_id]
+
+    @property
     def new_class_names(self) -> list[str]:
         names = {f"{r.school_label} {r.class_name}" for r in self.rows if r.creates_class}
         return sorted(names)
 
     @property
     def can_import(self) -> bool:
-        return not self.error_rows and bool(self.new_rows)
+        return not self.error_rows and bool(self.new_rows or self.family_updates)
 
 
 @dataclass
@@ -207,3 +213,4 @@ class RosterResult:
     skipped: list[RosterRow]
     classes_created: int
     token: str = ""
+    family_updated: int = 0  # existing students whose family key was set

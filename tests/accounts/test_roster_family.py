@@ -111,3 +111,39 @@ def test_the_template_offers_the_family_columns_after_the_old_ones(client):
     rows = read_xlsx(client.get(reverse("accounts:roster_template")).content)
     assert rows[0] == FAMILY_HEADERS
     assert "家庭编号" in client.get(IMPORT_URL).content.decode()
+
+
+def test_a_later_upload_fills_in_the_family_of_students_already_on_the_roster(client):
+    tree = Tree()
+    client.force_login(tree.organiser_a)
+    _import(client, [["吴甲", "L1", "如东县实验小学", "五年级", "1班", "", ""]], headers=HEADERS)
+    assert _key("吴甲") is None
+    response = client.post(
+        IMPORT_URL,
+        {
+            "file": xlsx_upload(
+                [["吴甲", "L1", "如东县实验小学", "五年级", "1班", "", "", "", "13500000005"]], FAMILY_HEADERS
+            )
+        },
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "更新 1 名已有学生的家庭信息" in page and "确认更新家庭信息" in page
+    users_before = User.objects.count()
+    done = client.post(response["Location"])
+    assert done.status_code == 302
+    assert _key("吴甲") == family_key(guardian_phone="13500000005") and User.objects.count() == users_before
+    assert "写入了家庭标识" in client.get(response["Location"]).content.decode()
+
+
+def test_a_teacher_sets_the_family_only_of_students_of_their_own_classes(client):
+    from tests.factories import ClassFactory, make_student
+
+    tree = Tree()
+    other_class = ClassFactory(name="五（3）班", parent=tree.school_a, grade=5)
+    make_student(other_class, username="stu_x", real_name="冯乙", student_no="X1")
+    client.force_login(tree.teacher_a)  # teaches 五（1）班 only
+    row = ["冯乙", "X1", "如东县实验小学", "五年级", "1班", "", "", "", "13500000006"]
+    response = client.post(IMPORT_URL, {"file": xlsx_upload([row], FAMILY_HEADERS)})
+    assert "确认更新家庭信息" not in client.get(response["Location"]).content.decode()
+    assert client.post(response["Location"]).status_code == 409
+    assert _key("冯乙") is None
