@@ -184,6 +184,8 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_phone])
     student_no = models.CharField(_("学号/学籍号"), max_length=40, blank=True, db_index=True)
     must_change_password = models.BooleanField(_("首次登录须改密码"), default=False)
+    # siblings share it (one family voting code); a keyed hash from the roster, never a phone (accounts/family.py)
+    family_key = models.CharField(_("家庭标识"), max_length=64, null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("用户")

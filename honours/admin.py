@@ -22,6 +22,7 @@ from .models import (
     Vote,
     VoteCode,
     VoteCodeBatch,
+    VoteCodeFamily,
     VoteFlag,
     VoterDay,
 )
@@ -89,7 +90,7 @@ class TransitionAdmin(ReadOnlyAdmin):
     inlines = [TransitionFileInline]
 
 
-@admin.register(ChainHead, VoterDay, LevelApproval, VoteCode)
+@admin.register(ChainHead, VoterDay, LevelApproval, VoteCode, VoteCodeFamily)
 class InternalAdmin(ReadOnlyAdmin):
     pass
 

@@ -1,5 +1,5 @@
 """Printable A4 sheets of voting-code slips (2 × 5 per page), each with the code, a QR code to
-/honours/vote/?code=…, and how to vote. Chinese text uses reportlab's built-in CID font."""
+/honours/vote/?code=…, the family's other children it also covers, and how to vote. Chinese text uses reportlab's built-in CID font."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from .services.codes import format_code
+from .services.codes import FamilySlip, format_code
 
 FONT = "STSong-Light"
 COLS, ROWS = 2, 5
+SIBLINGS_CHARS = 10  # names that fit left of the QR code at 8 pt, after the label
 
 
 def site_url() -> str:
@@ -41,7 +42,18 @@ def _qr(url: str, size: float) -> Drawing:
     return drawing
 
 
-def slips_pdf(*, title: str, class_name: str, codes: list[tuple[str, str]]) -> bytes:
+def siblings_line(siblings: list[str]) -> str:
+    names = ""
+    for name in siblings:
+        joined = f"{names}、{name}" if names else name
+        if len(joined) > SIBLINGS_CHARS:
+            names = f"{names}等{len(siblings)}人" if names else name[:SIBLINGS_CHARS]
+            break
+        names = joined
+    return f"兄弟姐妹共用本码：{names}"
+
+
+def slips_pdf(*, title: str, class_name: str, codes: list[FamilySlip]) -> bytes:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     out = io.BytesIO()
@@ -49,7 +61,8 @@ def slips_pdf(*, title: str, class_name: str, codes: list[tuple[str, str]]) -> b
     pdf.setTitle(f"{title} 投票码")
     width, height = A4
     cell_w, cell_h = (width - 20 * mm) / COLS, (height - 20 * mm) / ROWS
-    for i, (name, code) in enumerate(codes):
+    for i, slip in enumerate(codes):
+        name, code = slip.name, slip.code
         if i and i % (COLS * ROWS) == 0:
             pdf.showPage()
         col, row = (i % (COLS * ROWS)) % COLS, (i % (COLS * ROWS)) // COLS
@@ -64,6 +77,9 @@ def slips_pdf(*, title: str, class_name: str, codes: list[tuple[str, str]]) -> b
         pdf.drawString(x + 4 * mm, y + cell_h - 14 * mm, f"{class_name} · {name} 家庭")
         pdf.setFont("Courier-Bold", 16)
         pdf.drawString(x + 4 * mm, y + cell_h - 24 * mm, format_code(code))
+        if slip.siblings:
+            pdf.setFont(FONT, 8)
+            pdf.drawString(x + 4 * mm, y + cell_h - 31 * mm, siblings_line(slip.siblings))
         pdf.setFont(FONT, 8)
         pdf.drawString(x + 4 * mm, y + 12 * mm, "扫码或访问网站“家庭投票码”页面输入本码投票")
         pdf.drawString(x + 4 * mm, y + 7 * mm, "每户一码，请妥善保管，勿转给他人")

@@ -3,7 +3,7 @@ the standings and the public pages alike, so it sits below all of them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .models import Campaign, Candidate, CandidateStatus
 
@@ -16,6 +16,16 @@ def voting_open(campaign: Campaign, now: datetime) -> bool:
         and bool(campaign.vote_opens_at and campaign.vote_closes_at)
         and campaign.vote_opens_at <= now < campaign.vote_closes_at
     )
+
+
+# the scheduled anomaly run keeps watching a campaign this long after voting closed: the final notice and
+# the standings come later, and votes cast in the last minutes are only examined after the close
+WATCH_AFTER_CLOSE = timedelta(hours=24)
+
+
+def campaigns_to_watch(now: datetime):
+    """Published campaigns whose voting window is open at `now` or closed less than WATCH_AFTER_CLOSE ago."""
+    return Campaign.objects.public().filter(vote_opens_at__lte=now, vote_closes_at__gt=now - WATCH_AFTER_CLOSE)
 
 
 def voting_candidates(campaign: Campaign):

@@ -10,14 +10,17 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheet import FORMULA_PREFIXES
 
+from ..family import FAMILY_NO_RE, family_key, normalise_family_no
 from ..models import STAGE_GRADES, Gender, Grade, Organization, OrgKind, Role, SchoolStage, User
 from ..selectors import Scope, scope_for
 from ..validators import normalise_phone, phone_is_valid
 from .reading import _read_table, _table_rows
 from .rows import (
     COL_CLASS,
+    COL_FAMILY_NO,
     COL_GENDER,
     COL_GRADE,
+    COL_GUARDIAN_PHONE,
     COL_NAME,
     COL_PHONE,
     COL_SCHOOL,
@@ -117,7 +120,7 @@ class _Checker:
         for s in self.schools:
             self.schools_by_name.setdefault(_norm_name(s.name), []).append(s)
         self._classes: dict[int, list[Organization]] = {}
-        self._existing_nos: dict[int, set[str]] = {}
+        self._existing_nos: dict[int, dict[str, tuple[int, int]]] = {}
         self._planned_classes: dict[tuple[int, str], int] = {}  # classes this file will create → grade
 
     def classes_of(self, school: Organization) -> list[Organization]:
@@ -125,17 +128,22 @@ class _Checker:
             self._classes[school.pk] = list(Organization.objects.filter(parent=school, kind=OrgKind.CLASS))
         return self._classes[school.pk]
 
-    def existing_student_nos(self, school: Organization) -> set[str]:
+    def existing_student_nos(self, school: Organization) -> dict[str, tuple[int, int]]:
+        """student number (lower case) → (user id, class id) of the school's students."""
         if school.pk not in self._existing_nos:
             self._existing_nos[school.pk] = {
-                no.lower()
-                for no in User.objects.filter(
+                no.lower(): (user_id, class_id)
+                for no, user_id, class_id in User.objects.filter(
                     memberships__role=Role.STUDENT, memberships__org__path__startswith=school.path
                 )
                 .exclude(student_no="")
-                .values_list("student_no", flat=True)
+                .values_list("student_no", "pk", "memberships__org_id")
             }
         return self._existing_nos[school.pk]
+
+    def may_update_family(self, school: Organization, class_id: int) -> bool:
+        klass = next((k for k in self.classes_of(school) if k.pk == class_id), None)
+        return self.may_create_class_in(school) or (klass is not None and self.scope.teaches(klass))
 
     def may_create_class_in(self, school: Organization) -> bool:
         # organisers of the subtree, site admins, and teachers attached to the whole school
@@ -199,8 +207,23 @@ class _Checker:
             return
         row.class_id, row.class_name = None, create_name
 
+    def check_family(self, row: RosterRow) -> None:
+        row.family_key = None
+        if (
+            row.family_no
+            and _text_ok(row, COL_FAMILY_NO, row.family_no, max_len=32)
+            and not FAMILY_NO_RE.match(normalise_family_no(row.family_no))
+        ):
+            row.error(COL_FAMILY_NO, _("只能包含字母、数字、“-”和“_”，最多 32 位；可以留空。"))
+        if row.guardian_phone:
+            if phone_is_valid(row.guardian_phone):
+                row.guardian_phone = normalise_phone(row.guardian_phone)
+            else:
+                row.error(COL_GUARDIAN_PHONE, _("家长手机应为 11 位数字，以 13–19 开头；可以留空。"))
+
     def check(self, row: RosterRow, seen: dict[tuple[int, str], int]) -> None:
         row.status, row.errors, row.note = RowStatus.NEW, [], ""
+        row.family_update_user_id = None
         if not row.name:
             row.error(COL_NAME, _("不能为空。"))
         else:
@@ -252,11 +275,14 @@ class _Checker:
                 row.phone = normalise_phone(row.phone)
             else:
                 row.error(COL_PHONE, _("手机号应为 11 位数字，以 13–19 开头（如 13800000000）。"))
+        self.check_family(row)
 
         school = self.resolve_school(row)
         if school is None:
             return
         row.school_id, row.school_label = school.pk, school.name
+        if not any(c in (COL_FAMILY_NO, COL_GUARDIAN_PHONE) for c, _msg in row.errors):
+            row.family_key = family_key(guardian_phone=row.guardian_phone, family_no=row.family_no, school_id=school.pk)
         if grade is not None:
             row.grade = grade
             allowed = STAGE_GRADES.get(school.stage) if school.stage else None
@@ -278,8 +304,32 @@ class _Checker:
         elif row.student_no.lower() in self.existing_student_nos(school):
             row.status = RowStatus.DUPLICATE
             row.note = _("该校已有此学号的学生，已跳过。")
+            user_id, class_id = self.existing_student_nos(school)[row.student_no.lower()]
+            if row.family_key and self.may_update_family(school, class_id):
+                row.family_update_user_id = user_id
+                row.note = _("该校已有此学号的学生，不重复导入；将为其写入家庭编号/家长手机对应的家庭标识。")
         else:
             seen[key] = row.line
+
+
+def _link_family_numbers(rows: list[RosterRow]) -> None:
+    """Rows of one school sharing a 家庭编号 are one family: where some of them also give the 家长手机, the
+    others take the phone's key too (so a sibling at another school, known by the phone only, still
+    matches). Two different phones under one number are refused: which family is it?"""
+    groups: dict[tuple[int, str], list[RosterRow]] = {}
+    for row in rows:
+        if row.family_key and row.family_no:
+            groups.setdefault((row.school_id, normalise_family_no(row.family_no)), []).append(row)
+    for group in groups.values():
+        phones = {r.guardian_phone for r in group if r.guardian_phone}
+        if len(phones) > 1:
+            for r in group:
+                r.error(COL_GUARDIAN_PHONE, _("同一家庭编号下填写了不同的家长手机，请统一为一个。"))
+                r.family_key = None
+        elif phones:
+            key = family_key(guardian_phone=phones.pop())
+            for r in group:
+                r.family_key = key
 
 
 def _check_rows(*, scope: Scope, rows: list[RosterRow], school: Organization | None) -> RosterPreview:
@@ -287,6 +337,7 @@ def _check_rows(*, scope: Scope, rows: list[RosterRow], school: Organization | N
     seen: dict[tuple[int, str], int] = {}
     for row in rows:
         checker.check(row, seen)
+    _link_family_numbers(rows)
     return RosterPreview(rows=rows, school_id=school.pk if school else None)
 
 

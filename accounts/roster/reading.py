@@ -17,8 +17,10 @@ from core.uploadtext import UploadEncodingUnknown, UploadNotText, decode_upload_
 
 from .rows import (
     COL_CLASS,
+    COL_FAMILY_NO,
     COL_GENDER,
     COL_GRADE,
+    COL_GUARDIAN_PHONE,
     COL_NAME,
     COL_PHONE,
     COL_SCHOOL,
@@ -177,6 +179,8 @@ def _table_rows(table: list[list[str]], *, school_from_form: bool) -> list[Roste
                 class_raw=cell(values, COL_CLASS),
                 gender_raw=cell(values, COL_GENDER),
                 phone=cell(values, COL_PHONE),
+                family_no=cell(values, COL_FAMILY_NO),
+                guardian_phone=cell(values, COL_GUARDIAN_PHONE),
             )
         )
     if not rows:

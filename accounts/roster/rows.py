@@ -21,7 +21,21 @@ COL_GRADE = "年级"
 COL_CLASS = "班级"
 COL_GENDER = "性别"
 COL_PHONE = "手机号"
-TEMPLATE_HEADERS = [COL_NAME, COL_STUDENT_NO, COL_SCHOOL, COL_GRADE, COL_CLASS, COL_GENDER, COL_PHONE]
+# optional, for one family voting code per family (accounts/family.py): only a keyed hash is stored
+COL_FAMILY_NO = "家庭编号"
+COL_GUARDIAN_PHONE = "家长手机"
+# new columns are appended: files made from an older template keep working
+TEMPLATE_HEADERS = [
+    COL_NAME,
+    COL_STUDENT_NO,
+    COL_SCHOOL,
+    COL_GRADE,
+    COL_CLASS,
+    COL_GENDER,
+    COL_PHONE,
+    COL_FAMILY_NO,
+    COL_GUARDIAN_PHONE,
+]
 HEADER_ALIASES = {
     "学号/学籍号": COL_STUDENT_NO,
     "学籍号/学号": COL_STUDENT_NO,
@@ -31,6 +45,11 @@ HEADER_ALIASES = {
     "手机": COL_PHONE,
     "联系电话": COL_PHONE,
     "电话": COL_PHONE,
+    "家长手机号": COL_GUARDIAN_PHONE,
+    "家长电话": COL_GUARDIAN_PHONE,
+    "监护人手机": COL_GUARDIAN_PHONE,
+    "监护人手机号": COL_GUARDIAN_PHONE,
+    "家庭号": COL_FAMILY_NO,
 }
 SUPPORTED_EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_ROWS = getattr(settings, "ROSTER_MAX_ROWS", 3000)
@@ -98,6 +117,8 @@ class RosterRow:
     class_raw: str = ""
     gender_raw: str = ""
     phone: str = ""
+    family_no: str = ""
+    guardian_phone: str = ""
     student_no_lossy: bool = False
     # filled by the check
     status: str = RowStatus.NEW
@@ -109,6 +130,8 @@ class RosterRow:
     class_name: str = ""
     grade: int | None = None
     gender: str = ""
+    family_key: str | None = None
+    family_update_user_id: int | None = None  # an existing student (a duplicate row) whose family key this sets
 
     def error(self, column: str, reason: str) -> None:
         self.errors.append((column, reason))
@@ -134,6 +157,8 @@ class RosterRow:
                 "class_raw",
                 "gender_raw",
                 "phone",
+                "family_no",
+                "guardian_phone",
                 "student_no_lossy",
             )
         }
@@ -158,13 +183,18 @@ class RosterPreview:
         return [r for r in self.rows if r.status == RowStatus.ERROR]
 
     @property
+    def family_updates(self) -> list[RosterRow]:
+        """Duplicate rows that give an existing student's family columns: schools fill them in later."""
+        return [r for r in self.duplicate_rows if r.family_update_user_id]
+
+    @property
     def new_class_names(self) -> list[str]:
         names = {f"{r.school_label} {r.class_name}" for r in self.rows if r.creates_class}
         return sorted(names)
 
     @property
     def can_import(self) -> bool:
-        return not self.error_rows and bool(self.new_rows)
+        return not self.error_rows and bool(self.new_rows or self.family_updates)
 
 
 @dataclass
@@ -183,3 +213,4 @@ class RosterResult:
     skipped: list[RosterRow]
     classes_created: int
     token: str = ""
+    family_updated: int = 0  # existing students whose family key was set

@@ -73,7 +73,8 @@ def _short_usernames(klasses: list[Organization], schools: dict[int, Organizatio
 
 
 def roster_import(*, user: User, token: str) -> RosterResult:
-    """Create every new student of the stored preview in one transaction, or none.
+    """Create every new student of the stored preview in one transaction, or none; in the same transaction,
+    set the family key of existing students whose duplicate rows give the family columns.
 
     The rows are checked again first (the database may have changed since the preview); any error raises
     RosterBlocked with the fresh preview and nothing is written. Duplicates are skipped. The created
@@ -83,7 +84,8 @@ def roster_import(*, user: User, token: str) -> RosterResult:
     if preview.error_rows:
         raise RosterBlocked(preview)
     new_rows = preview.new_rows
-    if not new_rows:
+    family_updates = preview.family_updates
+    if not new_rows and not family_updates:
         raise RosterBlocked(preview)
 
     hasher = _initial_hasher()
@@ -118,6 +120,7 @@ def roster_import(*, user: User, token: str) -> RosterResult:
                         student_no=row.student_no,
                         gender=row.gender,
                         phone=row.phone,
+                        family_key=row.family_key,
                         password=password_hash,
                         must_change_password=True,
                     )
@@ -141,6 +144,11 @@ def roster_import(*, user: User, token: str) -> RosterResult:
                 batch_size=500,
             )
             initial_passwords_store(issued_by=user, batch=token, passwords={u.pk: p for u, p in zip(users, passwords)})
+            by_key: dict[str, list[int]] = {}
+            for row in family_updates:
+                by_key.setdefault(row.family_key, []).append(row.family_update_user_id)
+            for key, user_ids in by_key.items():
+                User.objects.filter(pk__in=user_ids).update(family_key=key)
     except IntegrityError as exc:
         # a concurrent import created the same class or username between check and write
         preview = roster_preview_load(user=user, token=token)
@@ -167,11 +175,16 @@ def roster_import(*, user: User, token: str) -> RosterResult:
             "credentials": [asdict(c) for c in credentials],
             "skipped": len(preview.duplicate_rows),
             "classes_created": classes_created,
+            "family_updated": len(family_updates),
         },
         CREDENTIALS_TTL,
     )
     return RosterResult(
-        created=credentials, skipped=preview.duplicate_rows, classes_created=classes_created, token=token
+        created=credentials,
+        skipped=preview.duplicate_rows,
+        classes_created=classes_created,
+        token=token,
+        family_updated=len(family_updates),
     )
 
 
@@ -246,12 +259,24 @@ def roster_error_rows_xlsx(*, preview) -> bytes:
     dataset = tablib.Dataset(headers=[*TEMPLATE_HEADERS, "错误原因"], title="有错误的行")
     for row in preview.error_rows:
         reasons = "；".join(f"{column}：{reason}" for column, reason in row.errors)
-        values = [row.name, row.student_no, row.school_name, row.grade_raw, row.class_raw, row.gender_raw, row.phone]
+        values = [
+            row.name,
+            row.student_no,
+            row.school_name,
+            row.grade_raw,
+            row.class_raw,
+            row.gender_raw,
+            row.phone,
+            row.family_no,
+            row.guardian_phone,
+        ]
         dataset.append([safe_cell(v) for v in [*values, reasons]])
     return _xlsx(dataset)
 
 
 def roster_template_xlsx() -> bytes:
     dataset = tablib.Dataset(headers=TEMPLATE_HEADERS, title="学生名单")
-    dataset.append(["张小明", "320601201501010011", "如东县实验小学", "五年级", "1班", "男", "13800000000"])
+    dataset.append(
+        ["张小明", "320601201501010011", "如东县实验小学", "五年级", "1班", "男", "13800000000", "A015", "13900000000"]
+    )
     return _xlsx(dataset)

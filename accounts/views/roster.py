@@ -97,6 +97,8 @@ def roster_import_confirm(request, token: str):
                 messages.info(request, _("名单中没有需要新建的学生，未导入。"))
             return _render_preview(request, exc.preview, status=409)
         messages.success(request, _("已导入 {n} 名学生。").format(n=len(result.created)))
+        if result.family_updated:
+            messages.success(request, _("已为 {n} 名已有学生写入家庭标识。").format(n=result.family_updated))
         return redirect("accounts:roster_import_confirm", token=token)
     try:
         preview = roster.roster_preview_load(user=request.user, token=token)
@@ -110,6 +112,7 @@ def roster_import_confirm(request, token: str):
             "created": len(outcome["credentials"]) if "credentials" in outcome else outcome["created"],
             "skipped": outcome["skipped"],
             "classes_created": outcome["classes_created"],
+            "family_updated": outcome.get("family_updated", 0),
         }
         return render(request, "accounts/roster_done.html", context)
     return _render_preview(request, preview)

@@ -62,7 +62,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("honours", "0007_notice_per_unit"),
+        ("honours", "0008_family_codes"),
     ]
 
     operations = [

@@ -12,7 +12,16 @@ from .review import (
     TransitionFile,
 )
 from .tally import VoteTally
-from .voting import ChainHead, Vote, VoteCode, VoteCodeBatch, VoteFlag, VoteFlagState, VoterDay
+from .voting import (
+    ChainHead,
+    Vote,
+    VoteCode,
+    VoteCodeBatch,
+    VoteCodeFamily,
+    VoteFlag,
+    VoteFlagState,
+    VoterDay,
+)
 
 __all__ = [
     "Campaign",
@@ -40,6 +49,7 @@ __all__ = [
     "Vote",
     "VoteCode",
     "VoteCodeBatch",
+    "VoteCodeFamily",
     "VoteFlag",
     "VoteFlagState",
     "VoteTally",

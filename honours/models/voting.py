@@ -14,7 +14,9 @@ class VoteCodeBatch(models.Model):
     klass = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     issued_at = models.DateTimeField()
-    size = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()  # codes printed: one per family
+    students = models.PositiveIntegerField(default=0)  # the class's students when it was issued
+    sibling_skipped = models.PositiveIntegerField(default=0)  # of them, covered by a sibling's code
 
     class Meta:
         verbose_name = _("投票码批次")
@@ -33,6 +35,19 @@ class VoteCode(models.Model):
         verbose_name = _("投票码")
         verbose_name_plural = _("投票码")
         constraints = [models.UniqueConstraint(fields=["campaign", "code_hash"], name="honours_code_unique")]
+
+
+class VoteCodeFamily(models.Model):
+    """A family (accounts' keyed `User.family_key`) that received a code in this campaign, and in which class
+    batch, so a sibling's class issues it no second code. Deliberately not linked to the code itself: a
+    code's votes stay unattributable to a family within its batch."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    family_key = models.CharField(max_length=64)
+    batch = models.ForeignKey(VoteCodeBatch, on_delete=models.CASCADE, related_name="families")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "family_key"], name="honours_one_code_per_family")]
 
 
 class ChainHead(models.Model):

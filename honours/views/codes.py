@@ -1,6 +1,7 @@
 """Schools print family voting codes from the management pages: one batch per class and campaign, one
-code per enrolled student's family, answered once as a PDF of QR slips (only keyed hashes are stored,
-so the PDF is the only copy)."""
+code per family of the class's students (none for a family a sibling's class already covered), answered
+once as a PDF of QR slips (only keyed hashes are stored, so the PDF is the only copy). The page lists per
+class how many codes, students and students covered by a sibling's code each batch had."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from core.confirm import confirmation_page, is_confirmed
 
 from ..errors import HonoursError
 from ..models import Campaign, VoteCodeBatch
-from ..services.codes import vote_codes_issue
+from ..services.codes import vote_code_batch_issue
 from ..services.review import can_nominate
 from ..slips import slips_pdf
 
@@ -50,20 +51,23 @@ def codes(request, campaign_id: int):
                 back_url=back,
             )
         try:
-            _batch, issued = vote_codes_issue(
+            issued = vote_code_batch_issue(
                 campaign=campaign, klass=klass, now=timezone.now(), actor=request.user, scope=scope
             )
         except HonoursError as exc:
             messages.error(request, exc.message)
             return redirect(back)
         response = HttpResponse(
-            slips_pdf(title=campaign.title, class_name=klass.name, codes=issued), content_type="application/pdf"
+            slips_pdf(title=campaign.title, class_name=klass.name, codes=issued.slips), content_type="application/pdf"
         )
         response["Content-Disposition"] = f'attachment; filename="honours-{campaign.pk}-class-{klass.pk}-codes.pdf"'
         response["Cache-Control"] = "no-store"
         return response
-    issued_at = dict(
-        VoteCodeBatch.objects.filter(campaign=campaign, klass__in=classes).values_list("klass_id", "issued_at")
-    )
-    rows = [{"klass": k, "issued_at": issued_at.get(k.pk)} for k in classes]
-    return render(request, "honours/codes.html", {"campaign": campaign, "rows": rows})
+    batches = {b.klass_id: b for b in VoteCodeBatch.objects.filter(campaign=campaign, klass__in=classes)}
+    rows = [{"klass": k, "batch": batches.get(k.pk)} for k in classes]
+    totals = {
+        "codes": sum(b.size for b in batches.values()),
+        "students": sum(b.students for b in batches.values()),
+        "sibling_skipped": sum(b.sibling_skipped for b in batches.values()),
+    }
+    return render(request, "honours/codes.html", {"campaign": campaign, "rows": rows, "totals": totals})

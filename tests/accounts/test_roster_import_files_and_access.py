@@ -252,7 +252,7 @@ def test_template_download_has_the_roster_headers(client, tree):
     client.force_login(tree.teacher_a)
     response = client.get(reverse("accounts:roster_template"))
     assert response.status_code == 200
-    assert read_xlsx(response.content)[0] == HEADERS
+    assert read_xlsx(response.content)[0] == [*HEADERS, "家庭编号", "家长手机"]  # new columns only appended
 
 
 def test_upload_page_lists_only_importable_schools(client, tree):
