@@ -25,6 +25,7 @@ from .models import (
     VoteCodeFamily,
     VoteFlag,
     VoterDay,
+    VoteTally,
 )
 
 
@@ -90,7 +91,7 @@ class TransitionAdmin(ReadOnlyAdmin):
     inlines = [TransitionFileInline]
 
 
-@admin.register(ChainHead, VoterDay, LevelApproval, VoteCode, VoteCodeFamily)
+@admin.register(ChainHead, VoterDay, LevelApproval, VoteCode, VoteCodeFamily, VoteTally)
 class InternalAdmin(ReadOnlyAdmin):
     pass
 
