@@ -9,12 +9,18 @@ from ..credentials import initial_password_forget
 from ..forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from ..models import Role
 from ..permissions import request_scope, role_required
+from ..tokens import page_token_at_login
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        page_token_at_login(self.request)
+        return response
 
 
 @login_required
