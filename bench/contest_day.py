@@ -145,20 +145,28 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
     total = students + args.viewers + args.teachers + 1
     if args.login_window:
         # A contest morning: students log in at random times in the window before the bell, which rings on
-        # time whoever is still logging in (they start late). Users spawn early so no login slot is missed.
+        # time whoever is still logging in (they start late). Users spawn early so no login slot is missed;
+        # the closing time is known, so it is stored while they log in, not after the bell.
         PLAN.login_from, PLAN.login_window = t0, args.login_window
+        bell_at = t0 + args.login_window
+        closes_at = bell_at + args.bell_window * 1.5 + answering + args.deadline_window
+        scheduled = gevent.spawn(
+            run_db, env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at)
+        )
         runner.start(total, spawn_rate=max(total / max(min(args.ramp, args.login_window / 4), 1), 1))
-        sleep_until(t0 + args.login_window)
-        bell_at = time.time()
+        sleep_until(bell_at)
+        scheduled.get()
+        if time.time() > bell_at + 1:
+            print(f"the closing time was stored {time.time() - bell_at:.0f}s after the bell", flush=True)
     else:
         runner.start(total, spawn_rate=max(total / max(args.ramp, 1), 1))
         # The bell rings after the ramp, or later while logins are still going on (at most max(ramp, 30 s) more).
         while PLAN.done["logged_in"] < students and time.time() < t0 + args.ramp + max(args.ramp, 30):
             gevent.sleep(0.5)
         bell_at = max(time.time(), t0 + args.ramp)
+        closes_at = bell_at + args.bell_window * 1.5 + answering + args.deadline_window
+        run_db(env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at))
     logged_in_at_bell = PLAN.done["logged_in"]
-    closes_at = bell_at + args.bell_window * 1.5 + answering + args.deadline_window
-    run_db(env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at))
     PLAN.bell_at, PLAN.closes_at = bell_at, closes_at
     PLAN.bell.set()
     print(

@@ -5,7 +5,7 @@
 
 Seeds the demo tree, N students and a formal 30-question contest (bench/harness.py), then walks each
 student through the journey with Django's test client (every middleware, the real views and templates):
-contest page, start, paper page, resync (`GET /api/v1/attempts/<id>` with the page's Bearer token and
+login (the form, with the production password hasher), contest page, start, paper page, resync (`GET /api/v1/attempts/<id>` with the page's Bearer token and
 the session cookie, as the browser sends it), submit, result, and "my rank" (the leaderboard WebSocket's
 connect and first frame, through quizsite.asgi with the session cookie). Queries are counted on the first
 students with CaptureQueriesContext; CPU (time.process_time of this process: Python, template, driver —
@@ -22,16 +22,25 @@ import sys
 import time
 
 from asgiref.sync import async_to_sync
-from harness import ROOT, ensure_postgres_database, make_bench_contest, seed_students
+from harness import PASSWORD, ROOT, ensure_postgres_database, make_bench_contest, seed_students
 
 TOKEN = re.compile(r'data-token="([^"]+)"')
-ENDPOINTS = ("contest page", "start", "paper page", "paper page (reload)", "resync", "submit", "result", "my rank")
+ENDPOINTS = (
+    "login",
+    "contest page",
+    "start",
+    "paper page",
+    "paper page (reload)",
+    "resync",
+    "submit",
+    "result",
+    "my rank",
+)
 
 
-def journey(client, contest_id: int, username: str, measure) -> None:
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username=username))
+def journey(client, contest_id: int, username: str, password: str, measure) -> None:
+    login = measure("login", lambda: client.post("/accounts/login/", {"username": username, "password": password}))
+    assert login.status_code == 302, login.status_code
     page = measure("contest page", lambda: client.get(f"/contests/{contest_id}/"))
     assert page.status_code == 200, page.status_code
     started = measure("start", lambda: client.post(f"/contests/{contest_id}/start/"))
@@ -122,7 +131,7 @@ def main() -> int:
         return response
 
     for i, username in enumerate(usernames[-total:]):
-        journey(Client(), contest.pk, username, counting if i < args.counted else timing)
+        journey(Client(), contest.pk, username, PASSWORD, counting if i < args.counted else timing)
     print(f"{args.students} students (CPU: median ms of this process; queries on {args.counted} students)")
     print(f"{'endpoint':22} {'queries':>8} {'CPU p50':>8} {'CPU p90':>8}")
     for name in ENDPOINTS:
