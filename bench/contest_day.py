@@ -102,10 +102,23 @@ def redis_run_memory(env: dict, prefix: str) -> int:
 
 
 def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: SentinelTrio | None = None) -> dict:
-    seeded = run_db(env, "seed", "--students", str(students), "--phone-viewers", str(args.viewers // 2))
     think = args.think / args.compression
-    t0 = time.time() + 1
     answering = 30 * think * 1.5
+    after_bell = args.bell_window * 1.5 + answering + args.deadline_window
+    # With a login window the timetable is fixed from the end of seeding (t0 = then + 3 s), so the contest's
+    # closing time is stored by the seed itself and nothing has to be written while the bell rings.
+    closes_in = 3 + args.login_window + after_bell if args.login_window else 0
+    seeded = run_db(
+        env,
+        "seed",
+        "--students",
+        str(students),
+        "--phone-viewers",
+        str(args.viewers // 2),
+        "--closes-in",
+        str(closes_in),
+    )
+    t0 = seeded["closes_at"] - after_bell - args.login_window if args.login_window else time.time() + 1
     with tempfile.NamedTemporaryFile(prefix="contest-day-", suffix=".jsonl", delete=False) as fh:
         log_path = fh.name
     PLAN.__init__(
@@ -145,26 +158,18 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
     total = students + args.viewers + args.teachers + 1
     if args.login_window:
         # A contest morning: students log in at random times in the window before the bell, which rings on
-        # time whoever is still logging in (they start late). Users spawn early so no login slot is missed;
-        # the closing time is known, so it is stored while they log in, not after the bell.
+        # time whoever is still logging in (they start late). Users spawn early so no login slot is missed.
         PLAN.login_from, PLAN.login_window = t0, args.login_window
-        bell_at = t0 + args.login_window
-        closes_at = bell_at + args.bell_window * 1.5 + answering + args.deadline_window
-        scheduled = gevent.spawn(
-            run_db, env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at)
-        )
+        bell_at, closes_at = t0 + args.login_window, seeded["closes_at"]
         runner.start(total, spawn_rate=max(total / max(min(args.ramp, args.login_window / 4), 1), 1))
         sleep_until(bell_at)
-        scheduled.get()
-        if time.time() > bell_at + 1:
-            print(f"the closing time was stored {time.time() - bell_at:.0f}s after the bell", flush=True)
     else:
         runner.start(total, spawn_rate=max(total / max(args.ramp, 1), 1))
         # The bell rings after the ramp, or later while logins are still going on (at most max(ramp, 30 s) more).
         while PLAN.done["logged_in"] < students and time.time() < t0 + args.ramp + max(args.ramp, 30):
             gevent.sleep(0.5)
         bell_at = max(time.time(), t0 + args.ramp)
-        closes_at = bell_at + args.bell_window * 1.5 + answering + args.deadline_window
+        closes_at = bell_at + after_bell
         run_db(env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at))
     logged_in_at_bell = PLAN.done["logged_in"]
     PLAN.bell_at, PLAN.closes_at = bell_at, closes_at
