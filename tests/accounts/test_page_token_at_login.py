@@ -37,6 +37,7 @@ def test_student_login_carries_the_page_token_and_the_paper_page_writes_nothing(
         page = client.get(paper_url)
     writes = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     assert writes == []
+    assert len(ctx.captured_queries) <= 6  # session, user, attempt+contest, items, token check, roles
     assert re.search(r'data-token="([^"]+)"', page.content.decode()).group(1) == raw
     attempt_id = paper_url.rstrip("/").rsplit("/", 1)[1]
     assert client.get(f"/api/v1/attempts/{attempt_id}", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
