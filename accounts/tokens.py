@@ -56,8 +56,8 @@ def page_token(request) -> str:
 def page_token_at_login(request) -> None:
     """Give a student the page token with the login, whose session write carries it: the contest paper
     opened at the bell then only checks it, instead of inserting a token and writing the session while
-    the whole school starts. Accounts that must first change their password get theirs later (the
-    change revokes every token)."""
+    the whole school starts. Accounts that must first change their password get theirs with the change
+    (which revokes every token, and writes the session too)."""
     user = request.user
     if user.is_authenticated and not user.must_change_password and Role.STUDENT in request_scope(request).roles:
         page_token(request)

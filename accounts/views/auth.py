@@ -36,6 +36,7 @@ def password_change(request):
         user.save(update_fields=["must_change_password"])
         initial_password_forget(user=user)
         update_session_auth_hash(request, user)
+        page_token_at_login(request)  # the change revoked every token; this session write carries a new one
         messages.success(request, _("密码已修改。"))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})

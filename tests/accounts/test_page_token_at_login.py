@@ -2,6 +2,7 @@
 opened at the bell only checks it: no token insert, no session write. The token keeps its rules: it dies
 at logout, and a password change (which revokes every token) gets the page a fresh one."""
 
+import hashlib
 import re
 
 import pytest
@@ -46,6 +47,7 @@ def test_student_login_carries_the_page_token_and_the_paper_page_writes_nothing(
 
 
 def test_staff_and_students_who_must_change_their_password_get_no_token_at_login(client):
+    # the forced change gives the student one (test_first_login_change_carries_the_page_token)
     tree = Tree()
     _log_in(client, "tea_a")
     assert PAGE_TOKEN_SESSION_KEY not in client.session
@@ -66,9 +68,25 @@ def test_after_a_password_change_the_paper_page_carries_a_fresh_valid_token(clie
         reverse("accounts:password_change"),
         {"old_password": DEFAULT_PASSWORD, "new_password1": "Another@2026x", "new_password2": "Another@2026x"},
     )
-    assert changed.status_code == 302  # the session stays; the change revoked every token
-    assert not ApiToken.objects.filter(user=tree.student_a).exists()
+    assert changed.status_code == 302  # the session stays; the change revoked every token and issued one
+    new = client.session[PAGE_TOKEN_SESSION_KEY]
+    assert new != old and list(ApiToken.objects.filter(user=tree.student_a).values_list("key_hash", flat=True)) == [
+        hashlib.sha256(new.encode()).hexdigest()
+    ]
     paper = client.get(client.post(f"/contests/{contest.pk}/start/").url).content.decode()
-    new = re.search(r'data-token="([^"]+)"', paper).group(1)
-    assert new != old
+    assert re.search(r'data-token="([^"]+)"', paper).group(1) == new
     assert client.get("/api/v1/contests", HTTP_AUTHORIZATION=f"Bearer {new}").status_code == 200
+
+
+def test_first_login_change_carries_the_page_token(client):
+    tree = Tree()
+    tree.student_b.must_change_password = True
+    tree.student_b.save(update_fields=["must_change_password"])
+    _log_in(client, "stu_b")
+    assert PAGE_TOKEN_SESSION_KEY not in client.session
+    changed = client.post(
+        reverse("accounts:password_change"), {"new_password1": "Another@2026x", "new_password2": "Another@2026x"}
+    )
+    assert changed.status_code == 302
+    raw = client.session[PAGE_TOKEN_SESSION_KEY]
+    assert client.get("/api/v1/contests", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
