@@ -144,7 +144,7 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
     print(
         f"students {students}  compression ×{args.compression} (think {args.think}s → {think:.2f}s; "
         f"outage 30s → {30 / args.compression:.1f}s)  ramp {args.ramp}s  "
-        f"login window {args.login_window:.0f}s before the bell{' (logins at the bell)' if not args.login_window else ''}  "
+        f"login window {args.login_window:.0f}s before the bell{' (logins during the ramp; the bell waits for them)' if not args.login_window else ''}  "
         f"bell window {args.bell_window}s  "
         f"deadline window {args.deadline_window}s",
         flush=True,
