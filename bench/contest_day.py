@@ -10,7 +10,8 @@ Starts nginx → 2 daphne (--proxy-headers), the db_worker (bench/cluster.py); s
 30-question contest; runs the journey in bench/contest_day_users.py. Students log in at random times
 in the window before the bell (--login-window: a 600 s morning divided by --compression, so at ×10 logins
 come 10× denser than on a real morning; 0 = the old shape, logins during the ramp and the bell waiting for
-them), then start after the class bell. Think time and the 30 s network outage are divided by --compression (printed: one simulated student then sends the answer saves of
+them), then start after the class bell. Think time and the 30 s network outage are divided by --compression
+(printed: one simulated student then sends the answer saves of
 `compression` real ones); the bell window and the deadline window are real seconds. Reports per
 endpoint req/s, p50/p95/p99 and errors by status; logins (before the bell) apart from the student requests
 from the bell on; the start burst and the deadline burst separately;
@@ -144,7 +145,8 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
     print(
         f"students {students}  compression ×{args.compression} (think {args.think}s → {think:.2f}s; "
         f"outage 30s → {30 / args.compression:.1f}s)  ramp {args.ramp}s  "
-        f"login window {args.login_window:.0f}s before the bell{' (logins during the ramp; the bell waits for them)' if not args.login_window else ''}  "
+        f"login window {args.login_window:.0f}s before the bell"
+        f"{'' if args.login_window else ' (logins during the ramp; the bell waits for them)'}  "
         f"bell window {args.bell_window}s  "
         f"deadline window {args.deadline_window}s",
         flush=True,
