@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import ApiToken, User
+from .models import ApiToken, Role, User
+from .permissions import request_scope
 
 TOKEN_LIFETIME = timedelta(days=7)
 
@@ -46,10 +47,25 @@ def page_token(request) -> str:
     """A bearer token for a page's own API saves (contest autosave, reading progress), kept server-side in
     the session and reused while valid, so pages take the same lean save paths as mobile clients."""
     raw = request.session.get(PAGE_TOKEN_SESSION_KEY)
-    if not raw or token_user(raw) != request.user:
+    if not raw or not _token_valid_for(raw, request.user):
         raw = token_issue(user=request.user)
         request.session[PAGE_TOKEN_SESSION_KEY] = raw
     return raw
+
+
+def page_token_at_login(request) -> None:
+    """Give a student the page token with the login, whose session write carries it: the contest paper
+    opened at the bell then only checks it, instead of inserting a token and writing the session while
+    the whole school starts. Accounts that must first change their password get theirs with the change
+    (which revokes every token, and writes the session too)."""
+    user = request.user
+    if user.is_authenticated and not user.must_change_password and Role.STUDENT in request_scope(request).roles:
+        page_token(request)
+
+
+def _token_valid_for(raw: str, user: User) -> bool:
+    """token_user(raw) == user, for a user already authenticated (so active): one indexed read, no join."""
+    return ApiToken.objects.filter(key_hash=_hash(raw), user_id=user.pk, expires_at__gt=timezone.now()).exists()
 
 
 def token_revoke(raw: str | None) -> None:

@@ -7,10 +7,14 @@ with Locust as a library (headless), and the numbers deployers size from.
     ... bench/contest_day.py --steps 500,1000,2000,3000   # ramp: stop at the first step that fails
 
 Starts nginx → 2 daphne (--proxy-headers), the db_worker (bench/cluster.py); seeds N students and a
-30-question contest; runs the journey in bench/contest_day_users.py. Think time and the 30 s network
-outage are divided by --compression (printed: one simulated student then sends the answer saves of
+30-question contest; runs the journey in bench/contest_day_users.py. Students log in at random times
+in the window before the bell (--login-window: a 600 s morning divided by --compression, so at ×10 logins
+come 10× denser than on a real morning; 0 = the old shape, logins during the ramp and the bell waiting for
+them), then start after the class bell. Think time and the 30 s network outage are divided by --compression
+(printed: one simulated student then sends the answer saves of
 `compression` real ones); the bell window and the deadline window are real seconds. Reports per
-endpoint req/s, p50/p95/p99 and errors by status; the start burst and the deadline burst separately;
+endpoint req/s, p50/p95/p99 and errors by status; logins (before the bell) apart from the student requests
+from the bell on; the start burst and the deadline burst separately;
 server CPU per completed student-contest; peak RSS per process; peak database connections; Redis
 memory of the run's keys; and, against the database afterwards, acknowledged answers lost (must be 0),
 deadline finalisation lag and whether the boards equal the database. Exit status 1 on any loss."""
@@ -99,10 +103,23 @@ def redis_run_memory(env: dict, prefix: str) -> int:
 
 
 def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: SentinelTrio | None = None) -> dict:
-    seeded = run_db(env, "seed", "--students", str(students), "--phone-viewers", str(args.viewers // 2))
     think = args.think / args.compression
-    t0 = time.time() + 1
     answering = 30 * think * 1.5
+    after_bell = args.bell_window * 1.5 + answering + args.deadline_window
+    # With a login window the timetable is fixed from the end of seeding (t0 = then + 3 s), so the contest's
+    # closing time is stored by the seed itself and nothing has to be written while the bell rings.
+    closes_in = 3 + args.login_window + after_bell if args.login_window else 0
+    seeded = run_db(
+        env,
+        "seed",
+        "--students",
+        str(students),
+        "--phone-viewers",
+        str(args.viewers // 2),
+        "--closes-in",
+        str(closes_in),
+    )
+    t0 = seeded["closes_at"] - after_bell - args.login_window if args.login_window else time.time() + 1
     with tempfile.NamedTemporaryFile(prefix="contest-day-", suffix=".jsonl", delete=False) as fh:
         log_path = fh.name
     PLAN.__init__(
@@ -127,7 +144,10 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
         cls.host = base
     print(
         f"students {students}  compression ×{args.compression} (think {args.think}s → {think:.2f}s; "
-        f"outage 30s → {30 / args.compression:.1f}s)  ramp {args.ramp}s  bell window {args.bell_window}s  "
+        f"outage 30s → {30 / args.compression:.1f}s)  ramp {args.ramp}s  "
+        f"login window {args.login_window:.0f}s before the bell"
+        f"{'' if args.login_window else ' (logins during the ramp; the bell waits for them)'}  "
+        f"bell window {args.bell_window}s  "
         f"deadline window {args.deadline_window}s",
         flush=True,
     )
@@ -138,17 +158,26 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
     probe = start_probe(env["DATABASE_URL"], cluster.server_pids(), seeded["contest_id"])
     sleep_until(t0)
     total = students + args.viewers + args.teachers + 1
-    runner.start(total, spawn_rate=max(total / max(args.ramp, 1), 1))
-    # The bell rings after the ramp, or later while logins are still going on (at most max(ramp, 30 s) more).
-    while PLAN.done["logged_in"] < students and time.time() < t0 + args.ramp + max(args.ramp, 30):
-        gevent.sleep(0.5)
-    bell_at = max(time.time(), t0 + args.ramp)
-    closes_at = bell_at + args.bell_window * 1.5 + answering + args.deadline_window
-    run_db(env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at))
+    if args.login_window:
+        # A contest morning: students log in at random times in the window before the bell, which rings on
+        # time whoever is still logging in (they start late). Users spawn early so no login slot is missed.
+        PLAN.login_from, PLAN.login_window = t0, args.login_window
+        bell_at, closes_at = t0 + args.login_window, seeded["closes_at"]
+        runner.start(total, spawn_rate=max(total / max(min(args.ramp, args.login_window / 4), 1), 1))
+        sleep_until(bell_at)
+    else:
+        runner.start(total, spawn_rate=max(total / max(args.ramp, 1), 1))
+        # The bell rings after the ramp, or later while logins are still going on (at most max(ramp, 30 s) more).
+        while PLAN.done["logged_in"] < students and time.time() < t0 + args.ramp + max(args.ramp, 30):
+            gevent.sleep(0.5)
+        bell_at = max(time.time(), t0 + args.ramp)
+        closes_at = bell_at + after_bell
+        run_db(env, "schedule", "--contest", str(seeded["contest_id"]), "--closes-at", str(closes_at))
+    logged_in_at_bell = PLAN.done["logged_in"]
     PLAN.bell_at, PLAN.closes_at = bell_at, closes_at
     PLAN.bell.set()
     print(
-        f"bell after {bell_at - t0:.0f}s ({PLAN.done['logged_in']} of {students} logged in); "
+        f"bell after {bell_at - t0:.0f}s ({logged_in_at_bell} of {students} logged in); "
         f"contest closes {closes_at - time.time():.0f}s from now",
         flush=True,
     )
@@ -185,10 +214,28 @@ def run_once(args, env: dict, cluster: Cluster, base: str, students: int, trio: 
     cpu_total = sum(resources["cpu_s"].values())
     completed = max(PLAN.done["completed"], 1)
     starts = sorted(r[0] for r in recorder.rows.get("start (paper drawn)", []))
+    bell_rows = [
+        r for name, rows in recorder.rows.items() if name.startswith(STUDENT_NAMES[1:]) for r in rows if r[0] >= bell_at
+    ]
+    at_bell = sorted(r[1] for r in bell_rows)
     return {
         "students": students,
         "compression": args.compression,
+        "login_window_s": args.login_window,
         "endpoints": recorder.table(),
+        "login": {
+            "logged_in_before_bell": logged_in_at_bell,
+            "endpoints": {
+                k: v for k, v in recorder.table(hi=bell_at).items() if k.startswith(("login", "contest page"))
+            },
+            "after_bell": {k: v for k, v in recorder.table(lo=bell_at).items() if k.startswith("login (session)")},
+        },
+        "bell_and_after": {
+            "n": len(at_bell),
+            "p99_ms": pct(at_bell, 0.99),
+            "errors": sum(1 for r in bell_rows if r[2] != "ok"),
+            "endpoints": {k: v for k, v in recorder.table(lo=bell_at).items() if k.startswith(STUDENT_NAMES[1:])},
+        },
         "start_burst": {
             "starts": len(starts),
             "within_bell_window": sum(1 for s in starts if s <= bell_at + args.bell_window),
@@ -221,6 +268,21 @@ def print_report(r: dict) -> None:
     print(f"{'endpoint':42} {'n':>7} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7}  errors")
     for name, s in r["endpoints"].items():
         print(f"{name[:42]:42} {s['n']:7} {s['rps']:7} {s['p50']:7} {s['p95']:7} {s['p99']:7}  {s['errors'] or ''}")
+    login = r["login"]
+    print(
+        f"logins (window {r['login_window_s']:.0f}s before the bell; {login['logged_in_before_bell']} of "
+        f"{r['students']} done before it):"
+    )
+    for name, s in {**login["endpoints"], **{f"{k} after the bell": v for k, v in login["after_bell"].items()}}.items():
+        print(
+            f"  {name[:40]:40} n={s['n']} req/s={s['rps']} p50={s['p50']} p99={s['p99']} ms errors={s['errors'] or 0}"
+        )
+    bell = r["bell_and_after"]
+    print(
+        f"student requests from the bell on, without login: n={bell['n']} p99={bell['p99_ms']} ms errors={bell['errors']}"
+    )
+    for name, s in bell["endpoints"].items():
+        print(f"  {name[:40]:40} n={s['n']} p50={s['p50']} p99={s['p99']} ms errors={s['errors'] or 0}")
     print("start burst:", json.dumps(r["start_burst"], ensure_ascii=False))
     print("deadline burst (last window … +60 s):")
     for name, s in r["deadline_burst"].items():
@@ -238,7 +300,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--steps", default="", help="comma-separated student counts: ramp until a step fails")
-    parser.add_argument("--ramp", type=float, default=60, help="seconds over which users log in before the bell")
+    parser.add_argument(
+        "--ramp", type=float, default=60, help="seconds over which users spawn (and log in, with --login-window 0)"
+    )
+    parser.add_argument(
+        "--login-window",
+        type=float,
+        default=None,
+        help="students log in at random times in this many real seconds before the bell (default: a 600 s "
+        "morning divided by --compression; 0 = everyone logs in during the ramp and the bell waits for them)",
+    )
     parser.add_argument("--bell-window", type=float, default=60, help="most of a school starts within this (real s)")
     parser.add_argument("--deadline-window", type=float, default=30, help="late submitters hand in within this")
     parser.add_argument("--compression", type=float, default=10, help="think time and outage divided by this")
@@ -258,6 +329,8 @@ def main() -> int:
     if args.smoke:
         args.students, args.ramp, args.bell_window, args.deadline_window = 12, 3, 4, 4
         args.compression, args.viewers, args.teachers, args.steps = 100, 4, 2, ""
+    if args.login_window is None:
+        args.login_window = 600 / args.compression
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
         raise SystemExit("contest_day.py needs DATABASE_URL (PostgreSQL) and REDIS_URL: the production shape")
     run_id = uuid.uuid4().hex[:8]

@@ -37,7 +37,11 @@ def seed(args) -> dict:
         for m in Membership.objects.filter(role=Role.TEACHER, org__kind=OrgKind.CLASS).select_related("user")
     ]
     district = Organization.objects.get(kind=OrgKind.DISTRICT, name="崇川区")
+    if args.closes_in:  # the run's timetable starts when seeding ends: the closing time is known already
+        contest.closes_at = timezone.now() + timedelta(seconds=args.closes_in)
+        contest.save(update_fields=["closes_at"])
     return {
+        "closes_at": contest.closes_at.timestamp(),
         "contest_id": contest.pk,
         "display_token": contest.display_token,
         "students": usernames[: args.students],
@@ -118,6 +122,7 @@ def main() -> int:
     p = sub.add_parser("seed")
     p.add_argument("--students", type=int, required=True)
     p.add_argument("--phone-viewers", type=int, default=0)
+    p.add_argument("--closes-in", type=float, default=0, help="close this many seconds after seeding (0: in 6 h)")
     p = sub.add_parser("schedule")
     p.add_argument("--contest", type=int, required=True)
     p.add_argument("--closes-at", type=float, required=True)

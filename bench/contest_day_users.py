@@ -1,6 +1,7 @@
 """Who is on the platform during a contest morning (Locust users, driven by bench/contest_day.py).
 
-Student: log in (page session) → contest page → wait for the class bell → start (paper drawn) → paper
+Student: log in (page session; spread over the pre-bell login window, or at the bell) → contest page →
+wait for the class bell → start (paper drawn) → paper
 page (carries the page's Bearer token, as static/js/contest.js uses it) → 30 answers with compressed
 think time; 10% reload the paper mid-way, 5% lose the network for 30 s (compressed) and resend what
 queued up; submit (a share in the last deadline window, some never: the deadline finalises them) →
@@ -40,6 +41,8 @@ class Plan:
     organiser: str = ""
     district_id: int = 0
     bell_at: float = 0.0
+    login_from: float = 0.0  # with a pre-bell login window: logins are spread over [login_from, bell_at)
+    login_window: float = 0.0
     bell_window: float = 60.0
     closes_at: float = 0.0
     deadline_window: float = 30.0
@@ -157,6 +160,9 @@ class Student(PageUser):
 
     def journey(self, username: str) -> None:
         rng = random.Random(username)
+        if PLAN.login_window:
+            # students sit down and log in during the minutes before the bell, not at it
+            sleep_until(PLAN.login_from + rng.uniform(0, PLAN.login_window))
         self.login(username)
         self.client.get(f"/contests/{PLAN.contest_id}/", name="contest page")
         PLAN.done["logged_in"] += 1

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.enrolment import audience_roots
 from accounts.models import Organization, Role, User
-from accounts.selectors import scope_for, student_class  # noqa: F401 (student_class re-exported)
+from accounts.selectors import Scope, scope_for, student_class  # noqa: F401 (student_class re-exported)
 from questionbank.models import QuestionRevision
 from questionbank.secrecy import reservations, reserved_until
 
@@ -103,9 +103,10 @@ def contests_for_teacher(user: User) -> list[Contest]:
     return list(qs[:200])
 
 
-def contest_visible_to(*, user: User, contest: Contest) -> bool:
-    """Students in the audience, and organisers/teachers whose scope overlaps the owner region."""
-    scope = scope_for(user)
+def contest_visible_to(*, user: User, contest: Contest, scope: Scope | None = None) -> bool:
+    """Students in the audience, and organisers/teachers whose scope overlaps the owner region. Pages pass
+    the request's scope (accounts.permissions.request_scope) so the memberships are read once."""
+    scope = scope if scope is not None and scope.user is user else scope_for(user)
     if scope.is_admin or scope.manages(contest.owner_org):
         return True
     if (
@@ -118,10 +119,11 @@ def contest_visible_to(*, user: User, contest: Contest) -> bool:
     return any(p.startswith(contest.owner_org.path) for p in paths)
 
 
-def attempts_left(*, contest: Contest, user: User) -> int | None:
+def attempts_left(*, contest: Contest, user: User, attempts: list[Attempt] | None = None) -> int | None:
+    """`attempts`: the user's attempts at this contest when the caller has already read them."""
     if not contest.attempts_allowed:
         return None
-    used = Attempt.objects.filter(contest=contest, user=user).count()
+    used = len(attempts) if attempts is not None else Attempt.objects.filter(contest=contest, user=user).count()
     return max(0, contest.attempts_allowed - used)
 
 

@@ -9,12 +9,18 @@ from ..credentials import initial_password_forget
 from ..forms import ChangePasswordForm, FirstPasswordForm, LoginForm
 from ..models import Role
 from ..permissions import request_scope, role_required
+from ..tokens import page_token_at_login
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        page_token_at_login(self.request)
+        return response
 
 
 @login_required
@@ -30,6 +36,7 @@ def password_change(request):
         user.save(update_fields=["must_change_password"])
         initial_password_forget(user=user)
         update_session_auth_hash(request, user)
+        page_token_at_login(request)  # the change revoked every token; this session write carries a new one
         messages.success(request, _("密码已修改。"))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})

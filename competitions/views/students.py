@@ -49,9 +49,10 @@ def contest_list(request):
 
 @login_required
 def contest_detail(request, pk: int):
-    contest = get_object_or_404(Contest.objects.select_related("owner_org"), pk=pk)
+    # audience prefetched: the visibility check and the eligibility line both read it
+    contest = get_object_or_404(Contest.objects.select_related("owner_org").prefetch_related("audience_orgs"), pk=pk)
     scope = request_scope(request)
-    if not selectors.contest_visible_to(user=request.user, contest=contest):
+    if not selectors.contest_visible_to(user=request.user, contest=contest, scope=scope):
         if contest.status == ContestStatus.PUBLISHED and scope.student_class is not None:
             # a published contest's existence is public (landing page); say why, not a bare 404
             reason = selectors.student_eligibility(contest=contest, klass=scope.student_class)
@@ -67,7 +68,7 @@ def contest_detail(request, pk: int):
         "is_student": klass is not None,
         "my_attempts": my_attempts,
         "active": active,
-        "attempts_left": selectors.attempts_left(contest=contest, user=request.user),
+        "attempts_left": selectors.attempts_left(contest=contest, user=request.user, attempts=my_attempts),
         "can_manage": scope.manages(contest.owner_org),
         "can_view_results": scope.manages(contest.owner_org) or bool(scope.taught_paths),
         "rules": contest.rules.select_related("topic"),

@@ -119,3 +119,20 @@ def test_the_active_paper_read_gives_what_the_item_models_give(tree, topic, chil
     assert fast == attempt_payload(attempt, items=attempt_items(attempt))
     assert len(fast["answers"]) == 6 and {q["blanks"] for q in fast["questions"]} >= {0, 2}
     assert "answer" not in str(fast["questions"]) and "南通" not in str(fast["questions"])
+
+
+# session, user, contest+owner, audience, memberships, the student's attempts
+CONTEST_PAGE_QUERIES = 6
+
+
+def test_contest_page_reads_memberships_audience_and_attempts_once(tree, topic, child, django_assert_max_num_queries):
+    _bank(topic, child, 3)
+    contest = _rules_contest(tree, topic, child)
+    contest.attempts_allowed = 2
+    contest.save(update_fields=["attempts_allowed"])
+    client = _login(tree.student_a)
+    client.post(f"/contests/{contest.pk}/start/")
+    with django_assert_max_num_queries(CONTEST_PAGE_QUERIES):
+        page = client.get(f"/contests/{contest.pk}/")
+    assert page.status_code == 200 and page.context["attempts_left"] == 1 and page.context["active"] is not None
+    assert page.context["eligible_reason"] is None
