@@ -72,6 +72,7 @@ class QuizHub:
         self.games: dict[int, set] = {}
         self.players: dict[int, object] = {}
         self.frames: dict[int, tuple] = {}  # game id -> (version, head, me map)
+        self.replies: dict = {}  # reply text -> the sink's framing of it (an answer burst's acks are alike)
         self.running: set[int] = set()
         self.dirty: set[int] = set()
         self.listener: asyncio.Task | None = None
@@ -116,6 +117,15 @@ class QuizHub:
             await sync_to_async(_me, thread_sensitive=False)(conn.game_id, conn.player_id) if conn.player_id else "null"
         )
         await conn.send_frame(head + me + "}", version)
+
+    async def reply(self, conn, text: str) -> None:
+        """A reply the connection must get (an answer's ack): written through the sink, framed once for all
+        identical replies; through the consumer's own send when the sink cannot write it now (another
+        server, or a slow reader: the reply then queues behind its backlog rather than being skipped)."""
+        if len(self.replies) > 256:
+            self.replies.clear()
+        if self.sink.write(conn, text, self.replies) is not Write.SENT:
+            await conn.send(text_data=text)
 
     # --- notifications ------------------------------------------------------------------------------
 
