@@ -172,8 +172,10 @@ class QuizHub:
         shared = head + "null}" if '"phase":"question"' in head else None
         position = quiz_frames.head_position(head)
         prepared: dict = {}
-        slow = False
-        for i, conn in enumerate(list(self.games.get(game_id, ()))):
+        # frames the sink writes are in the kernel at once: no yielding between them, or the answers of the
+        # first players to get a question would be read and handled before the last ones get it
+        slow, asgi_sends = False, 0
+        for conn in list(self.games.get(game_id, ())):
             if version < conn.version:
                 continue  # it already has a newer frame
             frame = shared or head + me.get(conn.player_id, "null") + "}"
@@ -181,6 +183,9 @@ class QuizHub:
                 outcome = self.sink.write(conn, frame, prepared)
                 if outcome is Write.ASGI:
                     await conn.send_frame(frame, version)  # records the delivery itself
+                    asgi_sends += 1
+                    if asgi_sends % 500 == 0:
+                        await asyncio.sleep(0)  # let the server flush what is queued so far
                 elif outcome is Write.SLOW:
                     slow = self._slow_reader(conn) or slow  # skipped: it gets the latest frame once it drains
                     continue
@@ -189,8 +194,6 @@ class QuizHub:
                 conn.version, conn.slow_since = version, None
             except Exception:  # a socket closing mid-broadcast must not stop the others
                 log.debug("quiz send failed", exc_info=True)
-            if i % 500 == 499:
-                await asyncio.sleep(0)  # let the server flush what is written so far
         if slow:
             self.loop.call_later(0.5, self.notify, game_id)
 
