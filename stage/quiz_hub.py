@@ -39,6 +39,7 @@ from .quiz_answers import AnswerBatcher
 log = logging.getLogger(__name__)
 TAKEN_OVER = 4409
 STUCK = 4408
+LATE_PUSH_S = 0.3
 
 
 def channel() -> str:
@@ -75,6 +76,7 @@ class QuizHub:
         self.replies: dict = {}  # reply text -> the sink's framing of it (an answer burst's acks are alike)
         self.running: set[int] = set()
         self.dirty: set[int] = set()
+        self.late: set[int] = set()  # games whose results are pushed again shortly (stage.quiz_answers)
         self.listener: asyncio.Task | None = None
         self.tasks: set[asyncio.Task] = set()
 
@@ -134,6 +136,8 @@ class QuizHub:
     ):
         if kind == "count":
             self.send_count(game_id, data or {})
+            if (data or {}).get("phase", "question") != "question":
+                self._push_late(game_id)
             return
         if kind == "takeover":
             local = self.players.get(player_id)
@@ -147,6 +151,20 @@ class QuizHub:
             return
         self.running.add(game_id)
         self._spawn(self.refresh(game_id))
+
+    def _push_late(self, game_id: int) -> None:
+        """Answers received before the close but written after it change the results already pushed: push
+        them again, at most once per LATE_PUSH_S however many groups come in late (an overloaded process
+        would otherwise rebuild and resend every player's results after each of its late groups)."""
+        if game_id in self.late:
+            return
+        self.late.add(game_id)
+
+        def push():
+            self.late.discard(game_id)
+            self.notify(game_id)
+
+        self.loop.call_later(LATE_PUSH_S, push, context=contextvars.Context())
 
     def _spawn(self, coro) -> None:
         task = self.loop.create_task(coro, context=contextvars.Context())
@@ -266,9 +284,7 @@ class QuizHub:
 
 
 def _announce(answered: dict) -> None:
-    for game_id, data in answered.items():
-        if data["phase"] != "question":  # counted after the close: push the results again
-            publish(game_id)
+    for game_id, data in answered.items():  # counted after the close, it also has the results pushed again
         publish(game_id, "count", data=data)
 
 
