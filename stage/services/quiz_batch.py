@@ -117,7 +117,7 @@ def _write(items: list[PendingAnswer]):
         elapsed, correct, points = verdict
         row = QuizAnswer(
             player_id=player.pk,
-            question=question,
+            question_id=question.pk,  # ids, not instances: the descriptor costs more than the rest of the row
             choice=item.choice,
             elapsed_ms=elapsed,
             correct=correct,
