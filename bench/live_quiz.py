@@ -90,6 +90,7 @@ async def _client(urls, bare, out, go):
     results: dict[int, list[float]] = {}
     acks: list[float] = []
     sent_at: dict[tuple[int, int], float] = {}
+    got_results: set[tuple[int, int]] = set()
 
     async def reader(i, ws):
         async for raw in ws:
@@ -104,7 +105,9 @@ async def _client(urls, bare, out, go):
                     delivered.setdefault(pos, []).append(now)
                     sent_at[(i, pos)] = time.time()
                     await ws.send(json.dumps({"type": "answer", "position": pos, "choice": "A" if i % 3 else "B"}))
-            elif t == "game" and msg["phase"] in ("results", "finished"):
+            elif t == "game" and msg["phase"] in ("results", "finished") and (i, msg["position"]) not in got_results:
+                # the first results frame per player: a late group or a slow reader makes the hub push them again
+                got_results.add((i, msg["position"]))
                 results.setdefault(msg["position"], []).append(now)
             elif t == "ack":
                 start = sent_at.get((i, msg["position"]))
@@ -148,6 +151,16 @@ def rss_kb(pid: int) -> int:
     return total
 
 
+def cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds the server processes have used so far (/proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / tick
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--players", type=int, default=500)
@@ -181,7 +194,8 @@ def main():
         idle_kb = sum(rss_kb(s.pid) for s in servers)
 
         async def drive():
-            marks = {"open": {}, "close": {}, "counted": {}}
+            marks = {"open": {}, "close": {}, "counted": {}, "cpu_open": {}, "cpu_close": {}, "cpu_end": {}}
+            pids = [s.pid for s in servers]
             url = f"{bases[0]}?role=host&token={host_token}"
             async with websockets.connect(url, origin="http://127.0.0.1") as host:
 
@@ -195,12 +209,15 @@ def main():
                 await asyncio.sleep(0.5)
                 marks["rss_kb"] = sum(rss_kb(s.pid) for s in servers)
                 for q in range(QUESTIONS):
+                    marks["cpu_open"][q] = cpu_s(pids)
                     marks["open"][q] = time.time()
                     await host.send(json.dumps({"type": "next"}))
                     await asyncio.sleep(args.gap)
+                    marks["cpu_close"][q] = cpu_s(pids)
                     marks["close"][q] = time.time()
                     await host.send(json.dumps({"type": "close"}))
                     await asyncio.sleep(1.0)
+                    marks["cpu_end"][q] = cpu_s(pids)
                 reader.cancel()
             return marks
 
@@ -261,6 +278,16 @@ def main():
         f"reached {len(counted)}/{QUESTIONS}"
     )
     print(f"close → last results    p50 {pct(r_lat, 50):7.1f} ms  p99 {pct(r_lat, 99):7.1f} ms  missing {r_miss}")
+    # server CPU (all daphne processes): open → close is the question's delivery plus the answer burst,
+    # close → +1 s the results; the same machine runs the clients, so this is the server's own share
+    burst = [marks["cpu_close"][q] - marks["cpu_open"][q] for q in marks["open"]]
+    after = [marks["cpu_end"][q] - marks["cpu_close"][q] for q in marks["open"]]
+    whole = marks["cpu_end"][QUESTIONS - 1] - marks["cpu_open"][0]  # 10 × (delivery, answers, results)
+    print(
+        f"server CPU per question  open→close {sum(burst) / len(burst) * 1000:7.0f} ms, "
+        f"close→+1 s {sum(after) / len(after) * 1000:.0f} ms; all {QUESTIONS} questions {whole:.2f} s "
+        f"= {whole / max(1, answers) * 1e6:.0f} ms per 1,000 answers ({answers} answers, {len(acks)} acked)"
+    )
     per_conn = (marks["rss_kb"] - idle_kb) / max(1, len(tokens))
     print(
         f"server RSS idle {idle_kb / 1024:.0f} MiB, with players {marks['rss_kb'] / 1024:.0f} MiB: {per_conn:.1f} KiB per connection"

@@ -119,7 +119,8 @@ class DaphneSink:
             return Write.ASGI
         if proto.state != proto.STATE_OPEN or proto.transport is None:
             return Write.SENT
-        if transport_backlog(proto.transport) > slow_reader_bytes():
+        backlog = transport_backlog(proto.transport)
+        if backlog and backlog > slow_reader_bytes():  # the setting is read only for a socket with a backlog
             return Write.SLOW
         msg = prepared.get(frame)
         if msg is None:

@@ -121,6 +121,16 @@ class GameConsumer(AsyncWebsocketConsumer):
         self.registered = True
         await self.hub.register(self)
 
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every handler: one hop to its single database
+        # thread per message, most of a player's cost in an answer burst. A player's messages never use a
+        # connection on that thread (answers are written on the batcher's pool thread, reads go through
+        # off_thread and give their connection back), so they skip it; host and screen messages do not.
+        if self.player_id and message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+            return
+        await super().dispatch(message)
+
     async def disconnect(self, code):
         if self.registered:
             self.hub.unregister(self)
@@ -160,7 +170,7 @@ class GameConsumer(AsyncWebsocketConsumer):
                 reply["message"] = str(result.message)
             else:
                 reply = {"type": "ack", "ok": True, "position": position}
-        await self.send(text_data=json.dumps(reply, ensure_ascii=False))
+        await self.hub.reply(self, json.dumps(reply, ensure_ascii=False))
 
     async def taken_over(self) -> None:
         if self.registered:

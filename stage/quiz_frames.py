@@ -19,12 +19,19 @@ def rank_order():
 
 
 def build(game_id: int) -> tuple[int, str, dict[int, str]] | None:
-    """(version, head, {player id: me JSON}); None when the game is gone. A frame = head + me + "}"."""
+    """(version, head, {player id: me JSON} — empty while a question is open); None when the game is gone.
+    A frame = head + me + "}"."""
     game = QuizGame.objects.filter(pk=game_id).first()
     if game is None:
         return None
     count = QuizQuestion.objects.filter(game=game).count()
-    players = list(QuizPlayer.objects.filter(game=game).order_by(*rank_order()).values_list("id", "nickname", "score"))
+    asking = game.phase == GamePhase.QUESTION
+    # while a question is open every connection gets "me":null (stage.quiz_hub), so no player's part is built
+    players = (
+        []
+        if asking
+        else list(QuizPlayer.objects.filter(game=game).order_by(*rank_order()).values_list("id", "nickname", "score"))
+    )
     payload: dict = {
         "type": "game",
         "pin": game.pin,
@@ -33,7 +40,7 @@ def build(game_id: int) -> tuple[int, str, dict[int, str]] | None:
         "version": game.version,
         "position": game.position,
         "count": count,
-        "players": len(players),
+        "players": QuizPlayer.objects.filter(game=game).count() if asking else len(players),
     }
     last: dict[int, tuple] = {}
     q = QuizQuestion.objects.filter(game=game, position=game.position).first() if game.position >= 0 else None
@@ -46,7 +53,7 @@ def build(game_id: int) -> tuple[int, str, dict[int, str]] | None:
             "points": q.points,
         }
         payload["opened_ms"] = int(game.opened_at.timestamp() * 1000) if game.opened_at else None
-        if game.phase == GamePhase.QUESTION:  # the live count at this moment; `count` frames follow
+        if asking:  # the live count at this moment; `count` frames follow
             payload["answered"] = QuizAnswer.objects.filter(question=q).count()
         if game.phase in (GamePhase.RESULTS, GamePhase.FINISHED):
             answers = list(

@@ -39,6 +39,7 @@ from .quiz_answers import AnswerBatcher
 log = logging.getLogger(__name__)
 TAKEN_OVER = 4409
 STUCK = 4408
+LATE_PUSH_S = 0.3
 
 
 def channel() -> str:
@@ -72,8 +73,10 @@ class QuizHub:
         self.games: dict[int, set] = {}
         self.players: dict[int, object] = {}
         self.frames: dict[int, tuple] = {}  # game id -> (version, head, me map)
+        self.replies: dict = {}  # reply text -> the sink's framing of it (an answer burst's acks are alike)
         self.running: set[int] = set()
         self.dirty: set[int] = set()
+        self.late: set[int] = set()  # games whose results are pushed again shortly (stage.quiz_answers)
         self.listener: asyncio.Task | None = None
         self.tasks: set[asyncio.Task] = set()
 
@@ -117,6 +120,15 @@ class QuizHub:
         )
         await conn.send_frame(head + me + "}", version)
 
+    async def reply(self, conn, text: str) -> None:
+        """A reply the connection must get (an answer's ack): written through the sink, framed once for all
+        identical replies; through the consumer's own send when the sink cannot write it now (another
+        server, or a slow reader: the reply then queues behind its backlog rather than being skipped)."""
+        if len(self.replies) > 256:
+            self.replies.clear()
+        if self.sink.write(conn, text, self.replies) is not Write.SENT:
+            await conn.send(text_data=text)
+
     # --- notifications ------------------------------------------------------------------------------
 
     def notify(
@@ -124,6 +136,8 @@ class QuizHub:
     ):
         if kind == "count":
             self.send_count(game_id, data or {})
+            if (data or {}).get("phase", "question") != "question":
+                self._push_late(game_id)
             return
         if kind == "takeover":
             local = self.players.get(player_id)
@@ -137,6 +151,20 @@ class QuizHub:
             return
         self.running.add(game_id)
         self._spawn(self.refresh(game_id))
+
+    def _push_late(self, game_id: int) -> None:
+        """Answers received before the close but written after it change the results already pushed: push
+        them again, at most once per LATE_PUSH_S however many groups come in late (an overloaded process
+        would otherwise rebuild and resend every player's results after each of its late groups)."""
+        if game_id in self.late:
+            return
+        self.late.add(game_id)
+
+        def push():
+            self.late.discard(game_id)
+            self.notify(game_id)
+
+        self.loop.call_later(LATE_PUSH_S, push, context=contextvars.Context())
 
     def _spawn(self, coro) -> None:
         task = self.loop.create_task(coro, context=contextvars.Context())
@@ -162,8 +190,10 @@ class QuizHub:
         shared = head + "null}" if '"phase":"question"' in head else None
         position = quiz_frames.head_position(head)
         prepared: dict = {}
-        slow = False
-        for i, conn in enumerate(list(self.games.get(game_id, ()))):
+        # frames the sink writes are in the kernel at once: no yielding between them, or the answers of the
+        # first players to get a question would be read and handled before the last ones get it
+        slow, asgi_sends = False, 0
+        for conn in list(self.games.get(game_id, ())):
             if version < conn.version:
                 continue  # it already has a newer frame
             frame = shared or head + me.get(conn.player_id, "null") + "}"
@@ -171,6 +201,9 @@ class QuizHub:
                 outcome = self.sink.write(conn, frame, prepared)
                 if outcome is Write.ASGI:
                     await conn.send_frame(frame, version)  # records the delivery itself
+                    asgi_sends += 1
+                    if asgi_sends % 500 == 0:
+                        await asyncio.sleep(0)  # let the server flush what is queued so far
                 elif outcome is Write.SLOW:
                     slow = self._slow_reader(conn) or slow  # skipped: it gets the latest frame once it drains
                     continue
@@ -179,8 +212,6 @@ class QuizHub:
                 conn.version, conn.slow_since = version, None
             except Exception:  # a socket closing mid-broadcast must not stop the others
                 log.debug("quiz send failed", exc_info=True)
-            if i % 500 == 499:
-                await asyncio.sleep(0)  # let the server flush what is written so far
         if slow:
             self.loop.call_later(0.5, self.notify, game_id)
 
@@ -253,9 +284,7 @@ class QuizHub:
 
 
 def _announce(answered: dict) -> None:
-    for game_id, data in answered.items():
-        if data["phase"] != "question":  # counted after the close: push the results again
-            publish(game_id)
+    for game_id, data in answered.items():  # counted after the close, it also has the results pushed again
         publish(game_id, "count", data=data)
 
 

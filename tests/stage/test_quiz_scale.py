@@ -68,6 +68,31 @@ def test_an_answer_received_before_the_close_counts_even_if_written_after_it():
 
 
 @pytest.mark.django_db
+def test_an_answer_another_process_wrote_first_is_kept_and_this_one_told_so(monkeypatch):
+    from stage.services import quiz_batch
+
+    f = Final()
+    g = game(f)
+    p1, p2 = players(g, 2)
+    services.quiz_advance(actor=f.host, game_id=g.pk, step="next", now=at(10))
+    real_insert = quiz_batch._insert
+
+    def other_process_first(rows):  # another server's group commits p1's answer between our read and write
+        QuizAnswer.objects.create(
+            player_id=p1.pk, question_id=rows[0].question_id, choice="B", elapsed_ms=500, correct=False, points=0,
+            at=at(10.5),
+        )  # fmt: skip
+        return real_insert(rows)
+
+    monkeypatch.setattr(quiz_batch, "_insert", other_process_first)
+    out = quiz_answers_commit([PendingAnswer(p1.pk, 0, "A", at(11), None), PendingAnswer(p2.pk, 0, "A", at(11), None)])
+    assert isinstance(out.results[0], AlreadyDone) and isinstance(out.results[1], QuizAnswer)
+    assert QuizAnswer.objects.get(player=p1).choice == "B"
+    scores = dict(QuizPlayer.objects.filter(game=g).values_list("pk", "score"))
+    assert scores[p1.pk] == 0 and scores[p2.pk] == out.results[1].points > 0
+
+
+@pytest.mark.django_db
 def test_a_group_costs_the_same_queries_for_5_or_60_answers():
     f = Final()
 
