@@ -37,8 +37,7 @@ class Cluster:
         conf = (ROOT / "deploy" / "nginx-cluster.conf").read_text()
         upstream = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in ports)
         conf = conf.replace(
-            "        server 127.0.0.1:__A__ max_fails=0;\n"
-            "        server 127.0.0.1:__B__ max_fails=0;",
+            "        server 127.0.0.1:__A__ max_fails=0;\n        server 127.0.0.1:__B__ max_fails=0;",
             upstream,
         )
         conf = conf.replace("__RUN__", str(self.run_dir)).replace("__PORT__", str(self.port))
