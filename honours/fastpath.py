@@ -91,7 +91,7 @@ def statements() -> Statements:
     return Statements(
         code=f'SELECT vc.id, vc.batch_id FROM "{t["VoteCode"]}" vc WHERE vc.campaign_id = %s AND vc.code_hash = %s',  # noqa: S608
         head=(
-            "SELECT h.seq, h.hash, c.vote_opens_at, c.vote_closes_at, c.votes_per_day, c.voting_level "  # noqa: S608
+            "SELECT h.seq, h.hash, c.vote_opens_at, c.vote_closes_at, c.votes_per_day "  # noqa: S608
             f'FROM "{t["ChainHead"]}" h JOIN "{t["Campaign"]}" c ON c.id = h.campaign_id '
             "WHERE h.campaign_id = %s FOR UPDATE OF h"
         ),
@@ -234,7 +234,7 @@ class VoteFastPath(FastPath):
             head = await head_cur.fetchone()
             if head is None:
                 return [None] * len(entries)
-            seq, prev, opens, closes, per_day, _voting_level = head
+            seq, prev, opens, closes, per_day = head
             valid = {r[0] for r in await valid_cur.fetchall()}
             voted = {(k, c) for k, c in await voted_cur.fetchall()}
             counters = {k: [u, lim] for k, u, lim in await counters_cur.fetchall()}

@@ -29,12 +29,8 @@ def vote_counts(campaign_id: int, *, until: datetime | None = None) -> dict[int,
     """Votes counted per candidate: the log's votes (cast before `until` when given) minus quarantined
     and invalidated ones. The log's votes come from the database's hourly tallies; before `until`, that
     is the whole hours before it plus the log's rows of the hour it falls in."""
-    tallies = VoteTally.objects.filter(campaign_id=campaign_id)
-    if until is not None:
-        hour = until.replace(minute=0, second=0, microsecond=0)
-        tallies = tallies.filter(hour__lt=hour)
-    rows = tallies.values("candidate_id").annotate(n=Sum("votes")).values_list("candidate_id", "n")
-    total = {cid: int(n) for cid, n in rows}
+    hour = until.replace(minute=0, second=0, microsecond=0) if until is not None else None
+    total = tallied_counts(campaign_id, before=hour)
     if until is not None and until > hour:
         part = Vote.objects.filter(campaign_id=campaign_id, cast_at__gte=hour, cast_at__lt=until)
         for cid, n in part.values("candidate_id").annotate(n=Count("id")).values_list("candidate_id", "n"):
@@ -53,9 +49,13 @@ def logged_counts(campaign_id: int) -> dict[int, int]:
     return dict(rows.values_list("candidate_id", "n"))
 
 
-def tallied_counts(campaign_id: int) -> dict[int, int]:
-    rows = VoteTally.objects.filter(campaign_id=campaign_id).values("candidate_id").annotate(n=Sum("votes"))
-    return {cid: int(n) for cid, n in rows.values_list("candidate_id", "n") if n}
+def tallied_counts(campaign_id: int, *, before: datetime | None = None) -> dict[int, int]:
+    """The log's rows per candidate as the hourly tallies give them (only the hours before `before`)."""
+    tallies = VoteTally.objects.filter(campaign_id=campaign_id)
+    if before is not None:
+        tallies = tallies.filter(hour__lt=before)
+    rows = tallies.values("candidate_id").annotate(n=Sum("votes")).values_list("candidate_id", "n")
+    return {cid: int(n) for cid, n in rows if n}
 
 
 def invalidated_counts(campaign_id: int) -> dict[int, list[tuple[str, int]]]:
