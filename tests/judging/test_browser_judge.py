@@ -1,6 +1,7 @@
 """A judge scores an essay on a tablet: queue → entry beside the rubric → range check → submit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from judging.models import Assignment, Score, ScoreStatus
 from tests.factories import DEFAULT_PASSWORD
@@ -48,11 +49,11 @@ def test_judge_scores_an_entry_on_a_tablet(live_daphne, tablet_page, transaction
         page.keyboard.press("Tab")
         page.keyboard.type(value)
     page.get_by_role("button", name="提交评分").click()
-    assert page.get_by_role("alert").filter(has_text="「立意」的分数须在 0 到 30 之间").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="「立意」的分数须在 0 到 30 之间")).to_be_visible()
     assert not Score.objects.filter(assignment=first).exists()
 
     page.get_by_label("立意（满分 30）").fill("27.5")
-    assert page.locator("#score-total").inner_text() == "88.5"
+    expect(page.locator("#score-total")).to_have_text("88.5")
     page.get_by_label("评语（可选）").fill("立意深刻，结构清晰。")
     page.get_by_role("button", name="提交评分").click()
     # irreversible: a dialog asks first; cancelling keeps the form and stores nothing

@@ -2,6 +2,7 @@
 then submits and sees the saved version."""
 
 import pytest
+from playwright.sync_api import expect
 
 from judging.models import Entry
 from tests.factories import DEFAULT_PASSWORD, Tree
@@ -23,7 +24,8 @@ def test_student_submits_an_essay_on_a_phone(live_daphne, phone_page, transactio
     page.get_by_role("link", name="我的家乡征文").click()
     page.get_by_label("作品标题").fill("濠河边的家")
     page.get_by_label("正文").fill("我爱南通。")
-    assert page.locator("#char-count").inner_text() == "4"
+    # the counter is a deferred script: wait for it rather than read the DOM at once
+    expect(page.locator("#char-count")).to_have_text("4")
     page.locator("input[name=pledge]").check()
     page.get_by_role("button", name="保存并提交").click()
     page.wait_for_selector("text=正文 4 字，少于最少字数 20 字。")

@@ -2,6 +2,7 @@
 public verification page fits a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from results.models import BatchStatus, CertificateBatch
 from results.services import certificate_issue
@@ -42,8 +43,8 @@ def test_zip_progress_bar_follows_the_background_task(live_daphne, phone_page):
     # the worker finishes; the page notices by polling, without a reload
     CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, done=3)
     link.wait_for(state="visible", timeout=10000)
-    assert bar.get_attribute("aria-valuenow") == "100"
-    assert phone_page.locator("li.batch .batch-count").inner_text() == "3/3"
+    expect(bar).to_have_attribute("aria-valuenow", "100")
+    expect(phone_page.locator("li.batch .batch-count")).to_have_text("3/3")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
