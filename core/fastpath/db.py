@@ -30,31 +30,46 @@ class Pools:
         loop = asyncio.get_running_loop()
         pool = self._pools.get(loop)
         if pool is None:
-            from psycopg_pool import AsyncConnectionPool
+            # the first requests of a process arrive together: one of them opens the pool, the rest
+            # wait for it (each opening its own would leak pools and their connections)
+            pool = self._pools[loop] = loop.create_task(self._open())
+        if isinstance(pool, asyncio.Task):
+            return await asyncio.shield(pool)
+        return pool
 
-            s = connections["default"].settings_dict
-            info = {
-                "dbname": s["NAME"],
-                "user": s.get("USER") or "",
-                "password": s.get("PASSWORD") or "",
-                "host": s.get("HOST") or "",
-                "port": str(s.get("PORT") or ""),
-            }
-            conninfo = " ".join(f"{k}='{v}'" for k, v in info.items() if v)
-            options = (s.get("OPTIONS") or {}).get("pool") or {}
-            pool = AsyncConnectionPool(
-                conninfo,
-                min_size=int(options.get("min_size", 2)),
-                max_size=int(options.get("max_size", 10)),
-                kwargs={"autocommit": True},
-                open=False,
-            )
+    async def _open(self):
+        from psycopg_pool import AsyncConnectionPool
+
+        loop = asyncio.get_running_loop()
+        s = connections["default"].settings_dict
+        info = {
+            "dbname": s["NAME"],
+            "user": s.get("USER") or "",
+            "password": s.get("PASSWORD") or "",
+            "host": s.get("HOST") or "",
+            "port": str(s.get("PORT") or ""),
+        }
+        conninfo = " ".join(f"{k}='{v}'" for k, v in info.items() if v)
+        options = (s.get("OPTIONS") or {}).get("pool") or {}
+        pool = AsyncConnectionPool(
+            conninfo,
+            min_size=int(options.get("min_size", 2)),
+            max_size=int(options.get("max_size", 10)),
+            kwargs={"autocommit": True},
+            open=False,
+        )
+        try:
             await pool.open()
-            self._pools[loop] = pool
+        except BaseException:
+            self._pools.pop(loop, None)  # the next request tries again
+            raise
+        self._pools[loop] = pool
         return pool
 
     async def close(self):
         for pool in list(self._pools.values()):
+            if isinstance(pool, asyncio.Task):
+                pool = await pool
             await pool.close()
         self._pools.clear()
 
