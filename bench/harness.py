@@ -28,6 +28,7 @@ class Conn:
     def __init__(self, host: str, port: int):
         self.host, self.port = host, port
         self.reader = self.writer = None
+        self.last_headers: dict[str, str] = {}  # the last response's headers, lower-cased names
 
     async def open(self):
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
@@ -50,12 +51,14 @@ class Conn:
             raise ConnectionError("server closed the connection")
         status = int(status_line.split()[1])
         length, chunked, close = None, False, False
+        self.last_headers = {}
         while True:
             line = await self.reader.readline()
             if line in (b"\r\n", b"\n", b""):
                 break
             name, _, value = line.decode("latin-1").partition(":")
             name, value = name.strip().lower(), value.strip()
+            self.last_headers[name] = value
             if name == "content-length":
                 length = int(value)
             elif name == "transfer-encoding" and "chunked" in value.lower():
@@ -98,7 +101,7 @@ def start_daphne(app: str, env: dict, port: int | None = None, extra: list[str] 
     port = port or free_port()
     log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), *extra, app],
+        [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), *extra, app],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -134,7 +137,7 @@ def start_daphne_group(app: str, env: dict, servers: int) -> tuple[list[subproce
     for _ in range(servers):
         log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)  # noqa: SIM115
         proc = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), app],
+            [sys.executable, "-m", "daphne", "-v", "0", "--fd", str(listener.fileno()), app],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -1,9 +1,14 @@
 """The bare ASGI baseline for bench/answers.py: reads the request body and answers a small JSON body.
-Under the same server settings as quizsite/asgi.py (Twisted's form parsing off), so ratios stay like for like."""
+Under the same server settings as quizsite/asgi.py (Twisted's form parsing and request log off, startup objects frozen out of the collector), so ratios stay like for like."""
 
-from core.daphne_http import skip_form_parsing
+import gc
+
+from core.daphne_http import skip_form_parsing, skip_twisted_request_log
 
 skip_form_parsing()
+skip_twisted_request_log()
+gc.collect()
+gc.freeze()
 
 BODY = b'{"saved":true,"remaining_s":0}'
 

@@ -173,7 +173,7 @@ def main() -> None:
         serve = ["-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port), "--ws", "websockets"]
         serve += ["--no-access-log", "--log-level", "warning", "quizsite.asgi:application"]
     else:
-        serve = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"]
+        serve = ["-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"]
     server = subprocess.Popen(
         [sys.executable, *profile, *serve],
         cwd=ROOT,

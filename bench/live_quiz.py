@@ -177,7 +177,18 @@ def main():
     ports = [free_port() for _ in range(args.servers)]
     servers = [
         subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-v",
+                "0",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "quizsite.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

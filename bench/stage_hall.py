@@ -176,7 +176,7 @@ def main():
     port = free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "quizsite.settings.local", "DEBUG": "0"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
+        [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), "quizsite.asgi:application"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

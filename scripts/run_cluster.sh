@@ -38,9 +38,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$PY" -m daphne -b 127.0.0.1 -p "$A" quizsite.asgi:application & pids+=($!)
+"$PY" -m daphne -v 0 -b 127.0.0.1 -p "$A" quizsite.asgi:application & pids+=($!)
 echo "daphne A: pid $! on 127.0.0.1:$A"
-"$PY" -m daphne -b 127.0.0.1 -p "$B" quizsite.asgi:application & pids+=($!)
+"$PY" -m daphne -v 0 -b 127.0.0.1 -p "$B" quizsite.asgi:application & pids+=($!)
 echo "daphne B: pid $! on 127.0.0.1:$B"
 "$PY" manage.py db_worker --interval 1 & pids+=($!)
 nginx -c "$RUN/nginx.conf" -p "$RUN" -e "$RUN/error.log" & pids+=($!)
