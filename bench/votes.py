@@ -162,6 +162,8 @@ async def drive(
                     continue
                 latencies.append(time.perf_counter() - t0)
                 statuses[status] = statuses.get(status, 0) + 1
+                if "x-honours-path" not in conn.last_headers:
+                    statuses["handed to Django"] = statuses.get("handed to Django", 0) + 1
                 if status == 201:
                     acked[(vi, cand)] = acked.get((vi, cand), 0) + 1
         await conn.close()

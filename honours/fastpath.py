@@ -37,7 +37,6 @@ from core.clientip import scope_client_ip
 from core.errors import AppError
 from core.fastpath import FastPath, GroupCommit, Lru, Reply
 
-from .chain import link_hash
 from .errors import AlreadyVotedToday, DailyLimit
 from .live import publisher
 from .services.voting import CODE_LENGTH, code_hash, ip_prefix_of, normalize_code, short_hash
@@ -70,58 +69,23 @@ class Ballot(NamedTuple):
 
 class Statements(NamedTuple):
     code: str
-    head: str
-    candidates: str
-    voted: str
-    counters: str
-    insert_votes: str
-    upsert_counters: str
-    move_head: str
-    codes_used: str
+    batch: str
+
+
+# honours_vote_batch's answers other than "votes left today" (migration 0010_vote_batch_function)
+ALREADY_VOTED, LIMIT_REACHED = -1, -2
 
 
 @functools.cache
 def statements() -> Statements:
-    from .models import Campaign, CampaignLevel, Candidate, ChainHead, Vote, VoteCode, VoterDay
+    from .models import VoteCode
 
-    t = {
-        m.__name__: m._meta.db_table for m in (Campaign, CampaignLevel, Candidate, ChainHead, Vote, VoteCode, VoterDay)
-    }
-    # noqa below: table names come from the models, never from a request
+    table = VoteCode._meta.db_table
     return Statements(
-        code=f'SELECT vc.id, vc.batch_id FROM "{t["VoteCode"]}" vc WHERE vc.campaign_id = %s AND vc.code_hash = %s',  # noqa: S608
-        head=(
-            "SELECT h.seq, h.hash, c.vote_opens_at, c.vote_closes_at, c.votes_per_day "  # noqa: S608
-            f'FROM "{t["ChainHead"]}" h JOIN "{t["Campaign"]}" c ON c.id = h.campaign_id '
-            "WHERE h.campaign_id = %s FOR UPDATE OF h"
-        ),
-        candidates=(
-            f'SELECT c.id FROM "{t["Candidate"]}" c JOIN "{t["CampaignLevel"]}" l ON l.id = c.level_id '  # noqa: S608
-            "WHERE c.campaign_id = %s AND c.id = ANY(%s) AND c.status = ANY(%s) "
-            f'AND l.kind = (SELECT p.voting_level FROM "{t["Campaign"]}" p WHERE p.id = c.campaign_id)'
-        ),
-        voted=(
-            f'SELECT v.voter_key, v.candidate_id FROM "{t["Vote"]}" v '  # noqa: S608
-            "WHERE v.campaign_id = %s AND v.day = %s AND v.voter_key = ANY(%s)"
-        ),
-        counters=(
-            f'SELECT d.voter_key, d.used, d.day_limit FROM "{t["VoterDay"]}" d '  # noqa: S608
-            "WHERE d.campaign_id = %s AND d.day = %s AND d.voter_key = ANY(%s)"
-        ),
-        insert_votes=(
-            f'INSERT INTO "{t["Vote"]}" (campaign_id, day, candidate_id, seq, voter_key, code_batch_id, cast_at, '  # noqa: S608
-            "ip_prefix, ua_hash, session_hash, account_age_s, prev_hash, hash) "
-            "SELECT %s, %s, * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::timestamptz[], "
-            "%s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[])"
-        ),
-        upsert_counters=(
-            f'INSERT INTO "{t["VoterDay"]}" (campaign_id, voter_key, day, used, day_limit) '  # noqa: S608
-            "SELECT %s, k, %s, u, l FROM unnest(%s::text[], %s::int[], %s::int[]) AS x(k, u, l) "
-            "ON CONFLICT (campaign_id, voter_key, day) DO UPDATE SET used = EXCLUDED.used"
-        ),
-        move_head=f'UPDATE "{t["ChainHead"]}" SET seq = %s, hash = %s WHERE campaign_id = %s',  # noqa: S608
-        codes_used=(
-            f'UPDATE "{t["VoteCode"]}" SET first_used_at = %s WHERE id = ANY(%s) AND first_used_at IS NULL'  # noqa: S608
+        code=f'SELECT vc.id, vc.batch_id FROM "{table}" vc WHERE vc.campaign_id = %s AND vc.code_hash = %s',  # noqa: S608 - a model's table
+        batch=(
+            "SELECT honours_vote_batch(%s::bigint, %s::date, %s::text[], %s::bigint[], %s::text[], %s::bigint[], "
+            "%s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::bigint[])"
         ),
     )
 
@@ -214,75 +178,35 @@ class VoteFastPath(FastPath):
         return results
 
     async def _write(self, campaign_id: int, day, entries: list[Ballot]) -> list:
-        """vote_cast for a group of one campaign and day, under the chain-head lock: the window, the
-        candidates, the voters' votes today and their day counters re-read, each ballot decided in
-        arrival order, the accepted ones written chained.
-
-        Pipelined: BEGIN, the lock and the three reads go in one round trip (the server runs them in
-        order, so the reads happen under the lock), and the writes with COMMIT in another. Round trips,
-        not statements, are what a batch waits on while it holds the campaign's chain head."""
-        sql = statements()
+        """vote_cast for a group of one campaign and day, decided and written by honours_vote_batch in
+        one statement: under the chain-head lock, the window, the candidates, the voters' votes today
+        and their day counters are read, each ballot decided in arrival order and the accepted ones
+        written chained. The lock is held while the database runs that, never across a round trip to
+        this process (whose loop is busy answering other requests in a burst)."""
         pool = await self.pool()
-        candidates = list({b.candidate_id for b in entries})
-        keys = list({b.voter.key for b in entries})
+        columns = (
+            [b.candidate_id for b in entries],
+            [b.voter.key for b in entries],
+            [b.voter.code_batch_id for b in entries],
+            [b.cast_at for b in entries],
+            [b.ip_prefix for b in entries],
+            [b.ua_hash for b in entries],
+            [b.session_hash for b in entries],
+            [b.voter.account_age_s for b in entries],
+        )
         statuses = [s.value for s in VOTING_STATUSES]
-        async with pool.connection() as conn, conn.pipeline(), conn.transaction():
-            head_cur = await conn.execute(sql.head, (campaign_id,))
-            valid_cur = await conn.execute(sql.candidates, (campaign_id, candidates, statuses))
-            voted_cur = await conn.execute(sql.voted, (campaign_id, day, keys))
-            counters_cur = await conn.execute(sql.counters, (campaign_id, day, keys))
-            head = await head_cur.fetchone()
-            if head is None:
-                return [None] * len(entries)
-            seq, prev, opens, closes, per_day = head
-            valid = {r[0] for r in await valid_cur.fetchall()}
-            voted = {(k, c) for k, c in await voted_cur.fetchall()}
-            counters = {k: [u, lim] for k, u, lim in await counters_cur.fetchall()}
-            results, rows = [], []
-            for b in entries:
-                key = b.voter.key
-                counter = counters.setdefault(key, [0, per_day])
-                if not (opens and closes and opens <= b.cast_at < closes) or b.candidate_id not in valid:
-                    results.append(None)
-                    continue
-                # decided under the chain-head lock, exactly as vote_cast decides them
-                if (key, b.candidate_id) in voted:
-                    results.append(AlreadyVotedToday())
-                    continue
-                if counter[0] >= counter[1]:
-                    results.append(DailyLimit())
-                    continue
-                seq += 1
-                digest = link_hash(
-                    prev_hash=prev,
-                    seq=seq,
-                    campaign_id=campaign_id,
-                    candidate_id=b.candidate_id,
-                    voter_key=key,
-                    day=day,
-                    cast_at=b.cast_at,
-                    ip_prefix=b.ip_prefix,
-                    ua_hash=b.ua_hash,
-                    session_hash=b.session_hash,
-                    account_age_s=b.voter.account_age_s,
-                )
-                rows.append(
-                    (b.candidate_id, seq, key, b.voter.code_batch_id, b.cast_at, b.ip_prefix, b.ua_hash)
-                    + (b.session_hash, b.voter.account_age_s, prev, digest)
-                )
-                prev = digest
-                voted.add((key, b.candidate_id))
-                counter[0] += 1
-                results.append(counter[1] - counter[0])
-            if not rows:
-                return results
-            cols = list(zip(*rows, strict=True))
-            await conn.execute(sql.insert_votes, (campaign_id, day, *[list(c) for c in cols]))
-            touched = list({r[2] for r in rows})
-            used, limits = [counters[k][0] for k in touched], [counters[k][1] for k in touched]
-            await conn.execute(sql.upsert_counters, (campaign_id, day, touched, used, limits))
-            await conn.execute(sql.move_head, (seq, prev, campaign_id))
-            code_ids = [int(k[1:]) for k in touched if k.startswith("c")]
-            if code_ids:
-                await conn.execute(sql.codes_used, (entries[0].cast_at, code_ids))
-        return results
+        async with pool.connection() as conn:
+            cur = await conn.execute(statements().batch, (campaign_id, day, statuses, *columns))
+            (decided,) = await cur.fetchone()
+        if decided is None:
+            return [None] * len(entries)
+        return [_answer(left) for left in decided]
+
+
+def _answer(left: int | None):
+    """One ballot's outcome as the fast path replies it: None hands the request to Django."""
+    if left == ALREADY_VOTED:
+        return AlreadyVotedToday()
+    if left == LIMIT_REACHED:
+        return DailyLimit()
+    return left

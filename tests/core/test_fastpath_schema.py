@@ -2,6 +2,7 @@
 column it reads or writes is a column of that model (`_meta`), so a rename breaks this test, not the
 busiest second of a contest in production."""
 
+import importlib
 import re
 
 import pytest
@@ -58,7 +59,13 @@ def every_statement() -> dict[str, str]:
     found["progress.lookup"] = progress.progress_lookup_sql()
     found["progress.save"] = progress.progress_save_sql()
     found["tokens"] = answers.AnswerFastPath(None).tokens.sql()
+    found["votes.honours_vote_batch"] = vote_batch_function()
     return found
+
+
+def vote_batch_function() -> str:
+    """The body of the PostgreSQL function the vote fast path calls, as its migration creates it."""
+    return importlib.import_module("honours.migrations.0010_vote_batch_function").VOTE_BATCH_SQL
 
 
 @pytest.mark.parametrize("name", sorted(every_statement()))
@@ -75,5 +82,11 @@ def test_the_check_catches_a_renamed_column_or_table():
     assert schema_problems(save.replace("a.deadline FROM", "a.due FROM"), schema) == [
         "competitions_attempt has no column 'due'"
     ]
-    assert schema_problems(votes.statements().move_head.replace("honours_chainhead", "honours_head"), schema)
-    assert schema_problems(votes.statements().upsert_counters.replace("day_limit)", "cap)"), schema)
+    function = vote_batch_function()
+    assert schema_problems(function.replace('"honours_chainhead" AS hh', '"honours_head" AS hh'), schema)
+    assert schema_problems(function.replace("used, day_limit)", "used, cap)"), schema) == [
+        "honours_voterday has no column 'cap'"
+    ]
+    assert schema_problems(function.replace("vc.first_used_at IS NULL", "vc.used_at IS NULL"), schema) == [
+        "honours_votecode has no column 'used_at'"
+    ]
