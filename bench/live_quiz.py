@@ -1,5 +1,6 @@
 """The hall quiz under load: P players on one game from several client processes, the host opening 10
-questions (each: open → every player answers at once → close → results); and in the same run a bare
+questions (each: open → every player answers at once, or after a think time with --think MIN,MAX → close
+→ results); and in the same run a bare
 `websockets` server broadcasting a payload of the question's size to the same P clients.
 
     .venv/bin/python bench/live_quiz.py --players 500 --procs 4
@@ -21,6 +22,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -76,12 +78,20 @@ def setup(db_url: str, players: int):
     return game, token_issue(user=host_user), tokens
 
 
-def client_proc(urls: list[str], bare: bool, out: mp.Queue, go: mp.Event) -> None:
-    asyncio.run(_client(urls, bare, out, go))
+def client_proc(urls: list[str], bare: bool, out: mp.Queue, go: mp.Event, think: tuple[float, float]) -> None:
+    asyncio.run(_client(urls, bare, out, go, think))
 
 
-async def _client(urls, bare, out, go):
+async def _client(urls, bare, out, go, think=(0.0, 0.0)):
     import websockets
+
+    rng = random.Random(len(urls))
+    pending: set[asyncio.Task] = set()  # answers waiting out their think time (referenced until sent)
+
+    async def answer(ws, i, pos, delay):
+        await asyncio.sleep(delay)
+        sent_at[(i, pos)] = time.time()
+        await ws.send(json.dumps({"type": "answer", "position": pos, "choice": "A" if i % 3 else "B"}))
 
     conns = []
     for url in urls:
@@ -90,6 +100,7 @@ async def _client(urls, bare, out, go):
     results: dict[int, list[float]] = {}
     acks: list[float] = []
     sent_at: dict[tuple[int, int], float] = {}
+    asked: set[tuple[int, int]] = set()
     got_results: set[tuple[int, int]] = set()
 
     async def reader(i, ws):
@@ -101,10 +112,16 @@ async def _client(urls, bare, out, go):
                 delivered.setdefault(msg["position"], []).append(now)
             elif t == "game" and msg["phase"] == "question":
                 pos = msg["position"]
-                if (i, pos) not in sent_at:
+                if (i, pos) not in asked:
+                    asked.add((i, pos))
                     delivered.setdefault(pos, []).append(now)
-                    sent_at[(i, pos)] = time.time()
-                    await ws.send(json.dumps({"type": "answer", "position": pos, "choice": "A" if i % 3 else "B"}))
+                    if think[1] <= 0:  # everyone at once: the hardest burst
+                        sent_at[(i, pos)] = time.time()
+                        await ws.send(json.dumps({"type": "answer", "position": pos, "choice": "A" if i % 3 else "B"}))
+                    else:
+                        task = asyncio.create_task(answer(ws, i, pos, rng.uniform(*think)))
+                        pending.add(task)
+                        task.add_done_callback(pending.discard)
             elif t == "game" and msg["phase"] in ("results", "finished") and (i, msg["position"]) not in got_results:
                 # the first results frame per player: a late group or a slow reader makes the hub push them again
                 got_results.add((i, msg["position"]))
@@ -126,10 +143,10 @@ async def _client(urls, bare, out, go):
     out.put(("data", {"delivered": delivered, "results": results, "acks": acks, "answers": len(sent_at)}))
 
 
-def run_round(urls, procs, drive, bare=False):
+def run_round(urls, procs, drive, bare=False, think=(0.0, 0.0)):
     out, go = mp.Queue(), mp.Event()
     chunks = [urls[i::procs] for i in range(procs)]
-    ps = [mp.Process(target=client_proc, args=(c, bare, out, go), daemon=True) for c in chunks]
+    ps = [mp.Process(target=client_proc, args=(c, bare, out, go, think), daemon=True) for c in chunks]
     for p in ps:
         p.start()
     for _ in ps:
@@ -165,11 +182,25 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--players", type=int, default=500)
     ap.add_argument("--procs", type=int, default=4)
-    ap.add_argument("--gap", type=float, default=2.0, help="seconds a question stays open")
+    ap.add_argument("--gap", type=float, default=None, help="seconds a question stays open (2, or think's end + 2)")
+    ap.add_argument(
+        "--think",
+        default="0",
+        help="MIN,MAX seconds: each player answers after a uniform random think time (0: all at once on delivery)",
+    )
     ap.add_argument("--servers", type=int, default=1, help="daphne processes (more than one needs REDIS_URL)")
     args = ap.parse_args()
     if args.servers > 1 and not os.environ.get("REDIS_URL"):
         ap.error("--servers > 1 needs REDIS_URL (the processes share the game through Redis)")
+    try:
+        bounds = [float(x) for x in args.think.split(",")]
+        think = (bounds[0], bounds[-1])
+    except ValueError:
+        ap.error("--think takes MIN,MAX seconds, e.g. 1,4")
+    if not 0 <= think[0] <= think[1]:
+        ap.error("--think needs 0 <= MIN <= MAX")
+    if args.gap is None:
+        args.gap = think[1] + 2.0 if think[1] > 0 else 2.0
     tmp = tempfile.mkdtemp(prefix="quizbench-")
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/db.sqlite3"
     game, host_token, tokens = setup(db_url, args.players)
@@ -233,7 +264,7 @@ def main():
             return marks
 
         urls = [f"{bases[i % len(bases)]}?player={t}" for i, t in enumerate(tokens)]
-        marks, data = run_round(urls, args.procs, drive)
+        marks, data = run_round(urls, args.procs, drive, think=think)
     finally:
         for server in servers:
             server.terminate()
@@ -274,6 +305,8 @@ def main():
     print(f"players {len(tokens)} in {args.procs} client processes, {args.servers} server(s), {QUESTIONS} questions, "
           f"layer {'redis' if os.environ.get('REDIS_URL') else 'in-memory'}, db {db_url.split(':')[0]}, "
           f"load avg {load[0]:.2f} {load[1]:.2f}")  # fmt: skip
+    print("answers: all at once on delivery" if think[1] <= 0 else
+          f"answers: after a think time uniform in [{think[0]:g}, {think[1]:g}] s; questions open {args.gap:g} s")  # fmt: skip
     print(f"question → last player  p50 {pct(q_lat, 50):7.1f} ms  p99 {pct(q_lat, 99):7.1f} ms  missing {q_miss}")
     print(f"bare broadcast          p50 {pct(b_lat, 50):7.1f} ms  p99 {pct(b_lat, 99):7.1f} ms  missing {b_miss}")
     if b_lat:

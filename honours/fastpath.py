@@ -7,19 +7,21 @@ so one transaction per vote caps throughput at one commit per chain link.
 
 Same rules and guarantees as `services.voting.vote_cast` (which the ninja endpoint, pages, SQLite and
 every non-accepted outcome still use):
-- votes are group-committed: concurrent votes of one campaign and day go to PostgreSQL as one
-  transaction that locks the campaign's ChainHead row FOR UPDATE (as vote_cast does), re-reads the
-  window, the candidates in the vote, the voters' votes today and their day counters, decides each
-  vote in arrival order, and writes the accepted ones with one INSERT (chained in order), one upsert
-  of the counters (their CHECK constraint and the log's unique constraint still stand behind it), and
-  the new chain head. A 201 is sent only after that commit;
+- votes are group-committed: concurrent votes of one campaign and day go to PostgreSQL as one call of
+  honours_vote_batch (migration 0010), which locks the campaign's ChainHead row FOR UPDATE (as
+  vote_cast does), re-reads the window, the candidates in the vote, the voters' votes today and their
+  day counters, decides each vote in arrival order, and writes the accepted ones with one INSERT
+  (chained in order), one upsert of the counters (their CHECK constraint and the log's unique
+  constraint still stand behind it) and the new chain head. The lock is held while the database runs
+  that, never across a round trip to this process. A 201 is sent only after that commit;
 - acceptances, duplicates (409 already_voted_today) and the daily limit (429 daily_limit) are
   answered here, decided under the lock exactly as vote_cast decides them, with the same error
   classes. Anything else — outside the window, an unknown candidate, an unknown token or code,
   session requests (CSRF) — is handed to the Django app with the same body, so those answers are
   exactly the API's.
 The frame (routing, tokens, group commit, replies, hand-over) is core/fastpath; this module is the
-route, the vote rules under the lock and their SQL. The responses carry `x-honours-path: fast` so tests (and operators) can see this path is in use."""
+route, the call and the answers' mapping. The responses carry `x-honours-path: fast` so tests (and
+operators) can see this path is in use."""
 
 from __future__ import annotations
 
