@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.answers import Conn, ensure_postgres_database, stop, summary  # noqa: E402
-from bench.harness import start_daphne_group  # noqa: E402
+from bench.harness import settle_database, start_daphne_group  # noqa: E402
 
 CANDIDATES = 20
 
@@ -171,23 +171,6 @@ async def drive(
     started = time.monotonic()
     await asyncio.gather(*(worker(i) for i in range(conns)))
     return latencies, acked, statuses, time.monotonic() - started
-
-
-def settle_database() -> None:
-    """ANALYZE and CHECKPOINT between the warm-up and the measured rounds, as autovacuum and the
-    checkpointer would have done by then on a production server. This machine's PostgreSQL runs with
-    autovacuum off: without this, a fresh database kept the plans made while the vote tables were
-    empty (a lookup by the campaign's index, then filtering every vote of the campaign) and its first
-    run measured 830–1,155 accepted/s against 2,263 a minute later with the same code."""
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-        try:
-            cur.execute("CHECKPOINT")
-        except Exception as exc:  # noqa: BLE001 - needs a superuser; the bench still runs without it
-            print(f"(no CHECKPOINT before measuring: {exc})")
-    connection.close()
 
 
 def verify(campaign_id: int, voters: list[dict], acked: dict) -> dict:
@@ -341,7 +324,7 @@ def main() -> int:
         for (vi, c), n in ack.items():
             acked[(vi + len(voters) - warm, c)] = n
         asyncio.run(drive(bare_port, campaign_id, voters[-warm:], cands, args.connections, 2, 99, 0))
-        settle_database()
+        settle_database()  # as autovacuum would have by now (bench/harness.py)
         for r in range(args.rounds):
             pool = voters[r * half : (r + 1) * half]
             offset = r * half
