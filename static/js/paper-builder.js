@@ -22,16 +22,23 @@
     var cell = row.querySelector(".available");
     var topic = field(row, "topic");
     if (!cell || !topic) return;
-    if (!topic.value) { cell.textContent = "—"; return; }
+    if (!topic.value) {
+      row.availableTicket = (row.availableTicket || 0) + 1;  // an answer still on its way is stale now
+      cell.textContent = "—";
+      return;
+    }
     var params = new URLSearchParams();
     params.set("topic", topic.value);
     params.set("qtype", (field(row, "qtype") || {}).value || "");
     params.set("difficulty", (field(row, "difficulty") || {}).value || "");
     bands().forEach(function (b) { params.append("grade_bands", b); });
+    // only the row's latest question counts: an earlier, slower answer must not overwrite it
+    var ticket = (row.availableTicket || 0) + 1;
+    row.availableTicket = ticket;
     fetch(availableUrl + "?" + params.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data) return;
+        if (!data || row.availableTicket !== ticket) return;
         var need = parseInt((field(row, "count") || {}).value || "0", 10) || 0;
         var parts = Object.keys(data.per_band).map(function (b) { return b + " " + data.per_band[b]; });
         cell.textContent = String(data.min);

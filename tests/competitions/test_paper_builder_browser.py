@@ -1,6 +1,8 @@
 """In the browser: rule rows are added as needed, the available count follows the row as it is edited,
 and fixed-paper questions are picked by searching."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -32,11 +34,27 @@ def test_organiser_builds_rules_and_picks_fixed_questions(live_daphne, tablet_pa
     assert page.locator("input[name=rules-TOTAL_FORMS]").input_value() == "5"
 
     page.locator("input[name=grade_bands][value=primary_upper]").check()
+    # the count asked when the topic is chosen (any type) is held back until the count for the type
+    # chosen next has arrived: the older, slower answer must not overwrite the newer one
+    held = []
+
+    def hold_the_first(route):
+        if "qtype=&" in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/paper/available/"), hold_the_first)
     row = page.locator("#rules-body .rule-row").nth(4)
     row.locator("select[name=rules-4-topic]").select_option(str(topic.pk))
     row.locator("select[name=rules-4-qtype]").select_option("single")
     # locator expectations: the page's CSP forbids the eval a string predicate would need
     available = page.locator("#rules-body .available").nth(4)
+    expect(available).to_have_text("4")
+    assert len(held) == 1
+    with page.expect_response(lambda response: response.request == held[0].request):
+        held[0].continue_()
+    page.evaluate("new Promise(done => setTimeout(done, 200))")  # the late answer's handler has run
     expect(available).to_have_text("4")
     row.locator("select[name=rules-4-qtype]").select_option("true_false")
     expect(available).to_have_text("1")
