@@ -1,14 +1,10 @@
 """The bare ASGI baseline for bench/answers.py: reads the request body and answers a small JSON body.
-Under the same server settings as quizsite/asgi.py (Twisted's form parsing and request log off, startup objects frozen out of the collector), so ratios stay like for like."""
+Under the same server settings as quizsite/asgi.py (core.daphne_http.tune_server_process), so ratios stay like
+for like."""
 
-import gc
+from core.daphne_http import tune_server_process
 
-from core.daphne_http import skip_form_parsing, skip_twisted_request_log
-
-skip_form_parsing()
-skip_twisted_request_log()
-gc.collect()
-gc.freeze()
+tune_server_process()
 
 BODY = b'{"saved":true,"remaining_s":0}'
 

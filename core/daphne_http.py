@@ -15,11 +15,18 @@ stays like for like). Under another server, or a Twisted without the attribute, 
 request and publishing it to the `daphne.server` logger, where the root level (WARNING in production)
 drops it: about 2% of the server's CPU under a vote burst, for a line nobody reads. Access logs come
 from nginx (deploy/nginx.conf); daphne's own access log stays available through `--access-log`.
-Applied where skip_form_parsing is."""
+Applied where skip_form_parsing is.
+
+`tune_server_process()` is what the ASGI module (and the bench's bare baseline, so ratios stay like for
+like) calls once everything is imported: both of the above, then the startup objects frozen out of the
+collector. They live as long as the process; a full collection walked all ~150,000 of them, stalling
+the event loop (142 ms measured) and every request in flight with it — the vote burst's p99 went from
+240–265 ms to ~150 ms (bench/votes.py)."""
 
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 
 log = logging.getLogger(__name__)
@@ -60,3 +67,11 @@ def skip_twisted_request_log() -> bool:
         HTTPFactory.log = lambda self, request: None
         setattr(HTTPFactory, _LOG_SKIPPED, True)
     return True
+
+
+def tune_server_process() -> None:
+    """Call last in the ASGI module, once everything it needs is imported."""
+    skip_form_parsing()
+    skip_twisted_request_log()
+    gc.collect()
+    gc.freeze()

@@ -1,4 +1,3 @@
-import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -11,15 +10,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from competitions.fastpath import AnswerFastPath  # noqa: E402
-from core.daphne_http import skip_form_parsing, skip_twisted_request_log  # noqa: E402
+from core.daphne_http import tune_server_process  # noqa: E402
 from core.fastpath import Pools  # noqa: E402
 from honours.fastpath import VoteFastPath  # noqa: E402
 from quizsite.origin import browser_origin_validator  # noqa: E402
 from quizsite.routing import websocket_urlpatterns  # noqa: E402
 from reading.fastpath import ProgressFastPath  # noqa: E402
-
-skip_form_parsing()  # daphne never reads Twisted's parsed form args; see core/daphne_http.py
-skip_twisted_request_log()  # nginx writes the access log
 
 
 def fast_paths(app):
@@ -39,9 +35,6 @@ application = ProtocolTypeRouter(
     }
 )
 
-# Everything imported so far lives as long as the process. Frozen, the ~150,000 startup objects are out
-# of the collector's reach: a full collection walked them all, stalling the event loop (a measured
-# 142 ms on this machine) and every request in flight with it — the vote burst's p99 went from
-# 240–265 ms to ~150 ms (bench/votes.py).
-gc.collect()
-gc.freeze()
+# Twisted's form parsing and request log off, startup objects frozen out of the collector: see
+# core/daphne_http.py
+tune_server_process()

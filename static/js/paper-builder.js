@@ -22,19 +22,14 @@
     var cell = row.querySelector(".available");
     var topic = field(row, "topic");
     if (!cell || !topic) return;
-    if (!topic.value) {
-      row.availableTicket = (row.availableTicket || 0) + 1;  // an answer still on its way is stale now
-      cell.textContent = "—";
-      return;
-    }
+    // only the row's latest choices count: an earlier, slower answer must not overwrite them
+    var ticket = row.availableTicket = (row.availableTicket || 0) + 1;
+    if (!topic.value) { cell.textContent = "—"; return; }
     var params = new URLSearchParams();
     params.set("topic", topic.value);
     params.set("qtype", (field(row, "qtype") || {}).value || "");
     params.set("difficulty", (field(row, "difficulty") || {}).value || "");
     bands().forEach(function (b) { params.append("grade_bands", b); });
-    // only the row's latest question counts: an earlier, slower answer must not overwrite it
-    var ticket = (row.availableTicket || 0) + 1;
-    row.availableTicket = ticket;
     fetch(availableUrl + "?" + params.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
