@@ -1,8 +1,10 @@
 """Hall-quiz answers written in groups (group commit). Thousands of phones answer within seconds; one
 transaction and one INSERT per answer on Channels' single database thread would queue them behind each
 other. The hub's batcher (stage.quiz_answers) collects what arrives while the previous group is being
-written and hands it here, on a pool thread: one transaction per group, the players, the questions and
-the existing answers read once, one INSERT, one UPDATE of the scores.
+written and hands it here, on a pool thread. On PostgreSQL a group is three statements (read; the answers
+and the scores written in one statement; count: services.quiz_batch_pg); elsewhere one transaction with
+the players, the questions and the existing answers read once, one INSERT, one UPDATE of the scores. Both
+decide through `_decide` and `_check`.
 
 The rules are `quiz_answer`'s (one answer per player and question; points by speed with the time taken
 from when the question reached the player's connection; an answer received after T is refused). An
@@ -16,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 
 from ..errors import AlreadyDone, InvalidQuestion, NoSuchGame, NotOpen, TooLate
 from ..models import GamePhase, QuizAnswer, QuizGame, QuizPlayer, QuizQuestion
+from . import quiz_batch_pg
 from .quiz_points import kahoot_points, opened_for
 
 SCORE_CHUNK = 500
@@ -64,6 +66,8 @@ def _check(item: PendingAnswer, player, game, question):
 def quiz_answers_commit(items: list[PendingAnswer]) -> BatchOutcome:
     """Write a group in one transaction, then count each question's answers after the commit: of two
     processes committing at once, the later one's count then includes the other's answers."""
+    if connection.vendor == "postgresql":
+        return _commit_pg(items)
     results, questions, games = _write(items)
     answered = {}
     for game_id, q in questions.items():
@@ -79,12 +83,13 @@ def quiz_answers_commit(items: list[PendingAnswer]) -> BatchOutcome:
 
 @transaction.atomic
 def _write(items: list[PendingAnswer]):
+    """The ORM path (SQLite): the reads, the INSERT and the score UPDATE in one transaction."""
     # the few fields the rules read, without building a model instance per player
     players = {
         p.pk: p
         for p in map(
             _Player._make,
-            QuizPlayer.objects.filter(pk__in=_ids({i.player_id for i in items})).values_list(*_Player._fields),
+            QuizPlayer.objects.filter(pk__in={i.player_id for i in items}).values_list(*_Player._fields),
         )
     }
     games = {g.pk: g for g in QuizGame.objects.filter(pk__in={p.game_id for p in players.values()})}
@@ -96,10 +101,47 @@ def _write(items: list[PendingAnswer]):
         if q.position == games[q.game_id].position
     }
     done = set(
-        QuizAnswer.objects.filter(question__in=questions.values(), player_id__in=_ids(players)).values_list(
+        QuizAnswer.objects.filter(question__in=questions.values(), player_id__in=players).values_list(
             "player_id", "question_id"
         )
     )
+    results, rows = _decide(items, players, games, questions, done)
+    # another process may have written one of these players' answers meanwhile: the unique constraint
+    # keeps the first, and the rows we did not write are told so
+    _refuse_unwritten(results, _insert(rows))
+    _add_scores([r for r in results if isinstance(r, QuizAnswer) and r.points])
+    return results, questions, games
+
+
+def _commit_pg(items: list[PendingAnswer]) -> BatchOutcome:
+    """The same rules in three statements (services.quiz_batch_pg): read, write answers and scores
+    together, count."""
+    players, games, questions, done = quiz_batch_pg.read(list({i.player_id for i in items}))
+    results, rows = _decide(items, players, games, questions, done)
+    _refuse_unwritten(results, quiz_batch_pg.write(rows))
+    asked = {r.question_id for r in results if isinstance(r, QuizAnswer)}
+    figures = quiz_batch_pg.counts(sorted(asked)) if asked else {}
+    answered = {
+        game_id: {
+            "position": q.position,
+            "answered": figures[q.pk][0],
+            "players": figures[q.pk][1],
+            "phase": games[game_id].phase,
+        }
+        for game_id, q in questions.items()
+        if q.pk in figures
+    }
+    return BatchOutcome(results=results, answered=answered)
+
+
+def _refuse_unwritten(results: list, written: set[tuple[int, int]]) -> None:
+    for i, res in enumerate(results):
+        if isinstance(res, QuizAnswer) and (res.player_id, res.question_id) not in written:
+            results[i] = AlreadyDone("本题已作答。")
+
+
+def _decide(items, players, games, questions, done) -> tuple[list, list[QuizAnswer]]:
+    """Each answer's verdict in arrival order: a QuizAnswer to write, or the AppError refusing it."""
     results: list = []
     rows: list[QuizAnswer] = []
     for item in items:
@@ -126,40 +168,13 @@ def _write(items: list[PendingAnswer]):
         )
         rows.append(row)
         results.append(row)
-    # another process may have written one of these players' answers meanwhile: the unique constraint
-    # keeps the first, and the rows we did not write are told so
-    written = _insert(rows)
-    for i, res in enumerate(results):
-        if isinstance(res, QuizAnswer) and (res.player_id, res.question_id) not in written:
-            results[i] = AlreadyDone("本题已作答。")
-    _add_scores([r for r in results if isinstance(r, QuizAnswer) and r.points])
-    return results, questions, games
-
-
-def _ids(ids):
-    """A set of ids for `__in`. On PostgreSQL one array parameter: splitting and quoting a query with
-    thousands of placeholders costs the driver more CPU than the server spends running it."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
-    return ids
+    return results, rows
 
 
 def _insert(rows: list[QuizAnswer]) -> set[tuple[int, int]]:
-    """INSERT the rows, skipping any (player, question) already answered; the pairs this call wrote. On
-    PostgreSQL one INSERT … SELECT FROM unnest(arrays) … RETURNING; elsewhere bulk_create and a re-read."""
+    """bulk_create the rows, skipping any (player, question) already answered; the pairs this call wrote."""
     if not rows:
         return set()
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(QuizAnswer._meta.db_table)
-        columns = [QuizAnswer._meta.get_field(name).column for name in _ANSWER_COLUMNS]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest("  # noqa: S608
-                "%s::bigint[], %s::bigint[], %s::text[], %s::int[], %s::bool[], %s::int[], %s::timestamptz[]) "
-                "ON CONFLICT DO NOTHING RETURNING player_id, question_id",
-                [[getattr(r, name) for r in rows] for name in _ANSWER_COLUMNS],
-            )
-            return set(cursor.fetchall())
     QuizAnswer.objects.bulk_create(rows, ignore_conflicts=True)
     mine = {(r.player_id, r.question_id, r.at, r.choice) for r in rows}
     held = QuizAnswer.objects.filter(
@@ -168,23 +183,12 @@ def _insert(rows: list[QuizAnswer]) -> set[tuple[int, int]]:
     return {(p, q) for p, q, at, choice in held if (p, q, at, choice) in mine}
 
 
-_ANSWER_COLUMNS = ("player_id", "question_id", "choice", "elapsed_ms", "correct", "points", "at")
-
-
 def _add_scores(accepted: list[QuizAnswer]) -> None:
     """score = score + the answer's points, written as SQL (the ORM's Case/When compiles each of hundreds
-    of branches through deep copies): on PostgreSQL one UPDATE from two arrays, elsewhere one UPDATE …
-    CASE id WHEN … THEN points END per chunk. Only placeholders and the model's table are formatted in."""
+    of branches through deep copies): one UPDATE … CASE id WHEN … THEN points END per chunk. Only
+    placeholders and the model's table are formatted in."""
     table = connection.ops.quote_name(QuizPlayer._meta.db_table)
     if not accepted:
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS p SET score = p.score + v.points "  # noqa: S608
-                "FROM unnest(%s::bigint[], %s::int[]) AS v(id, points) WHERE p.id = v.id",
-                [[a.player_id for a in accepted], [a.points for a in accepted]],
-            )
         return
     for start in range(0, len(accepted), SCORE_CHUNK):
         chunk = accepted[start : start + SCORE_CHUNK]
