@@ -110,6 +110,32 @@ def test_a_group_costs_the_same_queries_for_5_or_60_answers():
     assert cost(5) == cost(60)
 
 
+async def test_a_groups_answers_are_acknowledged_before_the_next_group_is_written():
+    # the next group's write runs on a pool thread: started first, it would take the interpreter from
+    # the acknowledgements the phones are waiting for
+    gate = asyncio.Event()
+    events = []
+
+    async def commit(items):
+        events.append(("write", [i.player_id for i in items]))
+        if len(events) == 1:
+            await gate.wait()
+        return BatchOutcome(results=[i.player_id for i in items], answered={})
+
+    batcher = AnswerBatcher(asyncio.get_running_loop(), lambda outcome: None, commit=commit)
+
+    async def answer(player_id):
+        events.append(("ack", await batcher.submit(PendingAnswer(player_id, 0, "A", at(0), None))))
+
+    first = asyncio.create_task(answer(1))
+    await asyncio.sleep(0.01)  # the first group is being written
+    rest = [asyncio.create_task(answer(i)) for i in (2, 3)]
+    await asyncio.sleep(0.01)
+    gate.set()
+    await asyncio.gather(first, *rest)
+    assert events == [("write", [1]), ("ack", 1), ("write", [2, 3]), ("ack", 2), ("ack", 3)]
+
+
 async def test_answers_arriving_during_a_write_form_the_next_group():
     loop = asyncio.get_running_loop()
     gate = asyncio.Event()
