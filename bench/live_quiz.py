@@ -96,7 +96,12 @@ async def _client(urls, bare, out, go, think=(0.0, 0.0)):
 
     conns = []
     for url in urls:
-        conns.append(await websockets.connect(url, origin="http://127.0.0.1", compression=None, max_size=2**22))
+        # no keepalive pings from the clients: a browser's WebSocket never sends one (the server still pings)
+        conns.append(
+            await websockets.connect(
+                url, origin="http://127.0.0.1", compression=None, max_size=2**22, ping_interval=None
+            )
+        )
     delivered: dict[int, list[float]] = {}
     results: dict[int, list[float]] = {}
     acks: list[float] = []
