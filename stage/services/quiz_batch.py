@@ -13,7 +13,6 @@ written; its results are then pushed again."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +24,6 @@ from . import quiz_batch_pg
 from .quiz_points import kahoot_points, opened_for
 
 SCORE_CHUNK = 500
-_Player = namedtuple("_Player", ["pk", "game_id", "seen_position", "seen_at"])
 
 
 @dataclass(frozen=True)
@@ -64,21 +62,42 @@ def _check(item: PendingAnswer, player, game, question):
 
 
 def quiz_answers_commit(items: list[PendingAnswer]) -> BatchOutcome:
-    """Write a group in one transaction, then count each question's answers after the commit: of two
-    processes committing at once, the later one's count then includes the other's answers."""
-    if connection.vendor == "postgresql":
-        return _commit_pg(items)
-    results, questions, games = _write(items)
-    answered = {}
-    for game_id, q in questions.items():
-        if any(isinstance(r, QuizAnswer) and r.question_id == q.pk for r in results):
-            answered[game_id] = {
-                "position": q.position,
-                "answered": QuizAnswer.objects.filter(question=q).count(),
-                "players": QuizPlayer.objects.filter(game_id=game_id).count(),
-                "phase": games[game_id].phase,
-            }
+    """Write a group, then count each question's answers after the write: of two processes writing at
+    once, the later one's count then includes the other's answers."""
+    if connection.vendor == "postgresql":  # three statements (services.quiz_batch_pg)
+        players, games, questions, done = quiz_batch_pg.read(list({i.player_id for i in items}))
+        results, rows = _decide(items, players, games, questions, done)
+        _refuse_unwritten(results, quiz_batch_pg.write(rows))
+    else:
+        results, questions, games = _write(items)
+    asked = {r.question_id for r in results if isinstance(r, QuizAnswer)}
+    figures = _counts([q for q in questions.values() if q.pk in asked])
+    answered = {
+        game_id: {
+            "position": q.position,
+            "answered": figures[q.pk][0],
+            "players": figures[q.pk][1],
+            "phase": games[game_id].phase,
+        }
+        for game_id, q in questions.items()
+        if q.pk in figures
+    }
     return BatchOutcome(results=results, answered=answered)
+
+
+def _counts(asked: list) -> dict[int, tuple[int, int]]:
+    """question id -> (its answers, its game's players), for the questions this group answered."""
+    if not asked:
+        return {}
+    if connection.vendor == "postgresql":
+        return quiz_batch_pg.counts(sorted(q.pk for q in asked))
+    return {
+        q.pk: (
+            QuizAnswer.objects.filter(question_id=q.pk).count(),
+            QuizPlayer.objects.filter(game_id=q.game_id).count(),
+        )
+        for q in asked
+    }
 
 
 @transaction.atomic
@@ -88,8 +107,10 @@ def _write(items: list[PendingAnswer]):
     players = {
         p.pk: p
         for p in map(
-            _Player._make,
-            QuizPlayer.objects.filter(pk__in={i.player_id for i in items}).values_list(*_Player._fields),
+            quiz_batch_pg.PlayerRow._make,
+            QuizPlayer.objects.filter(pk__in={i.player_id for i in items}).values_list(
+                *quiz_batch_pg.PlayerRow._fields
+            ),
         )
     }
     games = {g.pk: g for g in QuizGame.objects.filter(pk__in={p.game_id for p in players.values()})}
@@ -111,27 +132,6 @@ def _write(items: list[PendingAnswer]):
     _refuse_unwritten(results, _insert(rows))
     _add_scores([r for r in results if isinstance(r, QuizAnswer) and r.points])
     return results, questions, games
-
-
-def _commit_pg(items: list[PendingAnswer]) -> BatchOutcome:
-    """The same rules in three statements (services.quiz_batch_pg): read, write answers and scores
-    together, count."""
-    players, games, questions, done = quiz_batch_pg.read(list({i.player_id for i in items}))
-    results, rows = _decide(items, players, games, questions, done)
-    _refuse_unwritten(results, quiz_batch_pg.write(rows))
-    asked = {r.question_id for r in results if isinstance(r, QuizAnswer)}
-    figures = quiz_batch_pg.counts(sorted(asked)) if asked else {}
-    answered = {
-        game_id: {
-            "position": q.position,
-            "answered": figures[q.pk][0],
-            "players": figures[q.pk][1],
-            "phase": games[game_id].phase,
-        }
-        for game_id, q in questions.items()
-        if q.pk in figures
-    }
-    return BatchOutcome(results=results, answered=answered)
 
 
 def _refuse_unwritten(results: list, written: set[tuple[int, int]]) -> None:

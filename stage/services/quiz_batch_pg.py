@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 from collections import namedtuple
+from functools import cache
 
 from django.db import connection
 
 from ..models import QuizAnswer, QuizGame, QuizPlayer, QuizQuestion
 
+# the few fields the rules read (also the ORM path's, services.quiz_batch), without a model instance each
 PlayerRow = namedtuple("PlayerRow", ["pk", "game_id", "seen_position", "seen_at"])
 GameRow = namedtuple("GameRow", ["pk", "phase", "position", "opened_at", "closed_at"])
 QuestionRow = namedtuple("QuestionRow", ["pk", "game_id", "position", "options", "answer", "time_s", "points"])
@@ -37,6 +39,7 @@ def _c(model, field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
+@cache  # one database per process: the statement is built once
 def read_sql() -> str:
     p, g, q, a = _t(QuizPlayer), _t(QuizGame), _t(QuizQuestion), _t(QuizAnswer)
     P, G, Q, A = (lambda f, m=m: _c(m, f) for m in (QuizPlayer, QuizGame, QuizQuestion, QuizAnswer))  # noqa: N806
@@ -52,6 +55,7 @@ def read_sql() -> str:
     )
 
 
+@cache
 def write_sql() -> str:
     a, p = _t(QuizAnswer), _t(QuizPlayer)
     columns = ", ".join(_c(QuizAnswer, name.removesuffix("_id")) for name in ANSWER_COLUMNS)
@@ -67,6 +71,7 @@ def write_sql() -> str:
     )
 
 
+@cache
 def count_sql() -> str:
     q, a, p = _t(QuizQuestion), _t(QuizAnswer), _t(QuizPlayer)
     qid, qgame = _c(QuizQuestion, "id"), _c(QuizQuestion, "game")
@@ -85,14 +90,15 @@ def read(player_ids: list[int]):
     with connection.cursor() as cursor:
         cursor.execute(read_sql(), [player_ids])
         rows = cursor.fetchall()
-    for pk, game_id, seen_position, seen_at, phase, position, opened_at, closed_at, qid, options, *rest in rows:
+    for row in rows:
+        pk, game_id, seen_position, seen_at, phase, position, opened_at, closed_at = row[:8]
+        qid, options, answer, time_s, points, answered = row[8:]
         players[pk] = PlayerRow(pk, game_id, seen_position, seen_at)
         if game_id not in games:
             games[game_id] = GameRow(game_id, phase, position, opened_at, closed_at)
             if qid is not None:
-                answer, time_s, points, _answered = rest
                 questions[game_id] = QuestionRow(qid, game_id, position, json.loads(options), answer, time_s, points)
-        if qid is not None and rest[-1]:
+        if answered:
             done.add((pk, qid))
     return players, games, questions, done
 
