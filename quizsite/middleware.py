@@ -4,6 +4,7 @@ the Content-Security-Policy header."""
 import re
 
 from csp.middleware import CSPMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
@@ -31,9 +32,21 @@ class AppErrorMiddleware:
 
 def overload_response(request):
     error = ServerBusy()
-    response = _error_response(request, error)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": error.code, "message": error.message}, status=error.status)
+    else:
+        context = {"error": error, **without_session(request)}
+        response = render(request, "errors/app_error.html", context, status=error.status)
     response["Retry-After"] = str(error.retry_after_s)
     return response
+
+
+def without_session(request) -> dict:
+    """Prepares an error page that must not need the database that may just have failed: no signed-in
+    user (the session and the user are read from it), no messages (they may live in the session).
+    Returns the context entries that shadow them."""
+    request.user = AnonymousUser()
+    return {"messages": ()}
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -1,6 +1,8 @@
 """Project-level pages: the home page (each role's section, the organiser's dashboard) and error pages
 in Chinese; the API has its own JSON error handlers."""
 
+import sys
+
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -8,12 +10,14 @@ from accounts.models import Role
 from accounts.permissions import request_scope
 from accounts.selectors import classes_taught_by
 from competitions.selectors import contests_home_for_student
+from core.errors import is_overload
 from judging.entrants import works_home_for_adult
 from judging.selectors import judge_queue_summary, submission_contests_home_for_student
 from reading.selectors import flags_waiting, unseen_reminders
 from results.landing import public_landing
 
 from .dashboard import organiser_dashboard
+from .middleware import overload_response, without_session
 
 
 def home_sections(request) -> list[tuple[str, object]]:
@@ -71,6 +75,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # An exhausted pool can surface outside any view (the session read behind request.user in a
+    # middleware, the session save on the way out), where no process_exception sees it; Django calls
+    # this handler while that exception is being handled.
+    if is_overload(sys.exception()):
+        return overload_response(request)
     if _wants_json(request):
         return JsonResponse({"code": "server_error", "message": "服务器内部错误，请稍后再试。"}, status=500)
-    return render(request, "errors/500.html", status=500)
+    return render(request, "errors/500.html", without_session(request), status=500)

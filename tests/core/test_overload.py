@@ -50,3 +50,48 @@ def test_other_database_errors_stay_errors():
     with pytest.raises(OperationalError):
         api_module._database_error(request, OperationalError("disk full"))
     assert AppErrorMiddleware(lambda r: None).process_exception(request, OperationalError("disk full")) is None
+
+
+def _exhausted(*args, **kwargs):
+    raise _pool_exhausted()
+
+
+@pytest.fixture
+def signed_in_client(db):
+    from django.test import Client
+
+    from tests.factories import Tree
+
+    client = Client(raise_request_exception=False)
+    client.force_login(Tree().student_a)
+    return client
+
+
+def test_a_page_whose_session_cannot_be_read_answers_503_not_500(signed_in_client, monkeypatch):
+    # the session is read by a middleware (request.user), before any view and its process_exception
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", _exhausted)
+    response = signed_in_client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "服务器繁忙" in response.content.decode()
+
+
+def test_a_page_whose_session_cannot_be_saved_answers_503_not_500(signed_in_client, monkeypatch, settings):
+    # the session is saved on the way out, after the view has answered
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.save", _exhausted)
+    response = signed_in_client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def test_an_api_request_failing_in_a_middleware_answers_503_json(signed_in_client, monkeypatch):
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", _exhausted)
+    response = signed_in_client.get("/api/v1/readings")
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"code": "server_busy", "message": "服务器繁忙，请稍后重试。"}
+
+
+def test_other_errors_outside_views_stay_500_and_the_error_page_itself_needs_no_session(signed_in_client, monkeypatch):
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", lambda self: 1 / 0)
+    assert signed_in_client.get("/").status_code == 500
