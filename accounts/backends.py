@@ -9,7 +9,8 @@ among all the hashes at once, so every login finished late together.
 Here the hash runs on a few low-priority threads per process, without a database connection:
 - logins queue first come, first served and each finishes in about its own hash time once started;
 - the work of students already signed in keeps its normal priority, and its connections;
-- the connection is given back to the pool before the wait and taken again for the upgrade's write.
+- the connection is given back to the pool before the wait and taken again for the upgrade's write;
+- past MAX_QUEUED_CHECKS a sign-in is told at once to retry (503), not left waiting for minutes.
 """
 
 from __future__ import annotations
@@ -26,13 +27,20 @@ from django.contrib.auth.hashers import make_password, verify_password
 from django.core.exceptions import PermissionDenied
 from django.db import connections
 
+from core.errors import ServerBusy
+
 HASH_THREADS = 2
+# Checks waiting or running per process beyond which a sign-in is answered "busy, retry" (503 with
+# Retry-After) at once: ~15 s of hashing on two threads. Past it, a phone would be left waiting longer
+# than a proxy's timeout for a check it has stopped waiting for.
+MAX_QUEUED_CHECKS = 100
 # nice +10: a hash yields the core to page and answer work of the same process (Linux applies a nice
 # value to one thread; elsewhere it would apply to the whole process, so it is skipped there)
 HASH_NICENESS = 10
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
+_queued = 0
 
 
 def _lower_this_threads_priority():
@@ -49,6 +57,20 @@ def _hash_pool() -> ThreadPoolExecutor:
                 HASH_THREADS, thread_name_prefix="password-hash", initializer=_lower_this_threads_priority
             )
         return _executor
+
+
+def _hash(fn, *args):
+    """fn(*args) on the hash threads, once there is room in the queue; ServerBusy when there is not."""
+    global _queued  # noqa: PLW0603 - the process's queue length, guarded by the lock
+    with _executor_lock:
+        if _queued >= MAX_QUEUED_CHECKS:
+            raise ServerBusy()
+        _queued += 1
+    try:
+        return _hash_pool().submit(fn, *args).result()
+    finally:
+        with _executor_lock:
+            _queued -= 1
 
 
 def _verify(raw: str, encoded: str) -> tuple[bool, str | None]:
@@ -83,10 +105,10 @@ class PasswordBackend(ModelBackend):
             user = manager.get_by_natural_key(username)
         except user_model.DoesNotExist:
             _release_connection(manager.db)
-            _hash_pool().submit(make_password, password).result()  # as long as a real check
+            _hash(make_password, password)  # as long as a real check
             raise PermissionDenied from None
         _release_connection(manager.db)
-        is_correct, upgraded = _hash_pool().submit(_verify, password, user.password).result()
+        is_correct, upgraded = _hash(_verify, password, user.password)
         if not is_correct or not self.user_can_authenticate(user):
             raise PermissionDenied
         if upgraded is not None:

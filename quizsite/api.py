@@ -28,7 +28,10 @@ def error_response(request, code: str, message: str, status: int):
 
 @api.exception_handler(AppError)
 def _app_error(request, exc: AppError):
-    return error_response(request, exc.code, exc.message, exc.status)
+    response = error_response(request, exc.code, exc.message, exc.status)
+    if retry_after_s := getattr(exc, "retry_after_s", None):  # ServerBusy: when to try again
+        response["Retry-After"] = str(retry_after_s)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -69,9 +72,7 @@ def _too_big(request, exc):
 @api.exception_handler(OperationalError)
 def _database_error(request, exc: OperationalError):
     if is_overload(exc):  # the pool stayed empty: a 503 the client retries, not a 500
-        response = _app_error(request, ServerBusy())
-        response["Retry-After"] = str(ServerBusy.retry_after_s)
-        return response
+        return _app_error(request, ServerBusy())
     raise exc
 
 

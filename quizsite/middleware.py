@@ -23,7 +23,7 @@ class AppErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_overload(exception):
+        if is_overload(exception) or isinstance(exception, ServerBusy):
             return overload_response(request)
         if not isinstance(exception, AppError):
             return None

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts import backends
 from accounts.models import User
+from core.errors import ServerBusy
 from tests.factories import DEFAULT_PASSWORD, Tree
 
 LOGIN = reverse("accounts:login")
@@ -122,3 +123,52 @@ def test_inside_a_transaction_the_connection_is_kept(hash_calls):
     assert _sign_in("stu_a", DEFAULT_PASSWORD) == tree.student_a
     [(_, _, connection_held)] = hash_calls
     assert connection_held
+
+
+@pytest.mark.django_db
+def test_a_sign_in_past_the_hash_queue_is_told_to_retry(client, monkeypatch):
+    tree = Tree()
+    monkeypatch.setattr(backends, "MAX_QUEUED_CHECKS", 0)
+    response = client.post(LOGIN, {"username": tree.student_a.username, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "服务器繁忙" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_api_sign_in_past_the_hash_queue_answers_503_json(client, monkeypatch):
+    tree = Tree()
+    monkeypatch.setattr(backends, "MAX_QUEUED_CHECKS", 0)
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": tree.student_a.username, "password": DEFAULT_PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json() == {"code": "server_busy", "message": "服务器繁忙，请稍后重试。"}
+
+
+@pytest.mark.django_db
+def test_the_queue_counts_checks_in_progress_and_frees_them(monkeypatch):
+    Tree()
+    monkeypatch.setattr(backends, "MAX_QUEUED_CHECKS", 1)
+    inside = threading.Event()
+    release = threading.Event()
+    real_verify = backends.verify_password
+
+    def slow_verify(*args, **kwargs):
+        inside.set()
+        release.wait(10)
+        return real_verify(*args, **kwargs)
+
+    monkeypatch.setattr(backends, "verify_password", slow_verify)
+    first = threading.Thread(target=backends._hash, args=(backends._verify, DEFAULT_PASSWORD, "md5$x$y"))
+    first.start()
+    assert inside.wait(10)
+    with pytest.raises(ServerBusy):  # one check in progress fills a queue of one
+        _sign_in("stu_a", DEFAULT_PASSWORD)
+    release.set()
+    first.join(10)
+    assert _sign_in("stu_a", DEFAULT_PASSWORD) is not None  # and its end frees the place
