@@ -32,11 +32,7 @@ class AppErrorMiddleware:
 
 def overload_response(request):
     error = ServerBusy()
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"code": error.code, "message": error.message}, status=error.status)
-    else:
-        context = {"error": error, **without_session(request)}
-        response = render(request, "errors/app_error.html", context, status=error.status)
+    response = _error_response(request, error, without_session(request))
     response["Retry-After"] = str(error.retry_after_s)
     return response
 
@@ -92,7 +88,7 @@ class RequestSanityMiddleware:
         return None
 
 
-def _error_response(request, error: AppError):
+def _error_response(request, error: AppError, context: dict | None = None):
     if request.path.startswith("/api/"):
         return JsonResponse({"code": error.code, "message": error.message}, status=error.status)
-    return render(request, "errors/app_error.html", {"error": error}, status=error.status)
+    return render(request, "errors/app_error.html", {"error": error, **(context or {})}, status=error.status)
