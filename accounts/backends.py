@@ -1,7 +1,8 @@
 """Password sign-in that a contest morning's login burst cannot turn against everyone else.
 
-A password check is ~0.3 s of one core (PBKDF2, 1,000,000 rounds), twice that when an initial password
-is upgraded at first login. Django's ModelBackend runs it on the request's thread while that thread holds
+A password check was ~0.35 s of one core with Django's PBKDF2 (1,000,000 rounds); it is ~35 ms with the
+Argon2id hasher (accounts/hashers.py), plus as much again when an older hash is re-hashed at sign-in. That
+is still the largest piece of CPU in a student's morning. Django's ModelBackend runs it on the request's thread while that thread holds
 a database connection from the pool; hundreds of students signing in at the bell then held every
 connection, so pages and answer saves of students already signed in got 503s, and the CPU was shared
 among all the hashes at once, so every login finished late together.
@@ -31,7 +32,7 @@ from core.errors import ServerBusy
 
 HASH_THREADS = 2
 # Checks waiting or running per process beyond which a sign-in is answered "busy, retry" (503 with
-# Retry-After) at once: ~15 s of hashing on two threads. Past it, a phone would be left waiting longer
+# Retry-After) at once: ~2 s of Argon2id hashing on two threads (~15 s of PBKDF2's). Past it, a phone would be left waiting longer
 # than a proxy's timeout for a check it has stopped waiting for.
 MAX_QUEUED_CHECKS = 100
 # nice +10: a hash yields the core to page and answer work of the same process (Linux applies a nice

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from accounts import roster
 from accounts.models import User
+from quizsite.settings.base import PASSWORD_HASHERS
 from tests.accounts.factories import xlsx_upload
 from tests.factories import DEFAULT_PASSWORD, Tree
 
@@ -106,6 +107,16 @@ def test_initial_passwords_are_hashed_cheaply_and_upgraded_at_first_login(client
     client.post(LOGIN, {"username": cred.username, "password": cred.password})
     upgraded = User.objects.get(username=cred.username).password
     assert upgraded.startswith(f"pbkdf2_sha256${PBKDF2PasswordHasher.iterations}$")
+
+
+def test_with_production_hashers_initial_passwords_are_cheap_pbkdf2_and_become_argon2id(client, settings):
+    settings.PASSWORD_HASHERS = PASSWORD_HASHERS
+    tree = Tree()
+    cred = import_one_student(tree)
+    stored = User.objects.get(username=cred.username).password
+    assert stored.startswith(f"pbkdf2_sha256${roster.INITIAL_PASSWORD_ITERATIONS}$")
+    client.post(LOGIN, {"username": cred.username, "password": cred.password})
+    assert User.objects.get(username=cred.username).password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 @pytest.mark.parametrize("url_name", ["home", "accounts:organisation_list", "accounts:roster_import"])
