@@ -32,9 +32,9 @@ from core.errors import ServerBusy
 
 HASH_THREADS = 2
 # Checks waiting or running per process beyond which a sign-in is answered "busy, retry" (503 with
-# Retry-After) at once: ~2 s of Argon2id hashing on two threads (~15 s of PBKDF2's). Past it, a phone would be left waiting longer
-# than a proxy's timeout for a check it has stopped waiting for.
-MAX_QUEUED_CHECKS = 100
+# Retry-After) at once: ~15 s of Argon2id hashing on two threads when pages leave them half the core.
+# Past it, a phone would be left waiting longer than a proxy's timeout for a check it stopped waiting for.
+MAX_QUEUED_CHECKS = 400
 # nice +10: a hash yields the core to page and answer work of the same process (Linux applies a nice
 # value to one thread; elsewhere it would apply to the whole process, so it is skipped there)
 HASH_NICENESS = 10
