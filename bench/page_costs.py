@@ -15,7 +15,9 @@ on a shared machine are CPU, not wall clock: compare runs made the same way."""
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import re
 import statistics
 import sys
@@ -83,6 +85,7 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--counted", type=int, default=5, help="students whose queries are counted")
     parser.add_argument("--show", action="store_true", help="print the first counted student's SQL per endpoint")
+    parser.add_argument("--profile", choices=ENDPOINTS, help="cProfile (CPU clock) this endpoint over the timed students")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings.local")
     os.environ.setdefault("DEBUG", "0")
@@ -124,9 +127,14 @@ def main() -> int:
         queries[name].append(len(ctx.captured_queries))
         return response
 
+    profile = cProfile.Profile(time.process_time)
+
     def timing(name, call):
         t = time.process_time()
+        if name == args.profile:
+            profile.enable()
         response = call()
+        profile.disable()
         cpu[name].append((time.process_time() - t) * 1000)
         return response
 
@@ -139,6 +147,8 @@ def main() -> int:
         q = sorted(set(queries[name]))
         q_text = str(q[0]) if len(q) == 1 else f"{q[0]}–{q[-1]}"
         print(f"{name:22} {q_text:>8} {statistics.median(ms):8.2f} {ms[int(len(ms) * 0.9)]:8.2f}")
+    if args.profile:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
     return 0
 
 

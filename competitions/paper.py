@@ -159,7 +159,7 @@ def _draw_by_rules(contest: Contest, grade_band: str | None, reserved, rng) -> l
         for pk, question_id in rng.sample(pool, rule.count):
             used.add(question_id)
             chosen.append((pk, rule.points))
-    revisions = QuestionRevision.objects.select_related("topic").in_bulk([pk for pk, _points in chosen])
+    revisions = QuestionRevision.objects.in_bulk([pk for pk, _points in chosen])
     return [(revisions[pk], points) for pk, points in chosen]
 
 
