@@ -2,8 +2,8 @@
 
 Student: log in (page session; spread over the pre-bell login window, or at the bell) → contest page →
 wait for the class bell → start (paper drawn) → paper
-page (carries the page's Bearer token, as static/js/contest.js uses it) → 30 answers with compressed
-think time; 10% reload the paper mid-way, 5% lose the network for 30 s (compressed) and resend what
+page (carries the page's Bearer token and the questions, as static/js/contest.js uses them) → 30
+answers with compressed think time, the API's resync on the page's own 60 s wall-clock timer; 10% reload the paper mid-way, 5% lose the network for 30 s (compressed) and resend what
 queued up; submit (a share in the last deadline window, some never: the deadline finalises them) →
 result page → "my rank" over WebSocket. Beside them: big-screen and phone board viewers (WebSocket),
 teachers refreshing their class's results, an organiser on the district statistics."""
@@ -25,6 +25,9 @@ from locust.exception import StopUser
 
 TOKEN = re.compile(r'data-token="([^"]+)"')
 ATTEMPT = re.compile(r"/contests/attempts/(\d+)/")
+QUESTION = re.compile(r'data-qid="(\d+)" data-type="(\w+)"')
+OPTION = re.compile(r'<input type="(?:radio|checkbox)" name="q\d+" value="([^"]*)"')
+RESYNC_EVERY_S = 60.0  # static/js/contest.js: window.setInterval(resync, 60000)
 
 
 @dataclass
@@ -180,8 +183,10 @@ class Student(PageUser):
         if not token:
             raise StopUser()
         auth = {"Authorization": f"Bearer {token.group(1)}"}
-        detail = self.client.get(f"/api/v1/attempts/{attempt_id}", headers=auth, name="api attempt (resync)")
-        questions = detail.json()["questions"]
+        # as static/js/contest.js: the questions are the page's own; the API is asked only on its timer
+        questions = paper_questions(paper.text or "")
+        if not questions:
+            raise StopUser()
         self.answer_all(rng, attempt_id, questions, auth)
         self.finish(rng, attempt_id)
 
@@ -192,12 +197,18 @@ class Student(PageUser):
         think = PLAN.think_s / PLAN.compression * (2.5 if never else 1.0)
         queued: list = []
         offline_until = 0.0
+        page_loaded = time.time()
         for i, q in enumerate(questions):
             gevent.sleep(rng.uniform(0.5, 1.5) * think)
             if time.time() >= PLAN.closes_at:
                 return
             if i == reload_at:
                 self.client.get(f"/contests/attempts/{attempt_id}/", name="paper page (reload)")
+                page_loaded = time.time()
+            if time.time() - page_loaded >= RESYNC_EVERY_S and time.time() >= offline_until:
+                # the page's resync timer runs on the wall clock, not on the compressed think time
+                self.client.get(f"/api/v1/attempts/{attempt_id}", headers=auth, name="api attempt (resync)")
+                page_loaded += RESYNC_EVERY_S
             if i == outage_at:
                 offline_until = time.time() + PLAN.outage_s / PLAN.compression
             answer = random_answer(q, rng)
@@ -238,6 +249,20 @@ class Student(PageUser):
         ws_first_frame(self.environment, "my rank (WebSocket)", board_ws_url(), self.session_cookie())
         PLAN.done["completed"] += 1
         raise StopUser()
+
+
+def paper_questions(html: str) -> list[dict]:
+    """Each question card of the paper page (competitions/paper_html.py) as the API would give it: id,
+    type, option keys, number of blanks."""
+    questions = []
+    for card in html.split('<section class="card question"')[1:]:
+        card = card.split("</section>", 1)[0]
+        qid, qtype = QUESTION.search(card).groups()
+        keys = [k for k in OPTION.findall(card) if qtype in ("single", "multiple")]
+        questions.append(
+            {"id": int(qid), "type": qtype, "options": [{"key": k} for k in keys], "blanks": card.count('type="text"')}
+        )
+    return questions
 
 
 def random_answer(q: dict, rng: random.Random):

@@ -85,7 +85,9 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--counted", type=int, default=5, help="students whose queries are counted")
     parser.add_argument("--show", action="store_true", help="print the first counted student's SQL per endpoint")
-    parser.add_argument("--profile", choices=ENDPOINTS, help="cProfile (CPU clock) this endpoint over the timed students")
+    parser.add_argument(
+        "--profile", choices=ENDPOINTS, help="cProfile (CPU clock) this endpoint over the timed students"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings.local")
     os.environ.setdefault("DEBUG", "0")
