@@ -1,11 +1,10 @@
 import os
 
+from django.core.asgi import get_asgi_application
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quizsite.settings.local")
 
-from quizsite.handlers import get_one_hop_asgi_application  # noqa: E402
-
-# the middleware chain and the view in one thread hop per request (quizsite/handlers.py)
-django_asgi_app = get_one_hop_asgi_application()
+django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
