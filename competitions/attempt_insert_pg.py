@@ -29,6 +29,11 @@ def _fields(model) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
+def _item_fields() -> list[models.Field]:
+    """The items' columns fed by the arrays; the attempt column comes from the attempt's INSERT."""
+    return [f for f in _fields(AttemptItem) if f.name != "attempt"]
+
+
 def _type(field: models.Field) -> str:
     return "jsonb" if isinstance(field, models.JSONField) else field.db_type(connection)
 
@@ -44,7 +49,7 @@ def _value(field: models.Field, obj: models.Model):
 @cache  # one database per process: the statement is built once
 def insert_sql() -> str:
     attempt_fields = _fields(Attempt)
-    item_fields = [f for f in _fields(AttemptItem) if f.name != "attempt"]
+    item_fields = _item_fields()
     attempt_columns = ", ".join(_q(f.column) for f in attempt_fields)
     attempt_values = ", ".join(f"%s::{_type(f)}" for f in attempt_fields)
     item_columns = ", ".join(_q(f.column) for f in item_fields)
@@ -67,9 +72,8 @@ def insert_sql() -> str:
 def insert_attempt_with_items(attempt: Attempt, items: list[AttemptItem]) -> None:
     """Insert `attempt` (unsaved) and `items` (their `attempt` left unset) together; sets attempt.pk.
     Raises IntegrityError, having written nothing, when a constraint refuses the attempt or an item."""
-    item_fields = [f for f in _fields(AttemptItem) if f.name != "attempt"]
     params = [_value(f, attempt) for f in _fields(Attempt)]
-    params += [[_value(f, item) for item in items] for f in item_fields]
+    params += [[_value(f, item) for item in items] for f in _item_fields()]
     # inside a caller's transaction a failed statement must not abort it: a savepoint, as the ORM path has
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with guard, connection.cursor() as cursor:
